@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: MIT
+# epunk: build the kernel image, boot it under QEMU, test it.
+#   make            build build/epunk.elf (installs missing Debian packages when root)
+#   make run        boot it, serial console on this terminal (Ctrl-A x quits)
+#   make test       host unit tests + in-guest suites + crash-report boots; ends "N passed, N failed"
+#   make gdb        boot halted with a gdb stub and print the command that attaches
+#   make clean
+# Overridable: CC, CFLAGS (optimisation/debug), QEMUFLAGS, ACCEL=kvm|tcg, MEM, FIRMWARE, APPEND.
+
+MAKEFLAGS += -rR --no-print-directory
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+HOSTCC ?= gcc
+CFLAGS ?= -O2 -g
+HOST_CFLAGS ?= -O1 -g
+APPEND ?=
+GDBPORT ?= 1234
+export ACCEL MEM FIRMWARE QEMUFLAGS
+
+B := build
+# Quiet by default: one line per step; V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-7s %s\n'
+endif
+
+# Flags the kernel needs whatever the user asks for. -mcmodel=small, not kernel: the image is
+# identity-mapped at 1 MiB (low 2 GiB), not in the top 2 GiB. No SSE: interrupts do not save it.
+KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -mno-red-zone -mcmodel=small -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-stack-protector \
+	-fno-tree-loop-distribute-patterns -fno-strict-aliasing \
+	-Wall -Wextra -Werror -MMD -MP \
+	-Iinclude -Ikernel/include -Idrivers/include -Iarch/x86_64/include
+KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-Wl,-T,linker.ld -Wl,--fatal-warnings
+
+ARCH_SRCS := \
+	arch/x86_64/boot.S \
+	arch/x86_64/entry.S \
+	arch/x86_64/cpu.c \
+	arch/x86_64/traps.c \
+	arch/x86_64/mmu.c \
+	arch/x86_64/tsc.c \
+	arch/x86_64/lapic.c \
+	arch/x86_64/pvh.c \
+	arch/x86_64/setup.c
+KERNEL_SRCS := \
+	kernel/main.c \
+	kernel/printk.c \
+	kernel/vsprintf.c \
+	kernel/ksym.c \
+	kernel/cmdline.c \
+	kernel/string.c \
+	kernel/time.c \
+	kernel/ktest.c
+DRIVER_SRCS := \
+	drivers/serial.c
+# Test cases that run both on the host and in the guest.
+UNIT_TEST_SRCS := \
+	tests/unit/test_printk.c \
+	tests/unit/test_list.c \
+	tests/unit/test_cmdline.c \
+	tests/unit/test_ksym.c \
+	tests/unit/test_pvh.c \
+	tests/unit/test_time.c \
+	tests/unit/test_harness.c
+# Test cases that need the machine.
+GUEST_TEST_SRCS := \
+	tests/guest/test_boot.c \
+	tests/guest/test_lapic.c \
+	tests/guest/test_crash.c
+
+KERNEL_ALL_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
+KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS))
+
+# The pure sources the host unit tests build, with the host shim in tests/unit/host.
+HOST_SRCS := \
+	kernel/vsprintf.c \
+	kernel/ksym.c \
+	kernel/cmdline.c \
+	kernel/ktest.c \
+	kernel/time.c \
+	arch/x86_64/pvh.c \
+	tests/unit/host/host_main.c \
+	$(UNIT_TEST_SRCS)
+HOST_OBJS := $(patsubst %,$(B)/host/%.o,$(HOST_SRCS))
+HOST_FLAGS := -std=gnu11 -DKTEST_HOST -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -MMD -MP \
+	-Itests/unit/host -Ikernel/include -Idrivers/include
+
+.PHONY: all deps run test test-host gdb clean
+all: $(B)/epunk.elf
+
+deps:
+	@tools/deps.sh
+
+$(B)/k/%.c.o: %.c Makefile | deps
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(B)/k/%.S.o: %.S Makefile | deps
+	@mkdir -p $(@D)
+	$(say) AS $<
+	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# Two links: the first without symbols, whose text symbols become .ksyms for the second. The
+# table sits after all text, so the second link moves no function: checked below.
+$(B)/ksyms0.S: tools/mkksyms.sh
+	@mkdir -p $(@D)
+	$(Q)tools/mkksyms.sh > $@
+$(B)/epunk.pass1.elf: $(KERNEL_OBJS) $(B)/k/ksyms0.o linker.ld
+	$(say) LD $@
+	$(Q)$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/k/ksyms0.o
+$(B)/ksyms.S: $(B)/epunk.pass1.elf tools/mkksyms.sh
+	$(say) KSYMS $@
+	$(Q)tools/mkksyms.sh $< > $@
+$(B)/k/ksyms0.o: $(B)/ksyms0.S
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(B)/k/ksyms.o: $(B)/ksyms.S
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(B)/epunk.elf: $(KERNEL_OBJS) $(B)/k/ksyms.o linker.ld
+	$(say) LD $@
+	$(Q)$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/k/ksyms.o
+	@nm -n $(B)/epunk.pass1.elf | grep -i ' t ' > $(B)/syms1.txt; \
+	 nm -n $@ | grep -i ' t ' > $(B)/syms2.txt; \
+	 cmp -s $(B)/syms1.txt $(B)/syms2.txt || { echo "error: adding .ksyms moved text symbols"; rm -f $@; exit 1; }
+	@size -A $@ | awk '$$1 ~ /^\.(text|rodata|ksyms|data|bss)$$/ { printf "  %-8s %7d bytes\n", $$1, $$2 }'
+	@echo "  image: $@, $$(stat -c %s $@) bytes on disk, $$(size -B $@ | awk 'NR==2 { print $$1 + $$2 }') bytes loaded (+ bss)"
+
+$(B)/host/%.c.o: %.c Makefile | deps
+	@mkdir -p $(@D)
+	$(say) HOSTCC $<
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_FLAGS) -c $< -o $@
+$(B)/host/unittest: $(HOST_OBJS)
+	$(say) HOSTLD $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fsanitize=address,undefined -o $@ $(HOST_OBJS)
+
+run: $(B)/epunk.elf
+	tools/qemu.sh --interactive --append "$(APPEND)"
+
+test: $(B)/epunk.elf $(B)/host/unittest
+	tests/run.sh
+
+test-host: $(B)/host/unittest
+	$(B)/host/unittest all
+
+gdb: $(B)/epunk.elf
+	@tools/gdb-session.sh $(GDBPORT) "$(APPEND)"
+
+clean:
+	rm -rf $(B)
+
+-include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* Interrupt vectors and their handlers, as generic code and drivers see them. */
+#ifndef ARCH_IRQ_H
+#define ARCH_IRQ_H
+
+#include <stdint.h>
+
+#define IRQ_VECTOR_FIRST	0x30	/* first vector handed out to devices */
+#define IRQ_VECTOR_LAST		0xdf
+#define IRQ_VECTOR_TIMER	0xef	/* LAPIC timer */
+#define IRQ_VECTOR_SPURIOUS	0xff
+
+typedef void (*irq_handler_fn)(void *arg);
+
+/**
+ * arch_irq_alloc_vector - reserve a free device vector and install @fn on it.
+ * Returns the vector, or -ENOSPC when none is left. @fn runs with interrupts disabled.
+ */
+int arch_irq_alloc_vector(irq_handler_fn fn, void *arg);
+
+/** arch_irq_set_handler - install @fn on the fixed vector @vec (timer and friends). */
+void arch_irq_set_handler(int vec, irq_handler_fn fn, void *arg);
+
+/** irq_count - interrupts taken on @vec since boot (statistics, tests). */
+uint64_t arch_irq_count(int vec);
+
+/* Hook run after every hardware interrupt handler, before returning to the interrupted code:
+ * generic code uses it for deferred work and preemption. Weak: a no-op until defined. */
+void irq_exit_hook(void);
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/* The kernel's page tables: the low 4 GiB identity-mapped. The kernel image's 2 MiB pages are split
+ * into 4 KiB pages so each section gets its own rights (text RX, rodata R, data/bss RW, all else
+ * NX); page 0 is left unmapped so a NULL dereference faults; memory the map does not call RAM is
+ * mapped uncached (device registers: LAPIC, IOAPIC, PCI BARs). */
+#include <kernel/boot.h>
+#include <kernel/printk.h>
+#include <arch/mmu.h>
+#include "x86.h"
+
+#define PTE_P		(1ULL << 0)
+#define PTE_W		(1ULL << 1)
+#define PTE_PWT		(1ULL << 3)
+#define PTE_PCD		(1ULL << 4)
+#define PTE_PS		(1ULL << 7)
+#define PTE_G		(1ULL << 8)
+#define PTE_NX		(1ULL << 63)
+#define EFER_NXE	(1ULL << 11)
+
+#define MAP_LIMIT	(4ULL << 30)	/* identity map covers the low 4 GiB */
+#define PAGE_2M		(2ULL << 20)
+#define KERNEL_PTS	8		/* 4 KiB tables for the first 16 MiB: the image must fit */
+
+extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __kernel_end[];
+
+static uint64_t pml4[512] __attribute__((aligned(4096)));
+static uint64_t pdpt[512] __attribute__((aligned(4096)));
+static uint64_t pd[4][512] __attribute__((aligned(4096)));
+static uint64_t pt[KERNEL_PTS][512] __attribute__((aligned(4096)));
+
+static uint64_t nx;	/* PTE_NX when the CPU has it enabled, else 0 (the bit would be reserved) */
+
+static bool range_has_ram(uint64_t base, uint64_t len)
+{
+	for (int i = 0; i < boot_info.nr_mem; i++) {
+		const struct mem_region *r = &boot_info.mem[i];
+		if (r->type == MEM_RAM && r->base < base + len && base < r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
+/* Rights of one 4 KiB page inside the kernel's tables. */
+static uint64_t kernel_page_flags(uint64_t a)
+{
+	if (a == 0)
+		return 0;				/* NULL guard */
+	if (a >= (uint64_t)__text_start && a < (uint64_t)__text_end)
+		return PTE_P | PTE_G;			/* RX */
+	if (a >= (uint64_t)__rodata_start && a < (uint64_t)__data_start)
+		return PTE_P | PTE_G | nx;		/* R */
+	if (range_has_ram(a, 4096))
+		return PTE_P | PTE_W | PTE_G | nx;	/* RW data, bss, free RAM */
+	return PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx;	/* legacy VGA and BIOS area: device */
+}
+
+/* Rights of one 2 MiB page elsewhere. A 2 MiB page that holds any RAM is cached: QEMU's device
+ * windows (LAPIC, IOAPIC, PCI holes) never share a 2 MiB page with RAM. */
+static uint64_t large_page_flags(uint64_t a)
+{
+	uint64_t f = PTE_P | PTE_W | PTE_PS | nx;
+	return range_has_ram(a, PAGE_2M) ? f | PTE_G : f | PTE_PCD | PTE_PWT;
+}
+
+void mmu_init(void)
+{
+	uint64_t kend = ALIGN_UP((uint64_t)__kernel_end, PAGE_2M);
+
+	if (kend / PAGE_2M > KERNEL_PTS)
+		panic("kernel image ends at %p: more than the %d MiB mmu_init maps with 4 KiB pages",
+		      __kernel_end, KERNEL_PTS * 2);
+	if (rdmsr(MSR_EFER) & EFER_NXE)
+		nx = PTE_NX;
+
+	pml4[0] = (uint64_t)pdpt | PTE_P | PTE_W;
+	for (int g = 0; g < 4; g++) {
+		pdpt[g] = (uint64_t)pd[g] | PTE_P | PTE_W;
+		for (int i = 0; i < 512; i++) {
+			uint64_t a = ((uint64_t)g << 30) + (uint64_t)i * PAGE_2M;
+			if (a < kend) {
+				uint64_t *t = pt[a / PAGE_2M];
+				for (int j = 0; j < 512; j++) {
+					uint64_t pa = a + (uint64_t)j * 4096;
+					uint64_t f = kernel_page_flags(pa);
+					t[j] = f ? pa | f : 0;
+				}
+				pd[g][i] = (uint64_t)t | PTE_P | PTE_W;
+			} else {
+				pd[g][i] = a | large_page_flags(a);
+			}
+		}
+	}
+	write_cr4(read_cr4() | (1ULL << 7));	/* CR4.PGE: kernel mappings are global */
+	write_cr3((uint64_t)pml4);
+}
+
+struct page_rights arch_mmu_query(uintptr_t va)
+{
+	struct page_rights r = { 0 };
+	if (va >= MAP_LIMIT)
+		return r;
+	uint64_t e = pd[va >> 30][(va >> 21) & 511];
+	if ((e & PTE_P) && !(e & PTE_PS))
+		e = ((uint64_t *)(uintptr_t)(e & 0x000ffffffffff000ULL))[(va >> 12) & 511];
+	if (!(e & PTE_P))
+		return r;
+	r.present = true;
+	r.writable = e & PTE_W;
+	r.executable = !(e & PTE_NX);
+	r.uncached = e & PTE_PCD;
+	return r;
+}

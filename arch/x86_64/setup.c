@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+/* Architecture bring-up in the order the pieces depend on each other. */
+#include <arch/setup.h>
+#include "x86.h"
+
+extern uint64_t boot_tsc;
+extern uint64_t boot_info_ptr;
+
+int arch_early_init(struct boot_info *bi, const char **why)
+{
+	cpu_init();
+	idt_init();
+	bi->boot_tsc = boot_tsc;
+	return pvh_parse((const void *)(uintptr_t)boot_info_ptr, bi, why);
+}
+
+void arch_init(struct boot_info *bi)
+{
+	mmu_init();
+	bi->tsc_khz = tsc_calibrate(&bi->tsc_how);
+	lapic_init();
+}

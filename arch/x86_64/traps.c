@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/* Trap dispatch: CPU exceptions become a full report (vector, error code, RIP with symbol, CR2,
+ * registers, backtrace) and a failure exit; device and timer vectors go to their handlers. */
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <kernel/boot.h>
+#include <kernel/errno.h>
+#include <kernel/ksym.h>
+#include <kernel/printk.h>
+#include "x86.h"
+
+void lapic_eoi(void);
+
+static const char *const exception_names[32] = {
+	[0] = "divide error (#DE)", [1] = "debug (#DB)", [2] = "NMI",
+	[3] = "breakpoint (#BP)", [4] = "overflow (#OF)", [5] = "bound range (#BR)",
+	[6] = "invalid opcode (#UD)", [7] = "device not available (#NM)",
+	[8] = "double fault (#DF)", [9] = "coprocessor segment overrun",
+	[10] = "invalid TSS (#TS)", [11] = "segment not present (#NP)",
+	[12] = "stack-segment fault (#SS)", [13] = "general protection fault (#GP)",
+	[14] = "page fault (#PF)", [16] = "x87 floating point (#MF)",
+	[17] = "alignment check (#AC)", [18] = "machine check (#MC)",
+	[19] = "SIMD floating point (#XM)", [20] = "virtualization (#VE)",
+	[21] = "control protection (#CP)", [28] = "hypervisor injection (#HV)",
+	[29] = "VMM communication (#VC)", [30] = "security (#SX)",
+};
+
+struct irq_slot {
+	irq_handler_fn fn;	/* NULL: vector free */
+	void *arg;
+	uint64_t count;		/* times taken */
+};
+static struct irq_slot irq_slots[256];
+
+void arch_irq_set_handler(int vec, irq_handler_fn fn, void *arg)
+{
+	irq_slots[vec].arg = arg;
+	WRITE_ONCE(irq_slots[vec].fn, fn);
+}
+
+int arch_irq_alloc_vector(irq_handler_fn fn, void *arg)
+{
+	unsigned long flags = arch_irq_save();
+	for (int v = IRQ_VECTOR_FIRST; v <= IRQ_VECTOR_LAST; v++) {
+		if (!irq_slots[v].fn) {
+			arch_irq_set_handler(v, fn, arg);
+			arch_irq_restore(flags);
+			return v;
+		}
+	}
+	arch_irq_restore(flags);
+	return -ENOSPC;
+}
+
+uint64_t arch_irq_count(int vec)
+{
+	return READ_ONCE(irq_slots[vec].count);
+}
+
+__attribute__((weak)) void irq_exit_hook(void)
+{
+}
+
+/* A frame pointer is followed only while it points into RAM we map and stays 8-byte aligned,
+ * so that a corrupted chain ends the backtrace instead of faulting inside the report. */
+static bool frame_readable(unsigned long fp)
+{
+	return fp >= 4096 && !(fp & 7) && boot_addr_is_ram(fp, 16);
+}
+
+static void print_frame(unsigned long addr)
+{
+	char sym[96];
+	ksym_format(addr, sym, sizeof(sym));
+	printk("  [<%016lx>] %s\n", addr, sym);
+}
+
+static void backtrace_from(unsigned long rip, unsigned long rsp, unsigned long rbp)
+{
+	printk("Backtrace:\n");
+	if (rip)
+		print_frame(rip);
+	/* A faulting function that has not pushed a frame (leaf code, prologue) leaves its return
+	 * address at RSP, and the frame chain would skip its caller: show that address as a guess,
+	 * marked '?' the way Linux marks unreliable entries. */
+	if (rsp && frame_readable(rsp) && frame_readable(rbp)) {
+		unsigned long top = *(unsigned long *)rsp;
+		if (ksym_is_text(top - 1) && top != ((unsigned long *)rbp)[1]) {
+			char sym[96];
+			ksym_format(top - 1, sym, sizeof(sym));
+			printk("  [<%016lx>] ? %s\n", top - 1, sym);
+		}
+	}
+	for (int depth = 0; depth < 32 && frame_readable(rbp); depth++) {
+		unsigned long *fp = (unsigned long *)rbp;
+		unsigned long ret = fp[1];
+		/* ret - 1: a call to a noreturn function can be the last instruction of the text. */
+		if (!ksym_is_text(ret - 1))
+			break;
+		/* The return address points after the call: step back one byte to name the caller. */
+		print_frame(ret - 1);
+		if (fp[0] <= rbp)	/* frames grow towards higher addresses; anything else is a loop */
+			break;
+		rbp = fp[0];
+	}
+}
+
+void arch_backtrace(unsigned long rip, unsigned long rbp)
+{
+	backtrace_from(rip, 0, rbp);
+}
+
+static void describe_page_fault(uint64_t err)
+{
+	printk("CR2: %016lx  (%s, %s, %s%s%s)\n", (unsigned long)read_cr2(),
+	       err & 1 ? "protection violation" : "page not present",
+	       err & 2 ? "write" : "read",
+	       err & 16 ? "instruction fetch" : "data",
+	       err & 4 ? ", user" : "",
+	       err & 8 ? ", reserved bit set" : "");
+}
+
+static NORETURN void exception_report(struct trap_frame *f)
+{
+	const char *name = f->vector < 32 && exception_names[f->vector] ?
+			   exception_names[f->vector] : "reserved exception";
+	char sym[96];
+
+	oops_begin();
+	ksym_format(f->rip, sym, sizeof(sym));
+	printk("\n*** CPU exception %lu: %s, error code %#lx\n", (unsigned long)f->vector, name,
+	       (unsigned long)f->error);
+	printk("RIP: %04lx:%016lx  %s\n", (unsigned long)f->cs, (unsigned long)f->rip, sym);
+	if (f->vector == 14)
+		describe_page_fault(f->error);
+	if (f->vector == 8)
+		printk("A double fault on a kernel stack usually means that stack overflowed "
+		       "into its guard page (RSP %016lx).\n", (unsigned long)f->rsp);
+	printk("RSP: %016lx  RFLAGS: %08lx  SS: %04lx\n", (unsigned long)f->rsp,
+	       (unsigned long)f->rflags, (unsigned long)f->ss);
+	printk("RAX: %016lx  RBX: %016lx  RCX: %016lx\n", (unsigned long)f->rax,
+	       (unsigned long)f->rbx, (unsigned long)f->rcx);
+	printk("RDX: %016lx  RSI: %016lx  RDI: %016lx\n", (unsigned long)f->rdx,
+	       (unsigned long)f->rsi, (unsigned long)f->rdi);
+	printk("RBP: %016lx  R8:  %016lx  R9:  %016lx\n", (unsigned long)f->rbp,
+	       (unsigned long)f->r8, (unsigned long)f->r9);
+	printk("R10: %016lx  R11: %016lx  R12: %016lx\n", (unsigned long)f->r10,
+	       (unsigned long)f->r11, (unsigned long)f->r12);
+	printk("R13: %016lx  R14: %016lx  R15: %016lx\n", (unsigned long)f->r13,
+	       (unsigned long)f->r14, (unsigned long)f->r15);
+	printk("CR0: %016lx  CR3: %016lx  CR4: %016lx\n", (unsigned long)read_cr0(),
+	       (unsigned long)read_cr3(), (unsigned long)read_cr4());
+	backtrace_from(f->rip, f->rsp, f->rbp);
+	die("fatal CPU exception %lu (%s) at %s", (unsigned long)f->vector, name, sym);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	uint64_t vec = f->vector;
+
+	if (vec < 32)
+		exception_report(f);
+	if (vec == IRQ_VECTOR_SPURIOUS)
+		return;		/* no EOI for spurious interrupts */
+	struct irq_slot *s = &irq_slots[vec];
+	s->count++;
+	if (s->fn)
+		s->fn(s->arg);
+	else
+		printk("epunk: unexpected interrupt on vector %lu\n", (unsigned long)vec);
+	lapic_eoi();
+	irq_exit_hook();
+}

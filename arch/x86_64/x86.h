@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* x86-64 instruction helpers private to arch/x86_64: CPUID, MSRs, control registers, tables. */
+#ifndef X86_H
+#define X86_H
+
+#include <stdint.h>
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t sub)
+{
+	struct cpuid_regs r;
+	__asm__ __volatile__("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			     : "a"(leaf), "c"(sub));
+	return r;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ __volatile__("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline uint64_t read_cr0(void) { uint64_t v; __asm__ __volatile__("mov %%cr0, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr2(void) { uint64_t v; __asm__ __volatile__("mov %%cr2, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr3(void) { uint64_t v; __asm__ __volatile__("mov %%cr3, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr4(void) { uint64_t v; __asm__ __volatile__("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void write_cr3(uint64_t v) { __asm__ __volatile__("mov %0, %%cr3" :: "r"(v) : "memory"); }
+static inline void write_cr4(uint64_t v) { __asm__ __volatile__("mov %0, %%cr4" :: "r"(v) : "memory"); }
+static inline void invlpg(uintptr_t va) { __asm__ __volatile__("invlpg (%0)" :: "r"(va) : "memory"); }
+
+#define MSR_APIC_BASE		0x1b
+#define MSR_EFER		0xc0000080
+#define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01
+#define MSR_TSC_DEADLINE	0x6e0
+#define MSR_X2APIC_BASE		0x800
+
+#define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
+#define CPUID1_ECX_HYPERVISOR	(1u << 31)
+#define CPUID1_ECX_RDRAND	(1u << 30)
+
+/* Set up by cpu.c. */
+void cpu_init(void);
+void idt_init(void);
+/* mmu.c */
+void mmu_init(void);
+/* tsc.c: calibrate; returns kHz and names the method in *how. */
+uint64_t tsc_calibrate(const char **how);
+/* lapic.c */
+void lapic_init(void);
+
+/* The saved state of an interrupted context, as entry.S lays it out. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector;	/* pushed by the stub */
+	uint64_t error;		/* CPU error code, or 0 pushed by the stub */
+	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+};
+
+#endif

@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# make test: host unit tests, the in-guest suites, and boots that must fail in a precise way.
+# Every QEMU run is bounded by a timeout. Ends with "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+out=build/test
+rm -rf "$out"
+mkdir -p "$out"
+passed=0
+failed=0
+skipped=0
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP $1: $2"; }
+
+# counts LOG: add the last "N passed, M failed" line of LOG to the totals; 1 if there is none.
+counts() {
+	local line
+	line=$(tr -d '\r' < "$1" | grep -E '^ktest: [0-9]+ passed, [0-9]+ failed$' | tail -1)
+	[ -n "$line" ] || return 1
+	set -- $line
+	passed=$((passed + $2))
+	failed=$((failed + $4))
+	return 0
+}
+
+# boot NAME APPEND: boot the kernel with APPEND; serial output in $out/NAME.log, status in $rc.
+boot() {
+	tools/qemu.sh --timeout 120 --append "$2" --log "$out/$1.log" 2> "$out/$1.err"
+	rc=$?
+	tr -d '\r' < "$out/$1.log" > "$out/$1.txt"
+}
+
+# expect_in NAME FILE PATTERN...: every (fixed-string) pattern must occur in FILE.
+expect_in() {
+	local name=$1 file=$2 p
+	shift 2
+	for p in "$@"; do
+		if ! grep -qF -- "$p" "$file"; then
+			fail "$name" "output lacks '$p' (see $file)"
+			return 1
+		fi
+	done
+	return 0
+}
+
+echo "== host unit tests (kernel sources built for the host, ASan + UBSan)"
+build/host/unittest all > "$out/host.log" 2>&1
+rc=$?
+cat "$out/host.log"
+if ! counts "$out/host.log"; then
+	fail "host unit tests" "no summary line (exit status $rc; sanitizer report above?)"
+elif [ "$rc" != 0 ] && ! grep -qE ' [1-9][0-9]* failed$' "$out/host.log"; then
+	fail "host unit tests" "exit status $rc with no failed case"
+fi
+
+echo "== in-guest suites (ktest=all)"
+boot guest "ktest=all"
+cat "$out/guest.txt"
+if ! counts "$out/guest.txt"; then
+	fail "in-guest suites" "no summary line (exit status $rc, $(cat "$out/guest.err"))"
+elif [ "$rc" != 0 ] && ! grep -qE ' [1-9][0-9]* failed$' "$out/guest.txt"; then
+	fail "in-guest suites" "exit status $rc with no failed case"
+fi
+
+echo "== boot banner"
+boot banner "ktest=time"
+[ "$rc" = 0 ] && expect_in "banner" "$out/banner.txt" "epunk 0.1: x86-64 unikernel, booted via PVH" \
+	'command line: "ktest=time"' "memory map:" "RAM total:" "TSC: " "found by" \
+	"boot time: " "from the first instruction to this banner" && pass "banner"
+[ "$rc" = 0 ] || fail "banner" "exit status $rc"
+
+echo "== harness self-checks: a failing case must fail the run"
+build/host/unittest selftest.must_fail > "$out/host-must-fail.log" 2>&1
+rc=$?
+if [ "$rc" = 1 ] && grep -q '^ktest: 0 passed, 1 failed$' "$out/host-must-fail.log"; then
+	pass "host: failing case -> exit status 1"
+else
+	fail "host: failing case -> exit status 1" "got status $rc"
+fi
+boot must-fail "ktest=selftest.must_fail quiet"
+if [ "$rc" = 1 ] && expect_in "guest: failing case -> exit status 1" "$out/must-fail.txt" \
+	"FAIL selftest.must_fail" "ktest: 0 passed, 1 failed"; then
+	pass "guest: failing case -> exit status 1"
+elif [ "$rc" != 1 ]; then
+	fail "guest: failing case -> exit status 1" "got status $rc"
+fi
+boot no-match "ktest=no_such_suite quiet"
+[ "$rc" = 1 ] && expect_in "guest: unknown test name" "$out/no-match.txt" \
+	"no test case matches 'no_such_suite'" && pass "guest: unknown test name"
+[ "$rc" = 1 ] || fail "guest: unknown test name" "got status $rc"
+
+echo "== bad kernel command line"
+boot bad-cmdline "ktest=all bogus=1"
+[ "$rc" = 1 ] && expect_in "bad command line" "$out/bad-cmdline.txt" \
+	"bad kernel command line" "unknown option 'bogus'" "known options:" && pass "bad command line"
+[ "$rc" = 1 ] || fail "bad command line" "got status $rc"
+
+echo "== fault reports (each boot must panic with status 100 and a symbolized report)"
+crash() {	# crash CASE PATTERN...
+	local c=$1
+	shift
+	boot "crash-$c" "ktest=crash.$c quiet"
+	if [ "$rc" != 100 ]; then
+		fail "crash.$c" "exit status $rc, expected 100 (panic)"
+		return
+	fi
+	expect_in "crash.$c" "$out/crash-$c.txt" "Backtrace:" "kmain+" "Kernel panic:" \
+		"halted after panic (exit status 100)" "$@" && pass "crash.$c"
+}
+crash null_deref "CPU exception 14: page fault (#PF)" "CR2: 0000000000000000" \
+	"page not present, write" "RIP: 0008:" "crash_write+0" "RAX: " "R15: " "ktest_run+"
+crash gp_noncanonical "CPU exception 13: general protection fault (#GP)" "crash_write+0" \
+	"RDI: 8000000000000000"
+crash panic "Kernel panic: deliberate panic from ktest (value 42)" "ktest_fn_crash_panic+" "panic+"
+crash write_text "CPU exception 14: page fault (#PF)" "protection violation, write" "crash_write+0"
+crash exec_data "CPU exception 14: page fault (#PF)" "protection violation, read, instruction fetch" \
+	"ktest_fn_crash_exec_data+"
+
+echo "== make gdb: gdb stops at the kernel entry with symbols"
+port=$((20000 + $$ % 20000))
+timeout -k 5 60 tools/gdb-session.sh "$port" "ktest=time quiet" > "$out/gdb-qemu.log" 2>&1 < /dev/null &
+qpid=$!
+sleep 1
+timeout -k 5 60 gdb -q -batch -x build/gdbinit -ex 'info symbol $pc' -ex 'kill' \
+	> "$out/gdb.log" 2>&1 < /dev/null
+grc=$?
+kill "$qpid" 2>/dev/null
+wait "$qpid" 2>/dev/null
+if [ "$grc" = 0 ] && grep -q "^pvh_start32 in section .text" "$out/gdb.log" &&
+	grep -q "gdb -q -x build/gdbinit" "$out/gdb-qemu.log"; then
+	pass "make gdb: stops at pvh_start32"
+else
+	cat "$out/gdb.log"
+	fail "make gdb: stops at pvh_start32" "gdb status $grc (see $out/gdb.log)"
+fi
+
+echo "== KVM smoke boot"
+if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	ACCEL=kvm boot kvm "ktest=boot,lapic"
+	if [ "$rc" = 0 ] && grep -q '^ktest: [1-9][0-9]* passed, 0 failed$' "$out/kvm.txt"; then
+		pass "kvm smoke boot"
+	else
+		fail "kvm smoke boot" "exit status $rc (see $out/kvm.txt)"
+	fi
+else
+	skip "kvm smoke boot" "this host has no hardware virtualization (no vmx/svm in /proc/cpuinfo)"
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Boot build/epunk.elf in QEMU and return the guest's exit status.
+#
+# usage: tools/qemu.sh [options] [-- extra QEMU arguments]
+#   --append TEXT     kernel command line
+#   --timeout SECS    kill QEMU after SECS (exit 124); 0 = none (interactive)
+#   --interactive     serial and monitor on the terminal (Ctrl-A x quits)
+#   --gdb PORT        start halted with a gdb stub on localhost:PORT
+#   --log FILE        serial output to FILE instead of stdout
+#   --kernel FILE     image to boot (default build/epunk.elf)
+# Environment: ACCEL=kvm|tcg (default: kvm only with vmx/svm and a usable /dev/kvm), MEM (128M),
+# FIRMWARE=qboot|seabios (default qboot when installed: it boots ~30 ms faster than SeaBIOS and
+# the kernel needs nothing else from firmware), QEMUFLAGS (extra arguments), QEMU (binary).
+#
+# Exit status: the guest's status s (0..126: the kernel writes s + 1 to isa-debug-exit, QEMU
+# returns ((s + 1) << 1) | 1); 0 when QEMU was quit from its monitor; 124 on timeout; 125 when
+# QEMU itself failed (QEMU's own error code is 1, which no guest status produces).
+set -u
+kernel=build/epunk.elf
+append=""
+timeout_s=0
+interactive=0
+gdbport=""
+log=""
+extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--append) append=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--interactive) interactive=1; shift ;;
+	--gdb) gdbport=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--) shift; extra=("$@"); break ;;
+	*) echo "qemu.sh: unknown option '$1'" >&2; exit 125 ;;
+	esac
+done
+
+qemu=${QEMU:-qemu-system-x86_64}
+accel=${ACCEL:-}
+if [ -z "$accel" ]; then
+	accel=tcg
+	if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo 2>/dev/null && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		accel=kvm
+	fi
+fi
+case "$accel" in
+kvm) cpu=host ;;
+tcg) cpu=max ;;
+*) echo "qemu.sh: ACCEL must be kvm or tcg, not '$accel'" >&2; exit 125 ;;
+esac
+firmware=${FIRMWARE:-}
+if [ -z "$firmware" ]; then
+	firmware=seabios
+	[ -f /usr/share/qemu/qboot.rom ] && firmware=qboot
+fi
+fwargs=()
+case "$firmware" in
+qboot) fwargs=(-bios /usr/share/qemu/qboot.rom) ;;
+seabios) ;;
+*) echo "qemu.sh: FIRMWARE must be qboot or seabios, not '$firmware'" >&2; exit 125 ;;
+esac
+if [ ! -f "$kernel" ]; then
+	echo "qemu.sh: no kernel image at $kernel (run make first)" >&2
+	exit 125
+fi
+
+args=(-machine q35 -accel "$accel" -cpu "$cpu" -m "${MEM:-128M}" -smp 1
+	"${fwargs[@]}" -kernel "$kernel" -append "$append"
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -display none -nodefaults)
+if [ "$interactive" = 1 ]; then
+	args+=(-serial mon:stdio)
+elif [ -n "$log" ]; then
+	args+=(-serial "file:$log" -monitor none)
+else
+	args+=(-serial stdio -monitor none)
+fi
+[ -n "$gdbport" ] && args+=(-gdb "tcp:127.0.0.1:$gdbport" -S)
+# shellcheck disable=SC2206
+args+=(${QEMUFLAGS:-} "${extra[@]}")
+
+if [ "$timeout_s" != 0 ]; then
+	timeout -k 5 "$timeout_s" "$qemu" "${args[@]}" </dev/null
+	rc=$?
+else
+	"$qemu" "${args[@]}"
+	rc=$?
+fi
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "qemu.sh: QEMU did not finish within ${timeout_s}s: killed" >&2
+	exit 124
+fi
+if [ "$rc" = 0 ]; then
+	exit 0
+fi
+if [ "$rc" -ge 3 ] && [ $((rc & 1)) = 1 ]; then
+	exit $(((rc - 3) / 2))
+fi
+echo "qemu.sh: QEMU failed with status $rc (accelerator $accel)" >&2
+exit 125
