@@ -53,7 +53,9 @@ ARCH_SRCS := \
 	arch/x86_64/tsc.c \
 	arch/x86_64/lapic.c \
 	arch/x86_64/pvh.c \
-	arch/x86_64/setup.c
+	arch/x86_64/setup.c \
+	arch/x86_64/switch.S \
+	arch/x86_64/context.c
 KERNEL_SRCS := \
 	kernel/main.c \
 	kernel/printk.c \
@@ -62,7 +64,16 @@ KERNEL_SRCS := \
 	kernel/cmdline.c \
 	kernel/string.c \
 	kernel/time.c \
-	kernel/ktest.c
+	kernel/ktest.c \
+	kernel/rbtree.c \
+	kernel/page.c \
+	kernel/slab.c \
+	kernel/timer.c \
+	kernel/wait.c \
+	kernel/sched.c \
+	kernel/softirq.c \
+	kernel/mutex.c \
+	kernel/stdlib.c
 DRIVER_SRCS := \
 	drivers/serial.c
 # Test cases that run both on the host and in the guest.
@@ -73,12 +84,18 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_ksym.c \
 	tests/unit/test_pvh.c \
 	tests/unit/test_time.c \
-	tests/unit/test_harness.c
+	tests/unit/test_harness.c \
+	tests/unit/test_rbtree.c \
+	tests/unit/test_page.c \
+	tests/unit/test_slab.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
 	tests/guest/test_boot.c \
 	tests/guest/test_lapic.c \
-	tests/guest/test_crash.c
+	tests/guest/test_crash.c \
+	tests/guest/test_sched.c \
+	tests/guest/test_wait.c \
+	tests/guest/test_timer.c
 
 KERNEL_ALL_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS))
@@ -90,6 +107,9 @@ HOST_SRCS := \
 	kernel/cmdline.c \
 	kernel/ktest.c \
 	kernel/time.c \
+	kernel/rbtree.c \
+	kernel/page.c \
+	kernel/slab.c \
 	arch/x86_64/pvh.c \
 	tests/unit/host/host_main.c \
 	$(UNIT_TEST_SRCS)

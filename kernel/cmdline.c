@@ -14,6 +14,8 @@ static const struct cmdline_opt known[] = {
 	{ "ktest", "run in-guest tests and exit: all | SUITE | SUITE.CASE[,...]" },
 	{ "app", "application to run (none built in yet)" },
 	{ "quiet", "print only the one-line banner" },
+	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },
+	{ "meminfo", "print memory counters after boot and after the tests" },
 };
 
 static struct cmdline kernel_cmdline;

@@ -35,6 +35,22 @@ static size_t all_cases(const struct ktest_case *const **out)
 }
 #endif
 
+static uint64_t rand_state = 0x9e3779b97f4a7c15ULL;
+
+void ktest_rand_seed(uint64_t seed)
+{
+	rand_state = seed ? seed : 0x9e3779b97f4a7c15ULL;
+}
+
+uint64_t ktest_rand(void)
+{
+	uint64_t x = rand_state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return rand_state = x;
+}
+
 void ktest_fail(struct ktest_ctx *ctx, const char *file, int line, const char *fmt, ...)
 {
 	char msg[256];

@@ -7,12 +7,18 @@
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/slab.h>
 #include <kernel/time.h>
+#include <kernel/timer.h>
+#include <stdlib.h>
 
 #define EPUNK_VERSION	"0.1"
 
 struct boot_info boot_info;
+extern char __kernel_end[];
 
 static void print_size(uint64_t bytes)
 {
@@ -48,6 +54,40 @@ static void banner(uint64_t boot_ns)
 	       (unsigned long long)(boot_ns / 1000000), (unsigned long long)(boot_ns / 1000 % 1000));
 }
 
+/* The first thread: runs the tests or the application, then leaves QEMU with its status. */
+static void *main_thread(void *arg)
+{
+	(void)arg;
+	const char *tests = cmdline_get("ktest");
+	if (tests) {
+		int failed = ktest_run(*tests ? tests : "all");
+		if (cmdline_get("meminfo"))
+			meminfo_print();
+		arch_exit(failed ? EXIT_FAILURE_STATUS : EXIT_SUCCESS_STATUS);
+	}
+	if (cmdline_get("app")) {
+		printk("epunk: app=%s: no applications are built in yet\n", cmdline_get("app"));
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
+	printk("epunk: no application to run; idle (Ctrl-A x quits QEMU)\n");
+	return NULL;
+}
+
+/* Options read at boot: a bad value is an error naming the option, never silently ignored. */
+static void apply_options(void)
+{
+	const char *v = cmdline_get("timeslice_ms");
+	if (v) {
+		char *end;
+		long ms = strtol(v, &end, 10);
+		if (!*v || *end || ms < 1 || ms > 10000) {
+			printk("epunk: timeslice_ms=%s: expected a whole number of milliseconds, 1..10000\n", v);
+			arch_exit(EXIT_FAILURE_STATUS);
+		}
+		sched_set_timeslice((uint64_t)ms * NSEC_PER_MSEC);
+	}
+}
+
 void kmain(void)
 {
 	const char *why;
@@ -66,19 +106,18 @@ void kmain(void)
 		cmdline_print_known();
 		arch_exit(EXIT_FAILURE_STATUS);
 	}
+	apply_options();
+	if (page_init_from_boot(&boot_info, (uintptr_t)__kernel_end) <= 0)
+		panic("no usable RAM above the kernel image");
+	kmalloc_init();
+	sched_init();
+	timers_init();
 	banner(boot_ns);
+	if (cmdline_get("meminfo"))
+		meminfo_print();
 	arch_irq_enable();
 
-	const char *tests = cmdline_get("ktest");
-	if (tests) {
-		int failed = ktest_run(*tests ? tests : "all");
-		arch_exit(failed ? EXIT_FAILURE_STATUS : EXIT_SUCCESS_STATUS);
-	}
-	if (cmdline_get("app")) {
-		printk("epunk: app=%s: no applications are built in yet\n", cmdline_get("app"));
-		arch_exit(EXIT_FAILURE_STATUS);
-	}
-	printk("epunk: no application to run; idle (Ctrl-A x quits QEMU)\n");
-	for (;;)
-		arch_safe_halt();
+	if (!thread_create("main", main_thread, NULL, 0))
+		panic("cannot create the main thread");
+	sched_idle_loop();
 }

@@ -97,6 +97,10 @@ boot bad-cmdline "ktest=all bogus=1"
 [ "$rc" = 1 ] && expect_in "bad command line" "$out/bad-cmdline.txt" \
 	"bad kernel command line" "unknown option 'bogus'" "known options:" && pass "bad command line"
 [ "$rc" = 1 ] || fail "bad command line" "got status $rc"
+boot bad-value "ktest=all timeslice_ms=abc"
+[ "$rc" = 1 ] && expect_in "bad option value" "$out/bad-value.txt" \
+	"timeslice_ms=abc: expected a whole number of milliseconds" && pass "bad option value"
+[ "$rc" = 1 ] || fail "bad option value" "got status $rc"
 
 echo "== fault reports (each boot must panic with status 100 and a symbolized report)"
 crash() {	# crash CASE PATTERN...
@@ -107,17 +111,18 @@ crash() {	# crash CASE PATTERN...
 		fail "crash.$c" "exit status $rc, expected 100 (panic)"
 		return
 	fi
-	expect_in "crash.$c" "$out/crash-$c.txt" "Backtrace:" "kmain+" "Kernel panic:" \
+	expect_in "crash.$c" "$out/crash-$c.txt" "Backtrace:" "Kernel panic:" \
 		"halted after panic (exit status 100)" "$@" && pass "crash.$c"
 }
-crash null_deref "CPU exception 14: page fault (#PF)" "CR2: 0000000000000000" \
+crash null_deref "main_thread+" "CPU exception 14: page fault (#PF)" "CR2: 0000000000000000" \
 	"page not present, write" "RIP: 0008:" "crash_write+0" "RAX: " "R15: " "ktest_run+"
-crash gp_noncanonical "CPU exception 13: general protection fault (#GP)" "crash_write+0" \
+crash gp_noncanonical "main_thread+" "CPU exception 13: general protection fault (#GP)" "crash_write+0" \
 	"RDI: 8000000000000000"
-crash panic "Kernel panic: deliberate panic from ktest (value 42)" "ktest_fn_crash_panic+" "panic+"
-crash write_text "CPU exception 14: page fault (#PF)" "protection violation, write" "crash_write+0"
-crash exec_data "CPU exception 14: page fault (#PF)" "protection violation, read, instruction fetch" \
+crash panic "main_thread+" "Kernel panic: deliberate panic from ktest (value 42)" "ktest_fn_crash_panic+" "panic+"
+crash write_text "main_thread+" "CPU exception 14: page fault (#PF)" "protection violation, write" "crash_write+0"
+crash exec_data "main_thread+" "CPU exception 14: page fault (#PF)" "protection violation, read, instruction fetch" \
 	"ktest_fn_crash_exec_data+"
+crash stack_overflow "CPU exception 8: double fault (#DF)" "kernel stack overflow" "recurse+" "guard page below the stack of thread 'deep-recursion'"
 
 echo "== make gdb: gdb stops at the kernel entry with symbols"
 port=$((20000 + $$ % 20000))

@@ -3,8 +3,12 @@
  * into 4 KiB pages so each section gets its own rights (text RX, rodata R, data/bss RW, all else
  * NX); page 0 is left unmapped so a NULL dereference faults; memory the map does not call RAM is
  * mapped uncached (device registers: LAPIC, IOAPIC, PCI BARs). */
+#include <arch/context.h>
 #include <kernel/boot.h>
+#include <kernel/errno.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
+#include <kernel/spinlock.h>
 #include <arch/mmu.h>
 #include "x86.h"
 
@@ -110,4 +114,57 @@ struct page_rights arch_mmu_query(uintptr_t va)
 	r.executable = !(e & PTE_NX);
 	r.uncached = e & PTE_PCD;
 	return r;
+}
+
+static struct spinlock mmu_lock = SPINLOCK_INIT;
+static unsigned long table_pages;	/* page tables allocated for 2 MiB splits */
+
+unsigned long arch_mmu_table_pages(void)
+{
+	return READ_ONCE(table_pages);
+}
+
+/* The 4 KiB page table entry for @va, splitting its 2 MiB mapping first if needed. */
+static uint64_t *pte_for(uintptr_t va)
+{
+	uint64_t *pde = &pd[va >> 30][(va >> 21) & 511];
+
+	if (*pde & PTE_PS) {
+		uint64_t *t = page_alloc(0);
+		if (!t)
+			return NULL;
+		table_pages++;
+		uint64_t base = *pde & 0x000fffffffe00000ULL;
+		uint64_t flags = *pde & ~(0x000fffffffe00000ULL | PTE_PS);
+		for (int j = 0; j < 512; j++)
+			t[j] = (base + (uint64_t)j * 4096) | flags;
+		*pde = (uint64_t)(uintptr_t)t | PTE_P | PTE_W;
+		/* The large mapping is cached as global: flush the whole 2 MiB range. */
+		for (int j = 0; j < 512; j++)
+			invlpg(base + (uint64_t)j * 4096);
+	}
+	uint64_t *t = (uint64_t *)(uintptr_t)(*pde & 0x000ffffffffff000ULL);
+	return &t[(va >> 12) & 511];
+}
+
+int arch_mmu_set_guard(void *page, int guard)
+{
+	uintptr_t va = (uintptr_t)page;
+
+	if (va & 4095 || va < 4096 || va >= MAP_LIMIT ||
+	    (va >= (uintptr_t)__kernel_start && va < (uintptr_t)__kernel_end))
+		return -EINVAL;		/* never unmap NULL's neighbours or the kernel image */
+	unsigned long flags = spin_lock_irqsave(&mmu_lock);
+	uint64_t *pte = pte_for(va);
+	if (!pte) {
+		spin_unlock_irqrestore(&mmu_lock, flags);
+		return -ENOMEM;
+	}
+	if (guard)
+		*pte &= ~PTE_P;
+	else
+		*pte |= PTE_P;
+	invlpg(va);
+	spin_unlock_irqrestore(&mmu_lock, flags);
+	return 0;
 }

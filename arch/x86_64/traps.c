@@ -7,6 +7,8 @@
 #include <kernel/errno.h>
 #include <kernel/ksym.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <arch/mmu.h>
 #include "x86.h"
 
 void lapic_eoi(void);
@@ -57,15 +59,12 @@ uint64_t arch_irq_count(int vec)
 	return READ_ONCE(irq_slots[vec].count);
 }
 
-__attribute__((weak)) void irq_exit_hook(void)
-{
-}
-
 /* A frame pointer is followed only while it points into RAM we map and stays 8-byte aligned,
  * so that a corrupted chain ends the backtrace instead of faulting inside the report. */
 static bool frame_readable(unsigned long fp)
 {
-	return fp >= 4096 && !(fp & 7) && boot_addr_is_ram(fp, 16);
+	return fp >= 4096 && !(fp & 7) && boot_addr_is_ram(fp, 16) &&
+	       arch_mmu_query(fp).present && arch_mmu_query(fp + 15).present;
 }
 
 static void print_frame(unsigned long addr)
@@ -91,23 +90,44 @@ static void backtrace_from(unsigned long rip, unsigned long rsp, unsigned long r
 			printk("  [<%016lx>] ? %s\n", top - 1, sym);
 		}
 	}
-	for (int depth = 0; depth < 32 && frame_readable(rbp); depth++) {
+	unsigned long last = 0, repeats = 0;
+	for (int depth = 0; depth < 64 && frame_readable(rbp); depth++) {
 		unsigned long *fp = (unsigned long *)rbp;
 		unsigned long ret = fp[1];
 		/* ret - 1: a call to a noreturn function can be the last instruction of the text. */
 		if (!ksym_is_text(ret - 1))
 			break;
-		/* The return address points after the call: step back one byte to name the caller. */
-		print_frame(ret - 1);
+		/* The return address points after the call: step back one byte to name the caller.
+		 * Runs of the same frame (recursion) are folded into one line. */
+		if (ret == last) {
+			repeats++;
+		} else {
+			if (repeats)
+				printk("  ... the frame above %lu more times\n", repeats);
+			repeats = 0;
+			print_frame(ret - 1);
+			last = ret;
+		}
 		if (fp[0] <= rbp)	/* frames grow towards higher addresses; anything else is a loop */
 			break;
 		rbp = fp[0];
 	}
+	if (repeats)
+		printk("  ... the frame above %lu more times\n", repeats);
 }
 
 void arch_backtrace(unsigned long rip, unsigned long rbp)
 {
 	backtrace_from(rip, 0, rbp);
+}
+
+static bool describe_stack_overflow(uint64_t addr)
+{
+	const char *who = sched_guard_owner(addr);
+	if (who)
+		printk("*** kernel stack overflow: %016lx is the guard page below the stack of "
+		       "thread '%s'\n", (unsigned long)addr, who);
+	return who != NULL;
 }
 
 static void describe_page_fault(uint64_t err)
@@ -131,11 +151,19 @@ static NORETURN void exception_report(struct trap_frame *f)
 	printk("\n*** CPU exception %lu: %s, error code %#lx\n", (unsigned long)f->vector, name,
 	       (unsigned long)f->error);
 	printk("RIP: %04lx:%016lx  %s\n", (unsigned long)f->cs, (unsigned long)f->rip, sym);
-	if (f->vector == 14)
+	if (f->vector == 14) {
 		describe_page_fault(f->error);
-	if (f->vector == 8)
-		printk("A double fault on a kernel stack usually means that stack overflowed "
-		       "into its guard page (RSP %016lx).\n", (unsigned long)f->rsp);
+		describe_stack_overflow(read_cr2());
+	}
+	if (f->vector == 8) {
+		/* A push into a guard page faults, and delivering that #PF needs the same stack:
+		 * the CPU escalates to #DF, which runs on its own IST stack. CR2 still names the
+		 * address of the first fault. */
+		printk("CR2: %016lx (address of the fault that escalated)\n",
+		       (unsigned long)read_cr2());
+		if (!describe_stack_overflow(read_cr2()))
+			describe_stack_overflow(f->rsp);
+	}
 	printk("RSP: %016lx  RFLAGS: %08lx  SS: %04lx\n", (unsigned long)f->rsp,
 	       (unsigned long)f->rflags, (unsigned long)f->ss);
 	printk("RAX: %016lx  RBX: %016lx  RCX: %016lx\n", (unsigned long)f->rax,
@@ -164,6 +192,7 @@ void trap_dispatch(struct trap_frame *f)
 		return;		/* no EOI for spurious interrupts */
 	struct irq_slot *s = &irq_slots[vec];
 	s->count++;
+	irq_enter_hook();
 	if (s->fn)
 		s->fn(s->arg);
 	else

@@ -7,6 +7,8 @@
 
 #include <kernel/compiler.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 struct ktest_ctx {
 	int failures;		/* failed checks in the running case */
@@ -31,6 +33,17 @@ void ktest_fail(struct ktest_ctx *ctx, const char *file, int line, const char *f
  * Returns the number of failed cases (a filter that matches nothing counts as one failure).
  */
 int ktest_run(const char *filter);
+
+/*
+ * Deterministic pseudo-random numbers for tests (xorshift64), so a failure replays exactly.
+ * ktest_rand_seed(0) picks a fixed non-zero seed; ktest_rand_below(n) is uniform in [0, n).
+ */
+void ktest_rand_seed(uint64_t seed);
+uint64_t ktest_rand(void);
+static inline uint32_t ktest_rand_below(uint32_t n)
+{
+	return (uint32_t)(((ktest_rand() >> 32) * n) >> 32);
+}
 
 #ifdef KTEST_HOST
 void ktest_register(const struct ktest_case *c);

@@ -3,13 +3,19 @@
  * usage: unittest [all | SUITE | SUITE.CASE[,...]] */
 #include <kernel/boot.h>
 #include <kernel/ktest.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
+#include <kernel/slab.h>
 #include <kernel/time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 struct boot_info boot_info;
+
+/* The RAM the page allocator manages on the host (a global: it stays reachable for LeakSanitizer). */
+#define HOST_ARENA_SIZE	(64UL << 20)
+static void *host_arena;
 
 void console_write(const char *s, size_t len)
 {
@@ -60,6 +66,12 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	time_init(1000000, 0);
+	host_arena = aligned_alloc(PAGE_SIZE, HOST_ARENA_SIZE);
+	if (!host_arena || page_range_add((uintptr_t)host_arena, HOST_ARENA_SIZE)) {
+		fprintf(stderr, "unittest: cannot set up the %lu MiB page arena\n", HOST_ARENA_SIZE >> 20);
+		return 1;
+	}
+	kmalloc_init();
 	int failed = ktest_run(argc > 1 ? argv[1] : "all");
 	return failed ? 1 : 0;
 }

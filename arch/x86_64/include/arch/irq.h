@@ -24,8 +24,9 @@ void arch_irq_set_handler(int vec, irq_handler_fn fn, void *arg);
 /** irq_count - interrupts taken on @vec since boot (statistics, tests). */
 uint64_t arch_irq_count(int vec);
 
-/* Hook run after every hardware interrupt handler, before returning to the interrupted code:
- * generic code uses it for deferred work and preemption. Weak: a no-op until defined. */
+/* Hooks generic code provides around every hardware interrupt handler: irq_enter_hook before it,
+ * irq_exit_hook after its EOI (deferred work and preemption happen there). */
+void irq_enter_hook(void);
 void irq_exit_hook(void);
 
 #endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel threads and the scheduler: round-robin run queue, preemption by a time slice that is
+ * armed only while another thread waits to run (no tick when idle), Linux's task states. */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <arch/context.h>
+#include <kernel/list.h>
+#include <kernel/timer.h>
+#include <kernel/wait.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum task_state {
+	TASK_RUNNING = 0,		/* on the CPU or on the run queue */
+	TASK_INTERRUPTIBLE = 1,		/* asleep; a wake-up (or later a signal) ends it */
+	TASK_UNINTERRUPTIBLE = 2,	/* asleep; only a wake-up ends it */
+	TASK_DEAD = 64,			/* exited; waiting to be joined or reaped */
+};
+
+#define THREAD_NAME_MAX		16
+#define THREAD_STACK_ORDER	3	/* 8 pages: 28 KiB of stack above a 4 KiB guard page */
+
+struct thread {
+	struct arch_context ctx;	/* saved registers while switched out */
+	int state;			/* enum task_state */
+	int id;				/* small unique number, for reports */
+	char name[THREAD_NAME_MAX];
+	void *(*fn)(void *);		/* entry point */
+	void *arg;
+	void *retval;			/* what fn returned or thread_exit was given */
+	void *stack;			/* lowest address: the guard page; NULL for the boot thread */
+	unsigned stack_order;		/* stack size is 2^order pages, guard included */
+	bool detached;			/* freed by the scheduler on exit instead of by thread_join */
+	bool exited;			/* switched out for the last time: safe to free */
+	struct list_head run_node;	/* on the run queue while runnable and not running */
+	struct list_head all_node;	/* on the list of all threads */
+	struct wait_queue_head join_wq;	/* thread_join sleeps here */
+	struct ktimer sleep_timer;	/* schedule_timeout's alarm */
+	const char *wait_chan;		/* what it sleeps on, for reports and gdb */
+	uint64_t switches;		/* times it was switched in */
+	uint64_t runtime_ns;		/* CPU time consumed */
+	uint64_t last_in;		/* TSC when last switched in */
+	int errno_value;		/* the app-facing errno of this thread */
+};
+
+/** sched_init - make the boot context the idle thread; threads can be created afterwards. */
+void sched_init(void);
+/** sched_idle_loop - the boot thread's life after init: run others, halt when none is ready. */
+NORETURN void sched_idle_loop(void);
+
+/**
+ * thread_create - start a thread running @fn(@arg) with a guarded stack of 2^@stack_order pages
+ * (0: the default). Returns the thread, or NULL when memory runs out.
+ */
+struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, unsigned stack_order);
+/** thread_join - wait for @t to exit, free it, and return what it returned. */
+void *thread_join(struct thread *t);
+/** thread_detach - @t frees itself when it exits; it must not be joined. */
+void thread_detach(struct thread *t);
+/** thread_exit - end the calling thread with @retval. */
+NORETURN void thread_exit(void *retval);
+
+/** current_thread - the thread running on this CPU. */
+struct thread *current_thread(void);
+/** set_current_state - set the running thread's state before testing a sleep condition. */
+void set_current_state(int state);
+
+/** schedule - give up the CPU; a thread that is not RUNNING sleeps until woken. */
+void schedule(void);
+/** yield - let every other runnable thread run once. */
+void yield(void);
+/** wake_up_process - make @t runnable if it sleeps. Returns 1 if it was asleep. */
+int wake_up_process(struct thread *t);
+
+/**
+ * schedule_timeout - sleep in the state the caller set for at most @ns nanoseconds.
+ * Returns the nanoseconds left when woken early, 0 when the time ran out.
+ */
+uint64_t schedule_timeout(uint64_t ns);
+/** msleep / nsleep - sleep at least this long. */
+void msleep(unsigned ms);
+void nsleep(uint64_t ns);
+
+/** sched_set_timeslice - preemption time slice in nanoseconds (default 10 ms). */
+void sched_set_timeslice(uint64_t ns);
+/** sched_print_threads - one line per thread: id, name, state, what it waits on. */
+void sched_print_threads(void);
+/** sched_guard_owner - the name of the thread whose stack guard page holds @addr, or NULL. */
+const char *sched_guard_owner(uint64_t addr);
+/** thread_count - threads alive (idle included). */
+int thread_count(void);
+
+#endif

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: MIT
+/* Threads and the scheduler.
+ *
+ * Locking: rq.lock (irqsave) protects the run queue, every thread's state and run_node, and the
+ * all-threads list. It is held across arch_context_switch and released by the thread that gets
+ * the CPU (in schedule() after the switch, or in thread_start for a new thread). Wait-queue locks
+ * nest outside it (wake_up_key -> default_wake_function -> wake_up_process).
+ *
+ * Preemption: the slice timer sets need_resched when the running thread has used its time slice
+ * and someone else is runnable; the switch happens at interrupt exit (irq_exit_hook) or when a
+ * lock is dropped (preempt_enable), never while preempt_count > 0. */
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <kernel/errno.h>
+#include <kernel/page.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/slab.h>
+#include <kernel/softirq.h>
+#include <kernel/time.h>
+#include <string.h>
+
+struct cpu_state this_cpu;
+
+static struct {
+	struct spinlock lock;
+	struct list_head queue;		/* runnable threads other than the running one */
+	struct list_head all;		/* every thread */
+	struct thread *current;		/* running now */
+	struct thread *switched_from;	/* the thread the last switch left; finished by the next */
+	struct thread idle;		/* the boot context, runs when nothing else can */
+	struct ktimer slice_timer;	/* ends the current time slice */
+	uint64_t timeslice_ns;
+	int next_id;
+	int nr_threads;
+	uint64_t switches;
+} rq = {
+	.lock = SPINLOCK_INIT,
+	.queue = LIST_HEAD_INIT(rq.queue),
+	.all = LIST_HEAD_INIT(rq.all),
+	.timeslice_ns = 10 * NSEC_PER_MSEC,
+};
+
+struct thread *current_thread(void)
+{
+	return rq.current;
+}
+
+void set_current_state(int state)
+{
+	WRITE_ONCE(rq.current->state, state);
+	barrier();
+}
+
+static void slice_expired(struct ktimer *t)
+{
+	(void)t;
+	if (!list_empty(&rq.queue))
+		this_cpu.need_resched = 1;
+}
+
+/* With rq.lock held: start a slice for the thread being switched in if others wait. */
+static void arm_slice(void)
+{
+	if (!list_empty(&rq.queue) && rq.current != &rq.idle)
+		timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
+	else
+		timer_cancel(&rq.slice_timer);
+}
+
+void sched_set_timeslice(uint64_t ns)
+{
+	rq.timeslice_ns = ns ? ns : 1;
+}
+
+static void free_thread(struct thread *t)
+{
+	arch_mmu_set_guard(t->stack, 0);
+	page_free(t->stack, t->stack_order);
+	kfree(t);
+}
+
+/* Runs on the thread that just got the CPU, rq.lock released, interrupts still off: the thread
+ * we left may have exited, and only now is its stack out of use. */
+static void finish_switch(void)
+{
+	struct thread *prev = rq.switched_from;
+
+	rq.switched_from = NULL;
+	if (!prev || prev->state != TASK_DEAD)
+		return;
+	WRITE_ONCE(prev->exited, true);
+	if (prev->detached)
+		free_thread(prev);
+	else
+		wake_up_all(&prev->join_wq);
+}
+
+/*
+ * With rq.lock held and interrupts off: pick the next thread and switch to it. A voluntary call
+ * takes a thread that is no longer RUNNING off the CPU for good (it sleeps). A @preempt switch
+ * keeps it queued whatever its state: it may have set a sleep state and not yet tested its
+ * condition, and putting it to sleep there could lose the wake-up it is about to look for.
+ */
+static void switch_locked(bool preempt)
+{
+	struct thread *prev = rq.current, *next;
+
+	this_cpu.need_resched = 0;
+	if (prev != &rq.idle && prev->state != TASK_DEAD &&
+	    (prev->state == TASK_RUNNING || preempt))
+		list_add_tail(&prev->run_node, &rq.queue);
+	if (list_empty(&rq.queue)) {
+		next = &rq.idle;
+	} else {
+		next = list_first_entry(&rq.queue, struct thread, run_node);
+		list_del_init(&next->run_node);
+	}
+	uint64_t now = arch_cycles();
+	prev->runtime_ns += cycles_to_ns(now - prev->last_in);
+	next->last_in = now;
+	if (next == prev) {
+		arm_slice();
+		return;
+	}
+	rq.current = next;
+	rq.switched_from = prev;
+	next->switches++;
+	rq.switches++;
+	arm_slice();
+	arch_context_switch(&prev->ctx, &next->ctx);
+}
+
+static void do_schedule(bool preempt)
+{
+	BUG_ON(this_cpu.irq_depth);
+	unsigned long flags = arch_irq_save();
+	preempt_disable();
+	spin_lock_raw(&rq.lock);
+	switch_locked(preempt);
+	spin_unlock_raw(&rq.lock);
+	finish_switch();
+	preempt_enable_no_resched();
+	arch_irq_restore(flags);
+}
+
+void schedule(void)
+{
+	do_schedule(false);
+}
+
+static void preempt_schedule(void)
+{
+	do_schedule(true);
+}
+
+void yield(void)
+{
+	schedule();	/* a RUNNING caller goes to the back of the queue */
+}
+
+void preempt_enable(void)
+{
+	barrier();
+	if (--this_cpu.preempt_count == 0 && this_cpu.need_resched && !this_cpu.irq_depth &&
+	    !this_cpu.bh_count && arch_irqs_enabled())
+		preempt_schedule();
+}
+
+void irq_enter_hook(void)
+{
+	this_cpu.irq_depth++;
+}
+
+/* Every hardware interrupt ends here, after its EOI: run deferred work, then preempt if a switch
+ * is due and the interrupted code allows it. */
+void irq_exit_hook(void)
+{
+	this_cpu.irq_depth--;
+	do_softirq();
+	if (this_cpu.need_resched && !this_cpu.preempt_count && !this_cpu.bh_count)
+		preempt_schedule();
+}
+
+int wake_up_process(struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	int woke = 0;
+
+	if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE) {
+		t->state = TASK_RUNNING;
+		woke = 1;
+		/* Not queued yet unless a preemption left it queued in its sleep state. */
+		if (t != rq.current && list_empty(&t->run_node)) {
+			list_add_tail(&t->run_node, &rq.queue);
+			if (rq.current == &rq.idle)
+				this_cpu.need_resched = 1;
+			else if (!timer_pending(&rq.slice_timer))
+				timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
+		}
+	}
+	spin_unlock_irqrestore(&rq.lock, flags);
+	return woke;
+}
+
+static void sleep_timer_fired(struct ktimer *t)
+{
+	wake_up_process(t->data);
+}
+
+uint64_t schedule_timeout(uint64_t ns)
+{
+	struct thread *me = rq.current;
+	uint64_t end = ktime_ns() + ns;
+
+	timer_arm(&me->sleep_timer, end);
+	schedule();
+	timer_cancel(&me->sleep_timer);
+	uint64_t now = ktime_ns();
+	return now < end ? end - now : 0;
+}
+
+void nsleep(uint64_t ns)
+{
+	uint64_t end = ktime_ns() + ns;
+	const char *chan = rq.current->wait_chan;
+
+	rq.current->wait_chan = "sleep";
+	for (uint64_t now = ktime_ns(); now < end; now = ktime_ns()) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule_timeout(end - now);
+	}
+	rq.current->wait_chan = chan;
+}
+
+void msleep(unsigned ms)
+{
+	nsleep((uint64_t)ms * NSEC_PER_MSEC);
+}
+
+/* A new thread starts here, on its own stack, holding rq.lock from the switch that chose it. */
+static NORETURN void thread_start(void)
+{
+	spin_unlock_raw(&rq.lock);
+	finish_switch();
+	preempt_enable_no_resched();
+	arch_irq_enable();
+	struct thread *me = rq.current;
+	thread_exit(me->fn(me->arg));
+}
+
+static void thread_setup(struct thread *t, const char *name)
+{
+	size_t n = strnlen(name, THREAD_NAME_MAX - 1);
+	memcpy(t->name, name, n);
+	t->name[n] = '\0';
+	list_init(&t->run_node);
+	wait_queue_head_init(&t->join_wq);
+	timer_init(&t->sleep_timer, sleep_timer_fired, t);
+}
+
+struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, unsigned stack_order)
+{
+	if (!stack_order)
+		stack_order = THREAD_STACK_ORDER;
+	struct thread *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->stack = page_alloc(stack_order);
+	if (!t->stack)
+		goto out_free_thread;
+	if (arch_mmu_set_guard(t->stack, 1))
+		goto out_free_stack;
+	t->stack_order = stack_order;
+	t->fn = fn;
+	t->arg = arg;
+	thread_setup(t, name);
+	arch_context_init(&t->ctx, (char *)t->stack + ((size_t)PAGE_SIZE << stack_order), thread_start);
+
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	t->id = ++rq.next_id;
+	list_add_tail(&t->all_node, &rq.all);
+	rq.nr_threads++;
+	t->state = TASK_RUNNING;
+	list_add_tail(&t->run_node, &rq.queue);
+	if (rq.current == &rq.idle)
+		this_cpu.need_resched = 1;
+	else if (!timer_pending(&rq.slice_timer))
+		timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
+	spin_unlock_irqrestore(&rq.lock, flags);
+	return t;
+
+out_free_stack:
+	page_free(t->stack, stack_order);
+out_free_thread:
+	kfree(t);
+	return NULL;
+}
+
+void thread_exit(void *retval)
+{
+	struct thread *me = rq.current;
+
+	BUG_ON(me == &rq.idle);
+	arch_irq_disable();
+	me->retval = retval;
+	spin_lock_raw(&rq.lock);
+	preempt_disable();
+	list_del_init(&me->all_node);
+	rq.nr_threads--;
+	me->state = TASK_DEAD;
+	switch_locked(false);
+	panic("dead thread %s resumed", me->name);
+}
+
+void *thread_join(struct thread *t)
+{
+	BUG_ON(t == rq.current || t->detached);
+	const char *chan = rq.current->wait_chan;
+	rq.current->wait_chan = "join";
+	wait_event(&t->join_wq, READ_ONCE(t->exited));
+	rq.current->wait_chan = chan;
+	void *ret = t->retval;
+	free_thread(t);
+	return ret;
+}
+
+void thread_detach(struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	bool gone = READ_ONCE(t->exited);
+	t->detached = true;
+	spin_unlock_irqrestore(&rq.lock, flags);
+	if (gone)
+		free_thread(t);	/* it exited before: nobody else will free it */
+}
+
+int thread_count(void)
+{
+	return READ_ONCE(rq.nr_threads);
+}
+
+static const char *state_name(int s)
+{
+	switch (s) {
+	case TASK_RUNNING: return "running";
+	case TASK_INTERRUPTIBLE: return "sleeping";
+	case TASK_UNINTERRUPTIBLE: return "sleeping (D)";
+	case TASK_DEAD: return "dead";
+	default: return "?";
+	}
+}
+
+void sched_print_threads(void)
+{
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	struct thread *t;
+	printk("  id  name             state          waits on      switches  cpu ms\n");
+	list_for_each_entry(t, &rq.all, all_node) {
+		printk("  %-3d %-16s %-14s %-12s %9llu  %llu%s\n", t->id, t->name, state_name(t->state),
+		       t->state == TASK_RUNNING ? "-" : (t->wait_chan ? t->wait_chan : "wait queue"),
+		       (unsigned long long)t->switches,
+		       (unsigned long long)(t->runtime_ns / NSEC_PER_MSEC),
+		       t == rq.current ? "  <- current" : "");
+	}
+	spin_unlock_irqrestore(&rq.lock, flags);
+}
+
+const char *sched_guard_owner(uint64_t addr)
+{
+	struct thread *t;
+	/* No lock: called from a fault report, when the lock may be held by the faulting code. */
+	list_for_each_entry(t, &rq.all, all_node)
+		if (t->stack && addr >= (uintptr_t)t->stack && addr < (uintptr_t)t->stack + PAGE_SIZE)
+			return t->name;
+	return NULL;
+}
+
+void sched_init(void)
+{
+	struct thread *idle = &rq.idle;
+
+	thread_setup(idle, "idle");
+	idle->state = TASK_RUNNING;
+	idle->last_in = arch_cycles();
+	list_add_tail(&idle->all_node, &rq.all);
+	rq.nr_threads = 1;
+	rq.current = idle;
+	timer_init(&rq.slice_timer, slice_expired, NULL);
+}
+
+void sched_idle_loop(void)
+{
+	for (;;) {
+		arch_irq_disable();
+		if (!this_cpu.need_resched && list_empty(&rq.queue))
+			arch_safe_halt();	/* sti; hlt: a wake-up in between is not missed */
+		else
+			arch_irq_enable();
+		schedule();
+	}
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/* Softirqs: a pending bitmask, handlers run at interrupt exit with interrupts enabled and
+ * bottom halves marked busy (so a nested interrupt only raises bits), up to a budget of rounds. */
+#include <arch/cpu.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <kernel/softirq.h>
+
+#define SOFTIRQ_ROUNDS	10	/* then leave the rest for the next interrupt exit or bh enable */
+
+static softirq_fn handlers[SOFTIRQ_NR];
+static uint32_t pending;
+static uint64_t runs[SOFTIRQ_NR];
+
+void open_softirq(enum softirq_nr nr, softirq_fn fn)
+{
+	handlers[nr] = fn;
+}
+
+void do_softirq(void)
+{
+	if (this_cpu.bh_count || this_cpu.irq_depth)
+		return;
+	unsigned long flags = arch_irq_save();
+	if (!pending) {
+		arch_irq_restore(flags);
+		return;
+	}
+	this_cpu.bh_count++;
+	for (int round = 0; round < SOFTIRQ_ROUNDS && pending; round++) {
+		uint32_t todo = pending;
+		pending = 0;
+		arch_irq_enable();
+		for (int nr = 0; nr < SOFTIRQ_NR; nr++) {
+			if ((todo & (1u << nr)) && handlers[nr]) {
+				runs[nr]++;
+				handlers[nr]();
+			}
+		}
+		arch_irq_disable();
+	}
+	this_cpu.bh_count--;
+	arch_irq_restore(flags);
+}
+
+void raise_softirq(enum softirq_nr nr)
+{
+	unsigned long flags = arch_irq_save();
+	pending |= 1u << nr;
+	arch_irq_restore(flags);
+	/* From a thread with bottom halves enabled, nothing else would run it soon: run it now. */
+	if (!this_cpu.irq_depth && !this_cpu.bh_count && arch_irqs_enabled())
+		do_softirq();
+}
+
+void local_bh_disable(void)
+{
+	this_cpu.bh_count++;
+	barrier();
+}
+
+void local_bh_enable(void)
+{
+	barrier();
+	BUG_ON(!this_cpu.bh_count);
+	this_cpu.bh_count--;
+	if (!this_cpu.bh_count && !this_cpu.irq_depth && READ_ONCE(pending) && arch_irqs_enabled())
+		do_softirq();
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/* Threads and the scheduler: create/join, preemption of busy threads, yield order, idle. */
+#include <arch/cpu.h>
+#include <kernel/ktest.h>
+#include <kernel/page.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/slab.h>
+#include <kernel/time.h>
+
+/* Free pages plus the page tables guard pages needed (those stay allocated for good), after the
+ * caches let go of their spare empty slabs: what must be equal before and after a test. */
+static unsigned long pages_accounted(void)
+{
+	struct page_stats s;
+	kmem_cache_shrink_all();
+	page_stats(&s);
+	return s.free + arch_mmu_table_pages();
+}
+
+static void *double_it(void *arg)
+{
+	return (void *)((uintptr_t)arg * 2);
+}
+
+KTEST(sched, create_join_100_threads)
+{
+	static struct thread *t[100];
+	int base = thread_count();
+	unsigned long before = pages_accounted();
+
+	for (int i = 0; i < 100; i++) {
+		t[i] = thread_create("worker", double_it, (void *)(uintptr_t)i, 0);
+		ASSERT_TRUE(t[i] != NULL);
+	}
+	EXPECT_GE(thread_count(), base + 1);
+	for (int i = 0; i < 100; i++)
+		EXPECT_EQ((uintptr_t)thread_join(t[i]), (uintptr_t)i * 2);
+	EXPECT_EQ(thread_count(), base);
+	EXPECT_EQ(pages_accounted(), before);	/* every stack and thread came back */
+}
+
+static volatile int stop_spinning;
+static volatile uint64_t spins[2];
+
+static void *spinner(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+	while (!stop_spinning)
+		spins[me]++;	/* never yields: only preemption lets the other one run */
+	return NULL;
+}
+
+KTEST(sched, preemption_lets_busy_threads_share)
+{
+	stop_spinning = 0;
+	spins[0] = spins[1] = 0;
+	struct thread *a = thread_create("spin-a", spinner, (void *)0, 0);
+	struct thread *b = thread_create("spin-b", spinner, (void *)1, 0);
+	ASSERT_TRUE(a && b);
+	uint64_t sw0 = a->switches + b->switches;
+	msleep(100);			/* 10 time slices */
+	stop_spinning = 1;
+	uint64_t sw = a->switches + b->switches - sw0;
+	thread_join(a);
+	thread_join(b);
+	printk("    spins: %llu and %llu, switches %llu\n", (unsigned long long)spins[0],
+	       (unsigned long long)spins[1], (unsigned long long)sw);
+	EXPECT_GT(spins[0], 0);
+	EXPECT_GT(spins[1], 0);
+	EXPECT_GE(sw, 4);		/* they took turns, more than once each */
+}
+
+static char order[32];
+static volatile int order_len;
+
+static void *yielder(void *arg)
+{
+	for (int i = 0; i < 3; i++) {
+		order[order_len++] = (char)(uintptr_t)arg;
+		yield();
+	}
+	return NULL;
+}
+
+KTEST(sched, yield_is_round_robin)
+{
+	order_len = 0;
+	struct thread *t[3];
+	/* Created in one go, without the creator yielding: they start in creation order. */
+	for (int i = 0; i < 3; i++) {
+		t[i] = thread_create("yielder", yielder, (void *)(uintptr_t)('A' + i), 0);
+		ASSERT_TRUE(t[i] != NULL);
+	}
+	for (int i = 0; i < 3; i++)
+		thread_join(t[i]);
+	order[order_len] = '\0';
+	EXPECT_STREQ(order, "ABCABCABC");
+}
+
+static void *sleeper(void *arg)
+{
+	msleep((unsigned)(uintptr_t)arg);
+	return NULL;
+}
+
+KTEST(sched, detached_threads_free_themselves)
+{
+	unsigned long before = pages_accounted();
+	int base = thread_count();
+	for (int i = 0; i < 10; i++) {
+		struct thread *t = thread_create("detached", sleeper, (void *)(uintptr_t)(i % 3), 0);
+		ASSERT_TRUE(t != NULL);
+		thread_detach(t);
+	}
+	for (int tries = 0; tries < 100 && thread_count() != base; tries++)
+		msleep(1);
+	msleep(1);	/* the last one is freed by the switch away from it */
+	EXPECT_EQ(thread_count(), base);
+	EXPECT_EQ(pages_accounted(), before);
+}
+
+static volatile int recurse_limit = 1 << 30;	/* never reached: the stack runs out first */
+
+static int recurse(int depth)
+{
+	volatile char pad[512];
+	pad[0] = (char)depth;
+	if (depth >= recurse_limit)
+		return 0;
+	return recurse(depth + 1) + pad[0];
+}
+
+static void *overflow(void *arg)
+{
+	(void)arg;
+	return (void *)(uintptr_t)recurse(0);
+}
+
+/* A thread that recurses without bound must hit its guard page and be reported. */
+KTEST_EXPLICIT(crash, stack_overflow)
+{
+	struct thread *t = thread_create("deep-recursion", overflow, NULL, 0);
+	ASSERT_TRUE(t != NULL);
+	thread_join(t);
+}
