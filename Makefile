@@ -8,6 +8,7 @@
 # Overridable: CC, CFLAGS (optimisation/debug), QEMUFLAGS, ACCEL=kvm|tcg, MEM, FIRMWARE, APPEND.
 
 MAKEFLAGS += -rR --no-print-directory
+.DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
@@ -55,7 +56,8 @@ ARCH_SRCS := \
 	arch/x86_64/pvh.c \
 	arch/x86_64/setup.c \
 	arch/x86_64/switch.S \
-	arch/x86_64/context.c
+	arch/x86_64/context.c \
+	arch/x86_64/rtc.c
 KERNEL_SRCS := \
 	kernel/main.c \
 	kernel/printk.c \
@@ -73,9 +75,33 @@ KERNEL_SRCS := \
 	kernel/sched.c \
 	kernel/softirq.c \
 	kernel/mutex.c \
-	kernel/stdlib.c
+	kernel/file.c \
+	kernel/pipe.c \
+	kernel/eventfd.c \
+	kernel/stdlib.c \
+	kernel/eventpoll.c \
+	kernel/sys_epoll.c \
+	kernel/sys_file.c \
+	kernel/select.c \
+	kernel/app.c \
+	kernel/sys_misc.c \
+	kernel/syscall.c \
+	kernel/sys_resource.c
 DRIVER_SRCS := \
 	drivers/serial.c
+# The app-facing C library (headers in include/).
+LIB_SRCS := \
+	lib/errno.c \
+	lib/syscall.c \
+	lib/stdio.c \
+	lib/malloc.c \
+	lib/string_extra.c \
+	lib/signal.c \
+	lib/time.c \
+	lib/sysconf.c \
+	lib/exit.c \
+	lib/pthread.c \
+	lib/resource.c
 # Test cases that run both on the host and in the guest.
 UNIT_TEST_SRCS := \
 	tests/unit/test_printk.c \
@@ -87,7 +113,8 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_harness.c \
 	tests/unit/test_rbtree.c \
 	tests/unit/test_page.c \
-	tests/unit/test_slab.c
+	tests/unit/test_slab.c \
+	tests/unit/test_eventpoll.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
 	tests/guest/test_boot.c \
@@ -95,10 +122,71 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_crash.c \
 	tests/guest/test_sched.c \
 	tests/guest/test_wait.c \
-	tests/guest/test_timer.c
+	tests/guest/test_timer.c \
+	tests/guest/test_pipe.c \
+	tests/guest/test_eventfd.c \
+	tests/guest/test_libc.c
 
-KERNEL_ALL_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
+KERNEL_ALL_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS))
+
+# Applications: ordinary C programs (int main(int argc, char **argv)) built into the image, each
+# main() renamed app_NAME_main; app=NAME on the command line picks one. APP_SRC=path/to/file.c
+# adds an outside program (named after the file) and makes it the image's default application.
+APPS := hello epollbench conformance
+APP_hello := apps/hello.c
+APP_epollbench := apps/epollbench.c
+# The conformance suite (tests/conformance/), also built as a host Linux program: the oracle.
+CONFORMANCE_SRCS := \
+	tests/conformance/main.c \
+	tests/conformance/check.c \
+	tests/conformance/abi.c \
+	tests/conformance/errors.c \
+	tests/conformance/lt_et.c \
+	tests/conformance/oneshot.c \
+	tests/conformance/exclusive.c \
+	tests/conformance/nested.c \
+	tests/conformance/wakeup.c \
+	tests/conformance/loops.c \
+	tests/conformance/close.c \
+	tests/conformance/pipe.c \
+	tests/conformance/eventfd.c \
+	tests/conformance/rotation.c \
+	tests/conformance/timeouts.c
+APP_conformance := $(CONFORMANCE_SRCS)
+APP_SRC ?=
+ifneq ($(APP_SRC),)
+APP_SRC_NAME := $(basename $(notdir $(APP_SRC)))
+ifeq ($(wildcard $(APP_SRC)),)
+$(error APP_SRC=$(APP_SRC): no such file)
+endif
+ifneq ($(filter $(APP_SRC_NAME),$(APPS)),)
+$(error APP_SRC=$(APP_SRC): the name '$(APP_SRC_NAME)' is taken by a built-in application)
+endif
+ifeq ($(shell echo '$(APP_SRC_NAME)' | grep -cE '^[A-Za-z_][A-Za-z0-9_]*$$'),0)
+$(error APP_SRC=$(APP_SRC): the file name must make a C identifier)
+endif
+APPS += $(APP_SRC_NAME)
+APP_$(APP_SRC_NAME) := $(APP_SRC)
+endif
+APP_FLAGS := -D__epunk__
+# build/app/NAME/<source path with / as _>.o, compiled with main renamed app_NAME_main.
+app_obj = $(B)/app/$(1)/$(subst /,_,$(2)).o
+APP_OBJS := $(foreach a,$(APPS),$(foreach f,$(APP_$(a)),$(call app_obj,$(a),$(f))))
+define app_rule
+$(call app_obj,$(1),$(2)): $(2) Makefile | deps
+	@mkdir -p $$(@D)
+	$$(say) CC $$<
+	$$(Q)$$(CC) $$(CFLAGS) $$(KERNEL_CFLAGS) $$(APP_FLAGS) -Dmain=app_$(1)_main -MF $$(@:.o=.d) -c $$< -o $$@
+endef
+$(foreach a,$(APPS),$(foreach f,$(APP_$(a)),$(eval $(call app_rule,$(a),$(f)))))
+
+# The table of applications, rewritten only when the list changes.
+APPS_TABLE := $(shell mkdir -p $(B) && tools/mkapps.sh '$(APP_SRC_NAME)' $(APPS) > $(B)/apps.c.new && \
+	(cmp -s $(B)/apps.c.new $(B)/apps.c || mv $(B)/apps.c.new $(B)/apps.c); rm -f $(B)/apps.c.new)
+$(B)/k/apps.o: $(B)/apps.c
+	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+KERNEL_OBJS += $(APP_OBJS) $(B)/k/apps.o
 
 # The pure sources the host unit tests build, with the host shim in tests/unit/host.
 HOST_SRCS := \
@@ -110,15 +198,20 @@ HOST_SRCS := \
 	kernel/rbtree.c \
 	kernel/page.c \
 	kernel/slab.c \
+	kernel/wait.c \
+	kernel/mutex.c \
+	kernel/file.c \
+	kernel/eventpoll.c \
 	arch/x86_64/pvh.c \
 	tests/unit/host/host_main.c \
+	tests/unit/host/host_sched.c \
 	$(UNIT_TEST_SRCS)
 HOST_OBJS := $(patsubst %,$(B)/host/%.o,$(HOST_SRCS))
 HOST_FLAGS := -std=gnu11 -DKTEST_HOST -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -MMD -MP \
 	-Itests/unit/host -Ikernel/include -Idrivers/include
 
-.PHONY: all deps run test test-host gdb clean
+.PHONY: all deps run test test-host gdb clean conformance bench-epoll
 all: $(B)/epunk.elf
 
 deps:
@@ -166,11 +259,21 @@ $(B)/host/unittest: $(HOST_OBJS)
 	$(say) HOSTLD $@
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fsanitize=address,undefined -o $@ $(HOST_OBJS)
 
+# make run APP=name ARGS="..." runs a built-in app; with APP_SRC=file.c the program runs alone
+# (no banner), and its exit status comes back as QEMU's.
+RUN_APPEND := $(strip $(if $(APP),app=$(APP)) $(if $(ARGS),args="$(ARGS)") \
+	$(if $(APP_SRC),quiet) $(APPEND))
 run: $(B)/epunk.elf
-	tools/qemu.sh --interactive --append "$(APPEND)"
+	tools/qemu.sh --interactive --append '$(RUN_APPEND)'
 
 test: $(B)/epunk.elf $(B)/host/unittest
-	tests/run.sh
+	CONFORMANCE_SRCS="$(CONFORMANCE_SRCS)" tests/run.sh
+
+conformance: $(B)/epunk.elf
+	tools/conformance.sh $(CONFORMANCE_SRCS)
+
+bench-epoll: $(B)/epunk.elf
+	tools/bench-epoll.sh
 
 test-host: $(B)/host/unittest
 	$(B)/host/unittest all

@@ -20,4 +20,20 @@ char *strcpy(char *restrict dst, const char *restrict src);
 char *strncpy(char *restrict dst, const char *restrict src, size_t n);
 char *strstr(const char *hay, const char *needle);
 
+/* lib/string_extra.c: for apps (they allocate with malloc or set errno). */
+char *strcat(char *restrict dst, const char *restrict src);
+char *strncat(char *restrict dst, const char *restrict src, size_t n);
+size_t strspn(const char *s, const char *accept);
+size_t strcspn(const char *s, const char *reject);
+char *strpbrk(const char *s, const char *accept);
+void *memrchr(const void *s, int c, size_t n);
+/** strdup / strndup - a malloc'ed copy, or NULL with errno ENOMEM. */
+char *strdup(const char *s);
+char *strndup(const char *s, size_t n);
+/**
+ * strerror - Linux's message for @errnum ("Unknown error N" for numbers it does not name). The
+ * unknown-number text is formatted into one static buffer: not thread-safe for those.
+ */
+char *strerror(int errnum);
+
 #endif

@@ -12,8 +12,9 @@ struct cmdline_opt {
 
 static const struct cmdline_opt known[] = {
 	{ "ktest", "run in-guest tests and exit: all | SUITE | SUITE.CASE[,...]" },
-	{ "app", "application to run (none built in yet)" },
-	{ "quiet", "print only the one-line banner" },
+	{ "app", "application to run (default: the image's APP_SRC program, else none)" },
+	{ "args", "the application's arguments, quoted when more than one word" },
+	{ "quiet", "print no banner: only the application's own output" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },
 	{ "meminfo", "print memory counters after boot and after the tests" },
 };
@@ -115,5 +116,5 @@ void cmdline_print_known(void)
 {
 	printk("known options:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
-		printk("  %-8s %s\n", known[i].key, known[i].help);
+		printk("  %-13s %s\n", known[i].key, known[i].help);
 }

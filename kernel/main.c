@@ -3,9 +3,11 @@
 #include <arch/cpu.h>
 #include <arch/setup.h>
 #include <arch/timer.h>
+#include <kernel/app.h>
 #include <drivers/serial.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
+#include <kernel/file.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
@@ -32,9 +34,9 @@ static void banner(uint64_t boot_ns)
 {
 	const struct boot_info *bi = &boot_info;
 
-	printk("epunk %s: x86-64 unikernel, booted via %s\n", EPUNK_VERSION, bi->protocol);
 	if (cmdline_get("quiet"))
 		return;
+	printk("epunk %s: x86-64 unikernel, booted via %s\n", EPUNK_VERSION, bi->protocol);
 	printk("command line: \"%s\"\n", bi->cmdline);
 	printk("memory map:\n");
 	for (int i = 0; i < bi->nr_mem; i++) {
@@ -54,6 +56,19 @@ static void banner(uint64_t boot_ns)
 	       (unsigned long long)(boot_ns / 1000000), (unsigned long long)(boot_ns / 1000 % 1000));
 }
 
+/* An application's exit status leaves QEMU as its exit code. Linux keeps status & 0xff; QEMU's
+ * exit code carries 0..126 (see arch_exit), so larger values are reported as 126. */
+void app_exit(int status)
+{
+	int s = status & 0xff;
+	if (s > EXIT_STATUS_MAX) {
+		printk("epunk: exit status %d reported as %d (the most QEMU's exit code carries)\n", s,
+		       EXIT_STATUS_MAX);
+		s = EXIT_STATUS_MAX;
+	}
+	arch_exit(s);
+}
+
 /* The first thread: runs the tests or the application, then leaves QEMU with its status. */
 static void *main_thread(void *arg)
 {
@@ -65,12 +80,22 @@ static void *main_thread(void *arg)
 			meminfo_print();
 		arch_exit(failed ? EXIT_FAILURE_STATUS : EXIT_SUCCESS_STATUS);
 	}
-	if (cmdline_get("app")) {
-		printk("epunk: app=%s: no applications are built in yet\n", cmdline_get("app"));
-		arch_exit(EXIT_FAILURE_STATUS);
+	const char *name = cmdline_get("app");
+	if (!name && app_default[0])
+		name = app_default;
+	if (!name) {
+		if (cmdline_get("args")) {
+			printk("epunk: args= given without app=\n");
+			arch_exit(EXIT_FAILURE_STATUS);
+		}
+		printk("epunk: no application to run; idle (Ctrl-A x quits QEMU)\n");
+		return NULL;
 	}
-	printk("epunk: no application to run; idle (Ctrl-A x quits QEMU)\n");
-	return NULL;
+	int status;
+	const char *args = cmdline_get("args");
+	if (app_run(name, args ? args : "", &status))
+		arch_exit(EXIT_FAILURE_STATUS);
+	app_exit(status);
 }
 
 /* Options read at boot: a bad value is an error naming the option, never silently ignored. */
@@ -110,6 +135,8 @@ void kmain(void)
 	if (page_init_from_boot(&boot_info, (uintptr_t)__kernel_end) <= 0)
 		panic("no usable RAM above the kernel image");
 	kmalloc_init();
+	if (console_files_init())
+		panic("cannot open the console as descriptors 0, 1 and 2");
 	sched_init();
 	timers_init();
 	banner(boot_ns);

@@ -142,6 +142,17 @@ else
 	fail "make gdb: stops at pvh_start32" "gdb status $grc (see $out/gdb.log)"
 fi
 
+echo "== conformance: the same scenarios on host Linux and on epunk, outputs diffed"
+# shellcheck disable=SC2086
+tools/conformance.sh $CONFORMANCE_SRCS > "$out/conformance.txt" 2>&1
+rc=$?
+tail -3 "$out/conformance.txt"
+if [ "$rc" = 0 ]; then
+	pass "conformance: $(sed -n 's/^conformance: \([0-9]*\) checks.*/\1/p' "$out/conformance.txt") checks identical to Linux"
+else
+	fail "conformance" "see $out/conformance.txt and build/conformance/diff.txt"
+fi
+
 echo "== KVM smoke boot"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	ACCEL=kvm boot kvm "ktest=boot,lapic"

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/* Open files and the descriptor table. A struct file is refcounted; its f_op says how to read,
+ * write, poll and release it. The descriptor table is the kernel's one process's: every thread
+ * shares it. Closing the last reference to a file removes it from every epoll set watching it. */
+#ifndef KERNEL_FILE_H
+#define KERNEL_FILE_H
+
+#include <kernel/list.h>
+#include <kernel/spinlock.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uapi/fcntl.h>
+
+struct file;
+struct poll_table;
+struct iovec;
+
+struct file_operations {
+	/* read/write: bytes moved, or a negative errno (-EAGAIN when non-blocking and none). */
+	ssize_t (*read)(struct file *f, void *buf, size_t len);
+	ssize_t (*write)(struct file *f, const void *buf, size_t len);
+	/*
+	 * poll: the current readiness mask (EPOLL* bits). When @pt has a queue procedure, also
+	 * call poll_wait() for every wait queue whose wake-ups may change that mask. Must not
+	 * sleep: eventpoll calls it with locks held and from its callbacks' aftermath.
+	 */
+	uint32_t (*poll)(struct file *f, struct poll_table *pt);
+	/* release: the last reference is gone; free the private state. */
+	void (*release)(struct file *f);
+	/* fcntl(F_SETFL) hook for files that care about O_NONBLOCK changes (may be NULL). */
+	int (*set_flags)(struct file *f, unsigned flags);
+	const char *name;	/* "pipe", "eventfd", "eventpoll", "socket": for reports */
+};
+
+struct file {
+	long refcount;				/* references: descriptors, epitems in flight, callers */
+	const struct file_operations *f_op;
+	unsigned f_flags;			/* O_NONBLOCK, O_RDONLY/O_WRONLY/O_RDWR */
+	void *private_data;			/* the object behind the file */
+	struct spinlock f_lock;			/* protects f_ep_links */
+	struct list_head f_ep_links;		/* epitems watching this file (epitem.fllink) */
+	struct list_head f_tfile_llink;		/* on eventpoll's loop-check list while checked */
+};
+
+/** file_alloc - a new file with one reference. Returns NULL when memory runs out. */
+struct file *file_alloc(const struct file_operations *ops, void *private_data, unsigned flags);
+/** file_get - take a reference. */
+void file_get(struct file *f);
+/** file_put - drop a reference; the last one removes it from epoll sets and releases it. */
+void file_put(struct file *f);
+static inline bool file_can_poll(const struct file *f)
+{
+	return f->f_op->poll != NULL;
+}
+
+/* The descriptor table. */
+#define FD_DEFAULT_LIMIT	65536
+
+/** fd_install_new - give @f the lowest free descriptor (O_CLOEXEC in @flags sets FD_CLOEXEC);
+ * the table takes over the caller's reference. Returns the descriptor or -EMFILE. */
+int fd_install_new(struct file *f, unsigned flags);
+/** fd_get - the file behind @fd with a reference taken, or NULL (caller returns -EBADF). */
+struct file *fd_get(int fd);
+/** fd_close - release descriptor @fd. Returns 0 or -EBADF. */
+int fd_close(int fd);
+int fd_dup(int oldfd, int minfd, unsigned flags);
+int fd_dup3(int oldfd, int newfd, unsigned flags);
+int fd_get_cloexec(int fd);
+int fd_set_cloexec(int fd, bool on);
+/** fd_set_limit - the highest descriptor number + 1 allowed (for EMFILE). */
+int fd_set_limit(int limit);
+int fd_get_limit(void);
+/** fd_count - descriptors in use (tests, leak checks). */
+int fd_count(void);
+/** console_files_init - open the serial console as descriptors 0, 1 and 2 (kernel/sys_misc.c). */
+int console_files_init(void);
+/** files_alive - struct files not yet released (tests, leak checks). */
+long files_alive(void);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* The system-call layer: a table indexed by Linux x86-64 numbers (uapi/unistd.h). Each sys_*
+ * resolves descriptors, checks and copies arguments, and calls the object-level core; it returns
+ * a count or a negative errno. Apps reach it through lib/'s POSIX wrappers, which set errno. */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include <kernel/uaccess.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uapi/eventpoll.h>
+#include <uapi/poll.h>
+#include <uapi/signal.h>
+#include <uapi/time.h>
+#include <uapi/uio.h>
+#include <uapi/unistd.h>
+
+/** syscall_dispatch - run system call @nr; -ENOSYS for a number with no entry. */
+long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+
+long sys_read(int fd, void *buf, size_t len);
+long sys_write(int fd, const void *buf, size_t len);
+long sys_readv(int fd, const struct iovec *iov, int iovcnt);
+long sys_writev(int fd, const struct iovec *iov, int iovcnt);
+long sys_close(int fd);
+long sys_dup(int fd);
+long sys_dup2(int oldfd, int newfd);
+long sys_dup3(int oldfd, int newfd, int flags);
+long sys_fcntl(int fd, int cmd, unsigned long arg);
+long sys_pipe(int fds[2]);
+long sys_pipe2(int fds[2], int flags);
+long sys_eventfd(unsigned int initval);
+long sys_eventfd2(unsigned int initval, int flags);
+long sys_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
+long sys_ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts, const sigset_t *mask,
+	       size_t sigsetsize);
+long sys_epoll_create(int size);
+long sys_epoll_create1(int flags);
+long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
+long sys_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms);
+long sys_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms,
+		     const sigset_t *mask, size_t sigsetsize);
+long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
+		      const struct timespec *timeout, const sigset_t *mask, size_t sigsetsize);
+long sys_clock_gettime(clockid_t clk, struct timespec *ts);
+long sys_nanosleep(const struct timespec *req, struct timespec *rem);
+long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
+long sys_sched_yield(void);
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_exit(int status);
+long sys_exit_group(int status);
+struct rlimit;
+long sys_prlimit64(int pid, int resource, const struct rlimit *new, struct rlimit *old);
+
+#endif

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/* System calls about time, threads and the process, and the console file behind descriptors
+ * 0, 1 and 2.
+ *
+ * Clocks: CLOCK_MONOTONIC and CLOCK_BOOTTIME are ktime_ns() (nanoseconds since boot; the
+ * machine never suspends, so they are one clock). CLOCK_REALTIME is the CMOS RTC's reading,
+ * taken once on first use and carried forward by ktime: it has the RTC's 1-second granularity
+ * as its accuracy, and nothing ever steps it. */
+#include <arch/rtc.h>
+#include <kernel/app.h>
+#include <kernel/errno.h>
+#include <kernel/file.h>
+#include <kernel/mutex.h>
+#include <kernel/poll.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/spinlock.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <time.h>	/* TIMER_ABSTIME */
+
+#define SLEEP_MAX_NS	(1ULL << 62)	/* longer sleeps are cut to this (146 years) */
+
+/* ---- clocks ---- */
+
+static struct spinlock realtime_lock = SPINLOCK_INIT;	/* the first RTC read */
+static bool realtime_ready;
+static uint64_t realtime_base_ns;	/* wall-clock nanoseconds at ktime 0 */
+
+static uint64_t realtime_ns(void)
+{
+	if (!__atomic_load_n(&realtime_ready, __ATOMIC_ACQUIRE)) {
+		unsigned long flags = spin_lock_irqsave(&realtime_lock);
+		if (!realtime_ready) {
+			uint64_t wall = arch_rtc_unix_seconds() * NSEC_PER_SEC;
+			uint64_t now = ktime_ns();
+			realtime_base_ns = wall > now ? wall - now : 0;
+			__atomic_store_n(&realtime_ready, true, __ATOMIC_RELEASE);
+		}
+		spin_unlock_irqrestore(&realtime_lock, flags);
+	}
+	return realtime_base_ns + ktime_ns();
+}
+
+/* The clock's time in nanoseconds: 0, or -EINVAL for a clock epunk does not keep. */
+static int clock_ns(clockid_t clk, uint64_t *ns)
+{
+	switch (clk) {
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+		*ns = ktime_ns();
+		return 0;
+	case CLOCK_REALTIME:
+		*ns = realtime_ns();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	uint64_t ns;
+	int err = clock_ns(clk, &ns);
+	if (err)
+		return err;
+	if (!uaccess_ok(ts, sizeof(*ts)))
+		return -EFAULT;
+	ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+	return 0;
+}
+
+/* Read and check a caller's timespec: -EFAULT, -EINVAL (negative, or tv_nsec out of range). */
+static int timespec_in(const struct timespec *ts, uint64_t *ns)
+{
+	if (!uaccess_ok(ts, sizeof(*ts)))
+		return -EFAULT;
+	time_t sec = ts->tv_sec;
+	long nsec = ts->tv_nsec;
+	if (sec < 0 || nsec < 0 || nsec >= (long)NSEC_PER_SEC)
+		return -EINVAL;
+	if ((uint64_t)sec >= SLEEP_MAX_NS / NSEC_PER_SEC)
+		*ns = SLEEP_MAX_NS;
+	else
+		*ns = (uint64_t)sec * NSEC_PER_SEC + (uint64_t)nsec;
+	return 0;
+}
+
+/* No signal can interrupt a sleep, so @rem is never written (Linux writes it only on EINTR). */
+long sys_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	(void)rem;
+	uint64_t ns;
+	int err = timespec_in(req, &ns);
+	if (err)
+		return err;
+	nsleep(ns);
+	return 0;
+}
+
+long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem)
+{
+	(void)rem;
+	uint64_t ns, now;
+	int err = clock_ns(clk, &now);
+	if (err)
+		return err;
+	err = timespec_in(req, &ns);
+	if (err)
+		return err;
+	if (flags & TIMER_ABSTIME) {	/* other flag bits are ignored, as on Linux */
+		if (ns <= now)
+			return 0;
+		ns -= now;
+	}
+	nsleep(ns);
+	return 0;
+}
+
+/* ---- threads and the process ---- */
+
+long sys_sched_yield(void)
+{
+	yield();
+	return 0;
+}
+
+/* One process: its id is 1, as for the first process of a Linux machine. */
+long sys_getpid(void)
+{
+	return 1;
+}
+
+long sys_gettid(void)
+{
+	return current_thread()->id;
+}
+
+/* Ends the calling thread only; a joiner gets NULL. */
+long sys_exit(int status)
+{
+	(void)status;
+	thread_exit(NULL);
+}
+
+/* Ends the application, hence the machine, exactly as returning @status from main() does:
+ * app_exit keeps status & 0xff, as Linux does, and reports more than 126 (the most QEMU's exit
+ * code carries) as 126. */
+long sys_exit_group(int status)
+{
+	app_exit(status);
+}
+
+/* ---- the console file ---- */
+
+/* App writes go out whole, one at a time (printk's lines may still fall between them). */
+static struct mutex console_mutex = MUTEX_INIT(console_mutex);
+
+/* The serial console is output-only: reading gives end of file at once. */
+static ssize_t console_read(struct file *f, void *buf, size_t len)
+{
+	(void)f;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+static ssize_t console_fwrite(struct file *f, const void *buf, size_t len)
+{
+	(void)f;
+	if (!len)
+		return 0;
+	if (!uaccess_ok(buf, len))
+		return -EFAULT;
+	mutex_lock(&console_mutex);
+	console_write(buf, len);
+	mutex_unlock(&console_mutex);
+	return (ssize_t)len;
+}
+
+/* Always writable (writes never block); never readable, since no input ever comes. */
+static uint32_t console_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f;
+	(void)pt;
+	return EPOLLOUT | EPOLLWRNORM;
+}
+
+static const struct file_operations console_fops = {
+	.read = console_read,
+	.write = console_fwrite,
+	.poll = console_poll,
+	.name = "console",
+};
+
+/**
+ * console_files_init - open the console as descriptors 0, 1 and 2 (one file, three
+ * references). Call at boot, before anything else opens a descriptor. Returns 0, -ENOMEM, or
+ * -EBUSY when one of those descriptors is already taken (nothing is then left open).
+ */
+int console_files_init(void)
+{
+	struct file *f = file_alloc(&console_fops, NULL, O_RDWR);
+	int fd, i, err = 0;
+
+	if (!f)
+		return -ENOMEM;
+	for (i = 0; i < 3; i++) {
+		if (i)
+			file_get(f);	/* one reference per descriptor */
+		fd = fd_install_new(f, 0);
+		if (fd < 0) {
+			file_put(f);	/* the table did not take this one */
+			err = fd;
+			goto out_close;
+		}
+		if (fd != i) {
+			fd_close(fd);
+			err = -EBUSY;
+			goto out_close;
+		}
+	}
+	return 0;
+
+out_close:
+	while (i-- > 0)
+		fd_close(i);
+	return err;
+}

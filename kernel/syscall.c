@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/* The system-call table: Linux x86-64 numbers to sys_* functions. Each entry is a thunk that
+ * turns the six raw arguments into the typed ones, so the table stays type-correct. */
+#include <kernel/errno.h>
+#include <kernel/syscall.h>
+
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+#define THUNK(name, call) \
+	static long thunk_##name(long a1, long a2, long a3, long a4, long a5, long a6) \
+	{ \
+		(void)a1; (void)a2; (void)a3; (void)a4; (void)a5; (void)a6; \
+		return call; \
+	}
+
+THUNK(read, sys_read((int)a1, (void *)a2, (size_t)a3))
+THUNK(write, sys_write((int)a1, (const void *)a2, (size_t)a3))
+THUNK(readv, sys_readv((int)a1, (const struct iovec *)a2, (int)a3))
+THUNK(writev, sys_writev((int)a1, (const struct iovec *)a2, (int)a3))
+THUNK(close, sys_close((int)a1))
+THUNK(poll, sys_poll((struct pollfd *)a1, (nfds_t)a2, (int)a3))
+THUNK(ppoll, sys_ppoll((struct pollfd *)a1, (nfds_t)a2, (const struct timespec *)a3,
+		       (const sigset_t *)a4, (size_t)a5))
+THUNK(pipe, sys_pipe((int *)a1))
+THUNK(pipe2, sys_pipe2((int *)a1, (int)a2))
+THUNK(dup, sys_dup((int)a1))
+THUNK(dup2, sys_dup2((int)a1, (int)a2))
+THUNK(dup3, sys_dup3((int)a1, (int)a2, (int)a3))
+THUNK(fcntl, sys_fcntl((int)a1, (int)a2, (unsigned long)a3))
+THUNK(eventfd, sys_eventfd((unsigned)a1))
+THUNK(eventfd2, sys_eventfd2((unsigned)a1, (int)a2))
+THUNK(epoll_create, sys_epoll_create((int)a1))
+THUNK(epoll_create1, sys_epoll_create1((int)a1))
+THUNK(epoll_ctl, sys_epoll_ctl((int)a1, (int)a2, (int)a3, (struct epoll_event *)a4))
+THUNK(epoll_wait, sys_epoll_wait((int)a1, (struct epoll_event *)a2, (int)a3, (int)a4))
+THUNK(epoll_pwait, sys_epoll_pwait((int)a1, (struct epoll_event *)a2, (int)a3, (int)a4,
+				   (const sigset_t *)a5, (size_t)a6))
+THUNK(epoll_pwait2, sys_epoll_pwait2((int)a1, (struct epoll_event *)a2, (int)a3,
+				     (const struct timespec *)a4, (const sigset_t *)a5, (size_t)a6))
+THUNK(clock_gettime, sys_clock_gettime((clockid_t)a1, (struct timespec *)a2))
+THUNK(nanosleep, sys_nanosleep((const struct timespec *)a1, (struct timespec *)a2))
+THUNK(clock_nanosleep, sys_clock_nanosleep((clockid_t)a1, (int)a2, (const struct timespec *)a3,
+					   (struct timespec *)a4))
+THUNK(sched_yield, sys_sched_yield())
+THUNK(getpid, sys_getpid())
+THUNK(gettid, sys_gettid())
+THUNK(exit, sys_exit((int)a1))
+THUNK(exit_group, sys_exit_group((int)a1))
+THUNK(prlimit64, sys_prlimit64((int)a1, (int)a2, (const struct rlimit *)a3, (struct rlimit *)a4))
+
+#define ENTRY(name) [SYS_##name] = thunk_##name
+
+static const syscall_fn syscall_table[SYSCALL_MAX] = {
+	ENTRY(read), ENTRY(write), ENTRY(readv), ENTRY(writev), ENTRY(close),
+	ENTRY(poll), ENTRY(ppoll), ENTRY(pipe), ENTRY(pipe2),
+	ENTRY(dup), ENTRY(dup2), ENTRY(dup3), ENTRY(fcntl),
+	ENTRY(eventfd), ENTRY(eventfd2),
+	ENTRY(epoll_create), ENTRY(epoll_create1), ENTRY(epoll_ctl),
+	ENTRY(epoll_wait), ENTRY(epoll_pwait), ENTRY(epoll_pwait2),
+	ENTRY(clock_gettime), ENTRY(nanosleep), ENTRY(clock_nanosleep),
+	ENTRY(sched_yield), ENTRY(getpid), ENTRY(gettid), ENTRY(exit), ENTRY(exit_group),
+	ENTRY(prlimit64),
+};
+
+long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	if (nr < 0 || nr >= SYSCALL_MAX || !syscall_table[nr])
+		return -ENOSYS;
+	return syscall_table[nr](a1, a2, a3, a4, a5, a6);
+}

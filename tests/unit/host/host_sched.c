@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/* Host stand-in for the scheduler: one thread that never sleeps. Code under test may call
+ * schedule() only after a wake-up made it runnable again, or schedule_timeout() (which returns
+ * at once, "timed out"); sleeping for real would hang, so it aborts with a message instead. */
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static struct thread host_thread = { .name = "host", .state = TASK_RUNNING };
+
+struct thread *current_thread(void)
+{
+	return &host_thread;
+}
+
+void set_current_state(int state)
+{
+	host_thread.state = state;
+}
+
+int wake_up_process(struct thread *t)
+{
+	if (t->state == TASK_RUNNING)
+		return 0;
+	t->state = TASK_RUNNING;
+	return 1;
+}
+
+void schedule(void)
+{
+	if (host_thread.state != TASK_RUNNING) {
+		fprintf(stderr, "host_sched: schedule() would sleep forever (no other thread)\n");
+		abort();
+	}
+}
+
+void yield(void)
+{
+}
+
+uint64_t schedule_timeout(uint64_t ns)
+{
+	(void)ns;
+	host_thread.state = TASK_RUNNING;
+	return 0;
+}
+
+void nsleep(uint64_t ns)
+{
+	(void)ns;
+}
+
+void msleep(unsigned ms)
+{
+	(void)ms;
+}
