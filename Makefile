@@ -12,7 +12,8 @@ MAKEFLAGS += -rR --no-print-directory
 .SUFFIXES:
 .DELETE_ON_ERROR:
 
-ifeq ($(origin CC),default)
+# -R drops make's built-in CC; a make started from another make may see it undefined.
+ifneq ($(filter default undefined,$(origin CC)),)
 CC := gcc
 endif
 HOSTCC ?= gcc
@@ -22,7 +23,7 @@ APPEND ?=
 GDBPORT ?= 1234
 export ACCEL MEM FIRMWARE QEMUFLAGS
 
-B := build
+B ?= build
 # Quiet by default: one line per step; V=1 shows the commands.
 ifeq ($(V),1)
 Q :=
@@ -86,7 +87,8 @@ KERNEL_SRCS := \
 	kernel/app.c \
 	kernel/sys_misc.c \
 	kernel/syscall.c \
-	kernel/sys_resource.c
+	kernel/sys_resource.c \
+	kernel/devices.c
 DRIVER_SRCS := \
 	drivers/serial.c
 # The app-facing C library (headers in include/).

@@ -12,7 +12,14 @@ static int panicking;	/* set once: console_lock no longer taken */
 
 void console_write(const char *s, size_t len)
 {
+	if (READ_ONCE(panicking)) {
+		serial_write(s, len);
+		return;
+	}
+	/* One lock for printk and the console file: lines never interleave mid-line. */
+	unsigned long flags = spin_lock_irqsave(&console_lock);
 	serial_write(s, len);
+	spin_unlock_irqrestore(&console_lock, flags);
 }
 
 int vprintk(const char *fmt, va_list ap)
@@ -21,13 +28,7 @@ int vprintk(const char *fmt, va_list ap)
 	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 
-	if (READ_ONCE(panicking)) {
-		console_write(buf, len);
-		return n;
-	}
-	unsigned long flags = spin_lock_irqsave(&console_lock);
 	console_write(buf, len);
-	spin_unlock_irqrestore(&console_lock, flags);
 	return n;
 }
 
@@ -45,7 +46,7 @@ void oops_begin(void)
 	arch_irq_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
 		static const char msg[] = "\nFault while reporting a fault: giving up\n";
-		console_write(msg, sizeof(msg) - 1);
+		serial_write(msg, sizeof(msg) - 1);
 		arch_exit(EXIT_PANIC);
 	}
 }

@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: MIT
 /* Number parsing for the kernel (command line) and apps: C's strto* rules, including base 0
  * (0x prefix = 16, leading 0 = 8), optional sign, leading blanks, and saturation on overflow. */
+#include <kernel/errno.h>
+#include <kernel/sched.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
+
+/* Out of range, or a bad base: errno (the calling thread's) as C and glibc set it. */
+static void set_errno(int e)
+{
+	current_thread()->errno_value = e;
+}
+
+static void set_erange(void)
+{
+	set_errno(ERANGE);
+}
 
 static int digit_value(char c)
 {
@@ -39,6 +52,7 @@ static unsigned long long parse(const char *s, char **end, int base, bool *neg, 
 	if (base < 2 || base > 36) {
 		if (end)
 			*end = (char *)s;
+		set_errno(EINVAL);
 		return 0;
 	}
 	for (int d; (d = digit_value(*p)) < base; p++) {
@@ -58,22 +72,31 @@ long long strtoll(const char *s, char **end, int base)
 	bool neg, ovf;
 	unsigned long long v = parse(s, end, base, &neg, &ovf);
 	if (neg) {
-		if (ovf || v >= (unsigned long long)LLONG_MAX + 1)
+		if (ovf || v > (unsigned long long)LLONG_MAX + 1) {
+			set_erange();
 			return LLONG_MIN;
-		return -(long long)v;
+		}
+		return v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v;
 	}
-	return ovf || v > LLONG_MAX ? LLONG_MAX : (long long)v;
+	if (ovf || v > LLONG_MAX) {
+		set_erange();
+		return LLONG_MAX;
+	}
+	return (long long)v;
 }
 
 unsigned long long strtoull(const char *s, char **end, int base)
 {
 	bool neg, ovf;
 	unsigned long long v = parse(s, end, base, &neg, &ovf);
-	if (ovf)
+	if (ovf) {
+		set_erange();
 		return ULLONG_MAX;
+	}
 	return neg ? 0ULL - v : v;
 }
 
+/* long and long long are both 64-bit on x86-64: the same ranges. */
 long strtol(const char *s, char **end, int base)
 {
 	return (long)strtoll(s, end, base);

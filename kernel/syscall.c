@@ -18,6 +18,8 @@ THUNK(write, sys_write((int)a1, (const void *)a2, (size_t)a3))
 THUNK(readv, sys_readv((int)a1, (const struct iovec *)a2, (int)a3))
 THUNK(writev, sys_writev((int)a1, (const struct iovec *)a2, (int)a3))
 THUNK(close, sys_close((int)a1))
+THUNK(open, sys_open((const char *)a1, (int)a2, (unsigned)a3))
+THUNK(openat, sys_openat((int)a1, (const char *)a2, (int)a3, (unsigned)a4))
 THUNK(poll, sys_poll((struct pollfd *)a1, (nfds_t)a2, (int)a3))
 THUNK(ppoll, sys_ppoll((struct pollfd *)a1, (nfds_t)a2, (const struct timespec *)a3,
 		       (const sigset_t *)a4, (size_t)a5))
@@ -52,6 +54,7 @@ THUNK(prlimit64, sys_prlimit64((int)a1, (int)a2, (const struct rlimit *)a3, (str
 
 static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(read), ENTRY(write), ENTRY(readv), ENTRY(writev), ENTRY(close),
+	ENTRY(open), ENTRY(openat),
 	ENTRY(poll), ENTRY(ppoll), ENTRY(pipe), ENTRY(pipe2),
 	ENTRY(dup), ENTRY(dup2), ENTRY(dup3), ENTRY(fcntl),
 	ENTRY(eventfd), ENTRY(eventfd2),

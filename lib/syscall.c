@@ -214,3 +214,13 @@ void _exit(int status)
 	for (;;)	/* exit_group does not return; the loop tells the compiler so */
 		;
 }
+
+int open(const char *path, int flags, ...)
+{
+	return (int)syscall(SYS_open, (long)path, (long)flags, 0L);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	return (int)syscall(SYS_openat, (long)dirfd, (long)path, (long)flags, 0L);
+}

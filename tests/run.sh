@@ -153,6 +153,31 @@ else
 	fail "conformance" "see $out/conformance.txt and build/conformance/diff.txt"
 fi
 
+echo "== a Linux program built unchanged with APP_SRC= behaves as on Linux"
+app=tests/apps/pingpong.c
+if gcc -std=gnu11 -O2 -Wall -Wextra -Werror -pthread "$app" -o "$out/pingpong-linux" &&
+	timeout -k 5 60 "$out/pingpong-linux" > "$out/pingpong-linux.txt" 2>&1; then
+	linux_rc=0
+else
+	linux_rc=$?
+fi
+if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory B=build/appsrc APP_SRC="$app" \
+	> "$out/appsrc-build.log" 2>&1; then
+	tools/qemu.sh --kernel build/appsrc/epunk.elf --timeout 60 --append quiet \
+		--log "$out/pingpong-epunk.log" 2> "$out/pingpong-epunk.err"
+	epunk_rc=$?
+	tr -d '\r' < "$out/pingpong-epunk.log" > "$out/pingpong-epunk.txt"
+	if [ "$epunk_rc" = "$linux_rc" ] && cmp -s "$out/pingpong-linux.txt" "$out/pingpong-epunk.txt"; then
+		pass "APP_SRC=$app: same output and status ($epunk_rc) as on Linux"
+	else
+		diff "$out/pingpong-linux.txt" "$out/pingpong-epunk.txt"
+		fail "APP_SRC=$app" "status $epunk_rc vs Linux $linux_rc, or output differs"
+	fi
+else
+	tail -20 "$out/appsrc-build.log"
+	fail "APP_SRC=$app" "does not build (see $out/appsrc-build.log)"
+fi
+
 echo "== KVM smoke boot"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	ACCEL=kvm boot kvm "ktest=boot,lapic"

@@ -5,6 +5,7 @@
 
 #define SYS_read		0
 #define SYS_write		1
+#define SYS_open		2
 #define SYS_close		3
 #define SYS_poll		7
 #define SYS_readv		19
@@ -45,6 +46,7 @@
 #define SYS_eventfd2		290
 #define SYS_epoll_create1	291
 #define SYS_dup3		292
+#define SYS_openat		257
 #define SYS_pipe2		293
 #define SYS_prlimit64		302
 #define SYS_epoll_pwait2	441

@@ -155,11 +155,10 @@ static void errors_ctl_efault(void)
 	xclose(ep);
 }
 
-#ifndef __epunk__
 /* EPERM for a file without poll: after EFAULT and both EBADF, before every EINVAL check. */
 static void errors_ctl_eperm(void)
 {
-	/* Linux: /dev/null has no poll method. */
+	/* /dev/null has no poll method (Linux and epunk alike). */
 	int ep, efd, bad, np;
 
 	conf_scenario("errors.ctl_eperm");
@@ -181,21 +180,7 @@ static void errors_ctl_eperm(void)
 	xclose(efd);
 	xclose(ep);
 }
-#else
-/* epunk has no file type without poll support: print what Linux 6.18 prints above. */
-static void errors_ctl_eperm(void)
-{
-	conf_scenario("errors.ctl_eperm");
-	check_str("add", "ret=-1 errno=EPERM");
-	check_str("mod", "ret=-1 errno=EPERM");
-	check_str("del", "ret=-1 errno=EPERM");
-	check_str("epfd_not_epoll", "ret=-1 errno=EPERM");
-	check_str("excl_mod", "ret=-1 errno=EPERM");
-	check_str("bad_op", "ret=-1 errno=EPERM");
-	check_str("null_event", "ret=-1 errno=EFAULT");
-	check_str("bad_epfd", "ret=-1 errno=EBADF");
-}
-#endif
+
 
 /* epoll_wait/pwait/pwait2 argument errors, and a NULL array that faults only on a copy. */
 static void errors_wait(void)

@@ -129,10 +129,10 @@ static void wakeup_single(const char *name, int topo, bool et_top, bool et_low, 
 
 /*
  * Two threads blocked before the trigger, each harvesting at most one event (so that with two
- * sources neither can take both). Same-level pairs print how many harvested events; split pairs
- * print each side. The outer side of a split pair over an ET bottom edge is a race
- * in Linux itself (it sees the inner set's event only if it looks before the inner thread
- * harvests it), so only the inner side is printed there.
+ * sources neither can take both). Same-level pairs print how many harvested an event; split
+ * pairs print each side. Over an ET bottom edge the outer side of a split pair is a race in
+ * Linux itself (it sees the inner set's event only if it looks before the inner thread harvests
+ * it; the selftest accepts both), so only the inner side is printed there.
  */
 static void wakeup_pair(const char *name, int topo, bool et_top, bool et_low, int pair)
 {

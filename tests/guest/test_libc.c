@@ -483,6 +483,18 @@ KTEST(libc, strtol_edges)
 	EXPECT_TRUE(end == s);
 	EXPECT_EQ(atoi("123abc"), 123);
 	EXPECT_EQ(atol("-77"), -77);
+	/* errno: ERANGE only when the value did not fit; EINVAL for a bad base. */
+	errno = 0;
+	EXPECT_EQ(strtol("-9223372036854775808", NULL, 10), LONG_MIN);
+	EXPECT_EQ(errno, 0);
+	EXPECT_EQ(strtol("9223372036854775808", NULL, 10), LONG_MAX);
+	EXPECT_EQ(errno, ERANGE);
+	errno = 0;
+	EXPECT_TRUE(strtoull("18446744073709551616", NULL, 10) == ULLONG_MAX);
+	EXPECT_EQ(errno, ERANGE);
+	errno = 0;
+	EXPECT_EQ(strtol("12", NULL, 99), 0);
+	EXPECT_EQ(errno, EINVAL);
 }
 
 KTEST(libc, strerror_texts)

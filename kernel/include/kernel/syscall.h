@@ -25,6 +25,8 @@ long sys_write(int fd, const void *buf, size_t len);
 long sys_readv(int fd, const struct iovec *iov, int iovcnt);
 long sys_writev(int fd, const struct iovec *iov, int iovcnt);
 long sys_close(int fd);
+long sys_open(const char *path, int flags, unsigned mode);
+long sys_openat(int dirfd, const char *path, int flags, unsigned mode);
 long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
 long sys_dup3(int oldfd, int newfd, int flags);
