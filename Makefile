@@ -58,7 +58,8 @@ ARCH_SRCS := \
 	arch/x86_64/setup.c \
 	arch/x86_64/switch.S \
 	arch/x86_64/context.c \
-	arch/x86_64/rtc.c
+	arch/x86_64/rtc.c \
+	arch/x86_64/ioapic.c
 KERNEL_SRCS := \
 	kernel/main.c \
 	kernel/printk.c \
@@ -90,7 +91,20 @@ KERNEL_SRCS := \
 	kernel/sys_resource.c \
 	kernel/devices.c
 DRIVER_SRCS := \
-	drivers/serial.c
+	drivers/serial.c \
+	drivers/drivers.c \
+	drivers/pci.c \
+	drivers/virtio_pci.c \
+	drivers/virtqueue.c \
+	drivers/virtio_net.c
+# The network stack: our lwIP port and the socket layer (lwIP itself: LWIP_SRCS below).
+NET_SRCS := \
+	net/port/sys_arch.c \
+	net/net.c \
+	net/sock_poll.c \
+	net/socket.c \
+	net/sys_socket.c \
+	net/netif_vnet.c
 # The app-facing C library (headers in include/).
 LIB_SRCS := \
 	lib/errno.c \
@@ -103,7 +117,9 @@ LIB_SRCS := \
 	lib/sysconf.c \
 	lib/exit.c \
 	lib/pthread.c \
-	lib/resource.c
+	lib/resource.c \
+	lib/socket.c \
+	lib/inet.c
 # Test cases that run both on the host and in the guest.
 UNIT_TEST_SRCS := \
 	tests/unit/test_printk.c \
@@ -116,7 +132,9 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_rbtree.c \
 	tests/unit/test_page.c \
 	tests/unit/test_slab.c \
-	tests/unit/test_eventpoll.c
+	tests/unit/test_eventpoll.c \
+	tests/unit/test_sock_poll.c \
+	tests/unit/test_virtqueue.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
 	tests/guest/test_boot.c \
@@ -127,15 +145,48 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_timer.c \
 	tests/guest/test_pipe.c \
 	tests/guest/test_eventfd.c \
-	tests/guest/test_libc.c
+	tests/guest/test_libc.c \
+	tests/guest/test_socket.c \
+	tests/guest/test_pci.c \
+	tests/guest/test_virtio_net.c
 
-KERNEL_ALL_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
-KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS))
+# lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/fetch-lwip.sh into
+# build/lwip (never committed; kept by "make clean", shared by every B= build directory).
+# Its own src/Filelists.mk names the sources: the core, IPv4 and Ethernet are what a NO_SYS
+# raw-API stack needs (no api/ sequential layer, no IPv6, PPP, 6LoWPAN or apps). Including
+# the file makes make fetch it first when it is missing ("make clean" alone fetches nothing).
+LWIP_VERSION := 2.1.3
+LWIP_BASE := build/lwip
+LWIPDIR := $(LWIP_BASE)/lwip-$(LWIP_VERSION)/src
+ifneq ($(filter-out clean distclean,$(or $(MAKECMDGOALS),all)),)
+include $(LWIPDIR)/Filelists.mk
+endif
+$(LWIPDIR)/Filelists.mk: tools/fetch-lwip.sh
+	$(say) FETCH "lwIP $(LWIP_VERSION)"
+	$(Q)tools/fetch-lwip.sh $(LWIP_BASE)
+	@touch $@
+LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(filter %/netif/ethernet.c,$(NETIFFILES))
+LWIP_OBJS := $(patsubst $(LWIPDIR)/%.c,$(B)/k/lwip/%.o,$(LWIP_SRCS))
+# Headers: net/ sees lwIP and its port; the rest of the kernel sees only net/include; apps
+# and lib/ see neither.
+LWIP_INCLUDES := -Inet/port -I$(LWIPDIR)/include
+NET_INCLUDES := -Inet/include
+# lwIP with the kernel's flags and warnings (-Wall -Wextra -Werror): it builds clean. A warning
+# lwIP itself tripped would be turned off here, for lwIP only, with a comment saying which.
+LWIP_CFLAGS := $(LWIP_INCLUDES)
+
+KERNEL_ALL_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(LIB_SRCS) \
+	$(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
+KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS)) $(LWIP_OBJS)
+$(patsubst %,$(B)/k/%.o,$(NET_SRCS)): EXTRA_CFLAGS := $(NET_INCLUDES) $(LWIP_INCLUDES)
+$(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
+	EXTRA_CFLAGS := $(NET_INCLUDES)
 
 # Applications: ordinary C programs (int main(int argc, char **argv)) built into the image, each
 # main() renamed app_NAME_main; app=NAME on the command line picks one. APP_SRC=path/to/file.c
 # adds an outside program (named after the file) and makes it the image's default application.
-APPS := hello epollbench conformance
+APPS := echo hello epollbench conformance
+APP_echo := apps/echo.c
 APP_hello := apps/hello.c
 APP_epollbench := apps/epollbench.c
 # The conformance suite (tests/conformance/), also built as a host Linux program: the oracle.
@@ -190,6 +241,18 @@ $(B)/k/apps.o: $(B)/apps.c
 	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 KERNEL_OBJS += $(APP_OBJS) $(B)/k/apps.o
 
+# The virtio UAPI headers (/usr/include/linux) build freestanding through a directory of symlinks
+# to just linux/, asm/ (the multiarch one) and asm-generic/: -I/usr/include would bring glibc's.
+UAPI_SHIM := $(B)/uapi-shim
+KERNEL_CFLAGS += -isystem $(UAPI_SHIM)
+$(UAPI_SHIM)/.stamp:
+	@mkdir -p $(@D)
+	$(Q)ln -sfn /usr/include/linux $(@D)/linux
+	$(Q)ln -sfn /usr/include/$(shell $(CC) -print-multiarch)/asm $(@D)/asm
+	$(Q)ln -sfn /usr/include/asm-generic $(@D)/asm-generic
+	@touch $@
+$(KERNEL_OBJS): | $(UAPI_SHIM)/.stamp
+
 # The pure sources the host unit tests build, with the host shim in tests/unit/host.
 HOST_SRCS := \
 	kernel/vsprintf.c \
@@ -205,15 +268,17 @@ HOST_SRCS := \
 	kernel/file.c \
 	kernel/eventpoll.c \
 	arch/x86_64/pvh.c \
+	drivers/virtqueue.c \
+	net/sock_poll.c \
 	tests/unit/host/host_main.c \
 	tests/unit/host/host_sched.c \
 	$(UNIT_TEST_SRCS)
 HOST_OBJS := $(patsubst %,$(B)/host/%.o,$(HOST_SRCS))
 HOST_FLAGS := -std=gnu11 -DKTEST_HOST -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -MMD -MP \
-	-Itests/unit/host -Ikernel/include -Idrivers/include
+	-Itests/unit/host -Ikernel/include -Idrivers/include -Inet/include
 
-.PHONY: all deps run test test-host gdb clean conformance bench-epoll
+.PHONY: all deps run test test-host gdb clean distclean conformance bench-epoll bench
 all: $(B)/epunk.elf
 
 deps:
@@ -222,7 +287,12 @@ deps:
 $(B)/k/%.c.o: %.c Makefile | deps
 	@mkdir -p $(@D)
 	$(say) CC $<
-	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+$(B)/k/lwip/%.o: $(LWIPDIR)/%.c Makefile | deps
+	@mkdir -p $(@D)
+	$(say) CC lwip/$*.c
+	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) $(LWIP_CFLAGS) -c $< -o $@
 
 $(B)/k/%.S.o: %.S Makefile | deps
 	@mkdir -p $(@D)
@@ -261,12 +331,18 @@ $(B)/host/unittest: $(HOST_OBJS)
 	$(say) HOSTLD $@
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fsanitize=address,undefined -o $@ $(HOST_OBJS)
 
-# make run APP=name ARGS="..." runs a built-in app; with APP_SRC=file.c the program runs alone
-# (no banner), and its exit status comes back as QEMU's.
-RUN_APPEND := $(strip $(if $(APP),app=$(APP)) $(if $(ARGS),args="$(ARGS)") \
+# make run: the echo server on QEMU user networking, guest port 7 forwarded to 127.0.0.1:$(PORT)
+# (TCP and UDP), so `nc 127.0.0.1 5555` talks to the guest. APP=name ARGS="..." runs another
+# built-in app; with APP_SRC=file.c that program runs alone (no banner) and its exit status comes
+# back as QEMU's.
+PORT ?= 5555
+RUN_APP := $(if $(APP),$(APP),$(if $(APP_SRC),,echo))
+RUN_APPEND := $(strip $(if $(RUN_APP),app=$(RUN_APP)) $(if $(ARGS),args="$(ARGS)") \
 	$(if $(APP_SRC),quiet) $(APPEND))
 run: $(B)/epunk.elf
-	tools/qemu.sh --interactive --append '$(RUN_APPEND)'
+	@[ -n "$(APP_SRC)$(APP)" ] || echo "echo server: guest port 7 is 127.0.0.1:$(PORT) here (TCP, UDP); Ctrl-A x quits"
+	NET=user HOSTFWD=hostfwd=tcp:127.0.0.1:$(PORT)-:7,hostfwd=udp:127.0.0.1:$(PORT)-:7 \
+		tools/qemu.sh --interactive --append '$(RUN_APPEND)'
 
 test: $(B)/epunk.elf $(B)/host/unittest
 	CONFORMANCE_SRCS="$(CONFORMANCE_SRCS)" tests/run.sh
@@ -277,13 +353,31 @@ conformance: $(B)/epunk.elf
 bench-epoll: $(B)/epunk.elf
 	tools/bench-epoll.sh
 
+# make bench [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_MATRIX=full|quick]: the echo benchmark
+# (tools/bench.sh) over tap in a network namespace; report in build/bench/results.{md,json,png}.
+BASELINE ?=
+BENCH_SECONDS ?= 5
+BENCH_MATRIX ?= full
+bench: $(B)/epunk.elf $(B)/echobench
+	tools/bench.sh --matrix $(BENCH_MATRIX) --seconds $(BENCH_SECONDS) \
+		$(if $(BASELINE),--baseline $(BASELINE))
+
+# The host benchmark client.
+$(B)/echobench: tools/echobench.c Makefile
+	@mkdir -p $(@D)
+	$(say) HOSTCC $<
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread $< -o $@
+
 test-host: $(B)/host/unittest
 	$(B)/host/unittest all
 
 gdb: $(B)/epunk.elf
 	@tools/gdb-session.sh $(GDBPORT) "$(APPEND)"
 
+# clean keeps the fetched lwIP source (build/lwip): fetching it again may need root.
 clean:
-	rm -rf $(B)
+	rm -rf $(filter-out $(LWIP_BASE),$(wildcard $(B)/*))
+distclean:
+	rm -rf $(B) $(LWIP_BASE)
 
 -include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d)

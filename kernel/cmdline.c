@@ -15,6 +15,9 @@ static const struct cmdline_opt known[] = {
 	{ "app", "application to run (default: the image's APP_SRC program, else none)" },
 	{ "args", "the application's arguments, quoted when more than one word" },
 	{ "quiet", "print no banner: only the application's own output" },
+	{ "ip", "network address: ADDR/PREFIX (with gw=ADDR), or dhcp (the default)" },
+	{ "gw", "default gateway, with a static ip=" },
+	{ "net_stats", "print network counters every SECONDS" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },
 	{ "meminfo", "print memory counters after boot and after the tests" },
 };

@@ -4,6 +4,7 @@
 #include <arch/setup.h>
 #include <arch/timer.h>
 #include <kernel/app.h>
+#include <drivers/drivers.h>
 #include <drivers/serial.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
@@ -13,8 +14,13 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
+#include <kernel/softirq.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
+#include <drivers/virtio_net.h>
+#include <net/netif_vnet.h>
+#include <string.h>
+#include <net/net.h>
 #include <stdlib.h>
 
 #define EPUNK_VERSION	"0.1"
@@ -80,6 +86,10 @@ static void *main_thread(void *arg)
 			meminfo_print();
 		arch_exit(failed ? EXIT_FAILURE_STATUS : EXIT_SUCCESS_STATUS);
 	}
+	/* With DHCP, give the lease a moment before the application starts serving. */
+	const char *ip = cmdline_get("ip");
+	if ((!ip || !strcmp(ip, "dhcp")) && vnet_get(0) && !netif_vnet_wait_address(10 * NSEC_PER_SEC))
+		printk("net: no DHCP lease after 10 s; starting without an address\n");
 	const char *name = cmdline_get("app");
 	if (!name && app_default[0])
 		name = app_default;
@@ -139,6 +149,19 @@ void kmain(void)
 		panic("cannot open the console as descriptors 0, 1 and 2");
 	sched_init();
 	timers_init();
+	if (net_init())
+		panic("cannot start the network stack");
+	if (softirq_init())
+		panic("cannot start ksoftirqd");
+	drivers_init();		/* no device is not an error: it finds none and says nothing */
+	if (netif_vnet_init(err, sizeof(err)) < 0) {
+		printk("epunk: %s\n", err);
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
+	if (netif_vnet_start_stats()) {
+		printk("epunk: net_stats=%s: expected a number of seconds, 1..3600\n", cmdline_get("net_stats"));
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
 	banner(boot_ns);
 	if (cmdline_get("meminfo"))
 		meminfo_print();

@@ -393,10 +393,12 @@ void sched_idle_loop(void)
 {
 	for (;;) {
 		arch_irq_disable();
-		if (!this_cpu.need_resched && list_empty(&rq.queue))
+		if (!this_cpu.need_resched && list_empty(&rq.queue) && !softirq_pending())
 			arch_safe_halt();	/* sti; hlt: a wake-up in between is not missed */
 		else
 			arch_irq_enable();
+		if (softirq_pending())
+			do_softirq();		/* nothing else to do: finish deferred work first */
 		schedule();
 	}
 }

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Softirqs: a pending bitmask, handlers run at interrupt exit with interrupts enabled and
- * bottom halves marked busy (so a nested interrupt only raises bits), up to a budget of rounds. */
+ * bottom halves marked busy (so a nested interrupt only raises bits), up to a budget of rounds.
+ * Work left over after the budget is handed to the ksoftirqd thread, which competes for the CPU
+ * like any thread: a flood cannot starve the applications, and nothing waits for an unrelated
+ * interrupt to be processed (the NIC's own interrupt is off while its queue is being polled). */
 #include <arch/cpu.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/softirq.h>
 
 #define SOFTIRQ_ROUNDS	10	/* then leave the rest for the next interrupt exit or bh enable */
@@ -11,6 +15,8 @@
 static softirq_fn handlers[SOFTIRQ_NR];
 static uint32_t pending;
 static uint64_t runs[SOFTIRQ_NR];
+static struct thread *ksoftirqd;
+static uint64_t deferred;	/* times leftover work went to ksoftirqd */
 
 void open_softirq(enum softirq_nr nr, softirq_fn fn)
 {
@@ -40,7 +46,42 @@ void do_softirq(void)
 		arch_irq_disable();
 	}
 	this_cpu.bh_count--;
+	bool leftover = pending != 0;
 	arch_irq_restore(flags);
+	if (leftover && ksoftirqd) {
+		deferred++;
+		wake_up_process(ksoftirqd);
+	}
+}
+
+bool softirq_pending(void)
+{
+	return READ_ONCE(pending) != 0;
+}
+
+static void *ksoftirqd_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!softirq_pending()) {
+			schedule();
+			continue;
+		}
+		set_current_state(TASK_RUNNING);
+		do_softirq();
+		yield();	/* one budget at a time: let the applications run in between */
+	}
+	return NULL;
+}
+
+int softirq_init(void)
+{
+	ksoftirqd = thread_create("ksoftirqd", ksoftirqd_main, NULL, 0);
+	if (!ksoftirqd)
+		return -1;
+	ksoftirqd->wait_chan = "softirq work";
+	return 0;
 }
 
 void raise_softirq(enum softirq_nr nr)

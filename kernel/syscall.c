@@ -49,6 +49,22 @@ THUNK(gettid, sys_gettid())
 THUNK(exit, sys_exit((int)a1))
 THUNK(exit_group, sys_exit_group((int)a1))
 THUNK(prlimit64, sys_prlimit64((int)a1, (int)a2, (const struct rlimit *)a3, (struct rlimit *)a4))
+/* Sockets (net/sys_socket.c). */
+THUNK(socket, sys_socket((int)a1, (int)a2, (int)a3))
+THUNK(bind, sys_bind((int)a1, (const struct sockaddr *)a2, (socklen_t)a3))
+THUNK(listen, sys_listen((int)a1, (int)a2))
+THUNK(accept, sys_accept((int)a1, (struct sockaddr *)a2, (socklen_t *)a3))
+THUNK(accept4, sys_accept4((int)a1, (struct sockaddr *)a2, (socklen_t *)a3, (int)a4))
+THUNK(connect, sys_connect((int)a1, (const struct sockaddr *)a2, (socklen_t)a3))
+THUNK(sendto, sys_sendto((int)a1, (const void *)a2, (size_t)a3, (int)a4,
+			 (const struct sockaddr *)a5, (socklen_t)a6))
+THUNK(recvfrom, sys_recvfrom((int)a1, (void *)a2, (size_t)a3, (int)a4, (struct sockaddr *)a5,
+			     (socklen_t *)a6))
+THUNK(shutdown, sys_shutdown((int)a1, (int)a2))
+THUNK(getsockname, sys_getsockname((int)a1, (struct sockaddr *)a2, (socklen_t *)a3))
+THUNK(getpeername, sys_getpeername((int)a1, (struct sockaddr *)a2, (socklen_t *)a3))
+THUNK(setsockopt, sys_setsockopt((int)a1, (int)a2, (int)a3, (const void *)a4, (socklen_t)a5))
+THUNK(getsockopt, sys_getsockopt((int)a1, (int)a2, (int)a3, (void *)a4, (socklen_t *)a5))
 
 #define ENTRY(name) [SYS_##name] = thunk_##name
 
@@ -63,6 +79,9 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(clock_gettime), ENTRY(nanosleep), ENTRY(clock_nanosleep),
 	ENTRY(sched_yield), ENTRY(getpid), ENTRY(gettid), ENTRY(exit), ENTRY(exit_group),
 	ENTRY(prlimit64),
+	ENTRY(socket), ENTRY(bind), ENTRY(listen), ENTRY(accept), ENTRY(accept4), ENTRY(connect),
+	ENTRY(sendto), ENTRY(recvfrom), ENTRY(shutdown), ENTRY(getsockname), ENTRY(getpeername),
+	ENTRY(setsockopt), ENTRY(getsockopt),
 };
 
 long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6)

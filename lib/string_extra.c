@@ -114,6 +114,7 @@ static const char *const error_text[] = {
 	[EPROTOTYPE] = "Protocol wrong type for socket",
 	[ENOPROTOOPT] = "Protocol not available",
 	[EPROTONOSUPPORT] = "Protocol not supported",
+	[ESOCKTNOSUPPORT] = "Socket type not supported",
 	[EOPNOTSUPP] = "Operation not supported",
 	[EAFNOSUPPORT] = "Address family not supported by protocol",
 	[EADDRINUSE] = "Address already in use",

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Make sure the host has what epunk's build, run and tests need. As root, missing Debian packages
 # are installed (apt-get update first); otherwise the missing ones are named and we fail.
+# usage: tools/deps.sh [GROUP...]: also what a group needs, asked only by the tools that use it:
+#   bench        the benchmark's plot (tools/bench.sh)
+#   linux-guest  building the Linux baseline guest's initramfs (tools/linux-guest.sh)
 set -eu
 need=""
 check() {	# check COMMAND PACKAGE
@@ -15,7 +18,23 @@ check python3 python3
 check qemu-system-x86_64 qemu-system-x86
 check gdb gdb
 check timeout coreutils
+check ip iproute2
+check ping iputils-ping
+check socat socat
+check nc netcat-openbsd
+check xz xz-utils
+check dpkg-source dpkg-dev
 [ -f /usr/share/qemu/qboot.rom ] || need="$need qemu-system-data"
+for group in "$@"; do
+	case "$group" in
+	bench) check gnuplot gnuplot-nox ;;
+	linux-guest)
+		check cpio cpio
+		check dpkg-deb dpkg
+		command -v modinfo >/dev/null 2>&1 || [ -x /sbin/modinfo ] || need="$need kmod" ;;
+	*) echo "deps: unknown group '$group'" >&2; exit 2 ;;
+	esac
+done
 need=$(printf '%s\n' $need | sort -u | tr '\n' ' ' | sed 's/ *$//')
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -9,9 +9,13 @@
 #   --gdb PORT        start halted with a gdb stub on localhost:PORT
 #   --log FILE        serial output to FILE instead of stdout
 #   --kernel FILE     image to boot (default build/epunk.elf)
+#   --net MODE        none (default), user: a modern virtio-net NIC on QEMU user networking,
+#                     user-intx: the same without MSI-X (vectors=0: INTx through the IOAPIC)
 # Environment: ACCEL=kvm|tcg (default: kvm only with vmx/svm and a usable /dev/kvm), MEM (128M),
 # FIRMWARE=qboot|seabios (default qboot when installed: it boots ~30 ms faster than SeaBIOS and
-# the kernel needs nothing else from firmware), QEMUFLAGS (extra arguments), QEMU (binary).
+# the kernel needs nothing else from firmware), QEMUFLAGS (extra arguments), QEMU (binary),
+# NET (default of --net), HOSTFWD (with user networking: QEMU hostfwd= rules, comma-separated,
+# e.g. hostfwd=tcp:127.0.0.1:5555-:7).
 #
 # Exit status: the guest's status s (0..126: the kernel writes s + 1 to isa-debug-exit, QEMU
 # returns ((s + 1) << 1) | 1); 0 when QEMU was quit from its monitor; 124 on timeout; 125 when
@@ -23,6 +27,7 @@ timeout_s=0
 interactive=0
 gdbport=""
 log=""
+net=${NET:-none}
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -32,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--gdb) gdbport=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
+	--net) net=$2; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "qemu.sh: unknown option '$1'" >&2; exit 125 ;;
 	esac
@@ -61,6 +67,13 @@ qboot) fwargs=(-bios /usr/share/qemu/qboot.rom) ;;
 seabios) ;;
 *) echo "qemu.sh: FIRMWARE must be qboot or seabios, not '$firmware'" >&2; exit 125 ;;
 esac
+netargs=()
+case "$net" in
+none) ;;
+user) netargs=(-netdev "user,id=n0${HOSTFWD:+,$HOSTFWD}" -device virtio-net-pci,disable-legacy=on,netdev=n0) ;;
+user-intx) netargs=(-netdev user,id=n0 -device virtio-net-pci,disable-legacy=on,vectors=0,netdev=n0) ;;
+*) echo "qemu.sh: --net must be none, user or user-intx, not '$net'" >&2; exit 125 ;;
+esac
 if [ ! -f "$kernel" ]; then
 	echo "qemu.sh: no kernel image at $kernel (run make first)" >&2
 	exit 125
@@ -68,7 +81,8 @@ fi
 
 args=(-machine q35 -accel "$accel" -cpu "$cpu" -m "${MEM:-128M}" -smp 1
 	"${fwargs[@]}" -kernel "$kernel" -append "$append"
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -display none -nodefaults)
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -display none -nodefaults
+	"${netargs[@]}")
 if [ "$interactive" = 1 ]; then
 	args+=(-serial mon:stdio)
 elif [ -n "$log" ]; then

@@ -44,6 +44,11 @@ static void apic_write(uint32_t reg, uint32_t v)
 		mmio_write32(xapic_base + reg, v);
 }
 
+uint32_t lapic_id(void)
+{
+	return x2apic ? apic_read(APIC_ID) : apic_read(APIC_ID) >> 24;
+}
+
 void lapic_eoi(void)
 {
 	apic_write(APIC_EOI, 0);

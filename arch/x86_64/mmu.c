@@ -2,7 +2,8 @@
 /* The kernel's page tables: the low 4 GiB identity-mapped. The kernel image's 2 MiB pages are split
  * into 4 KiB pages so each section gets its own rights (text RX, rodata R, data/bss RW, all else
  * NX); page 0 is left unmapped so a NULL dereference faults; memory the map does not call RAM is
- * mapped uncached (device registers: LAPIC, IOAPIC, PCI BARs). */
+ * mapped uncached (device registers: LAPIC, IOAPIC, PCI BARs). Device memory above 4 GiB (64-bit
+ * PCI BARs firmware put there) is identity-mapped on demand by arch_map_mmio. */
 #include <arch/context.h>
 #include <kernel/boot.h>
 #include <kernel/errno.h>
@@ -167,4 +168,54 @@ int arch_mmu_set_guard(void *page, int guard)
 	invlpg(va);
 	spin_unlock_irqrestore(&mmu_lock, flags);
 	return 0;
+}
+
+/* Physical address bits the CPU implements (CPUID 0x80000008), at most 47 here: above 4 GiB we
+ * map device memory at virtual == physical, and a virtual address must stay canonical. */
+static unsigned phys_bits(void)
+{
+	unsigned bits = 36;
+	if (cpuid(0x80000000, 0).eax >= 0x80000008)
+		bits = cpuid(0x80000008, 0).eax & 0xff;
+	return bits > 47 ? 47 : bits;
+}
+
+/* The table an entry points to, allocating a zeroed one when the entry is empty. */
+static uint64_t *table_at(uint64_t *entry)
+{
+	if (!(*entry & PTE_P)) {
+		uint64_t *t = page_alloc(0);
+		if (!t)
+			return NULL;
+		for (int i = 0; i < 512; i++)
+			t[i] = 0;
+		table_pages++;
+		*entry = (uint64_t)(uintptr_t)t | PTE_P | PTE_W;
+	}
+	return (uint64_t *)(uintptr_t)(*entry & 0x000ffffffffff000ULL);
+}
+
+void *arch_map_mmio(uint64_t phys, size_t len)
+{
+	if (!len || phys + len < phys)
+		return NULL;
+	if (phys + len <= MAP_LIMIT)
+		return (void *)(uintptr_t)phys;	/* identity map, uncached where it is not RAM */
+	if (phys < MAP_LIMIT || phys + len > (1ULL << phys_bits()))
+		return NULL;			/* straddles 4 GiB, or beyond what the CPU addresses */
+
+	unsigned long flags = spin_lock_irqsave(&mmu_lock);
+	for (uint64_t a = ALIGN_DOWN(phys, PAGE_2M); a < phys + len; a += PAGE_2M) {
+		uint64_t *l3 = table_at(&pml4[(a >> 39) & 511]);
+		uint64_t *l2 = l3 ? table_at(&l3[(a >> 30) & 511]) : NULL;
+		if (!l2) {
+			spin_unlock_irqrestore(&mmu_lock, flags);
+			return NULL;	/* what was mapped so far stays: harmless device mappings */
+		}
+		uint64_t *pde = &l2[(a >> 21) & 511];
+		if (!(*pde & PTE_P))	/* new entries need no TLB flush */
+			*pde = a | PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT | nx;
+	}
+	spin_unlock_irqrestore(&mmu_lock, flags);
+	return (void *)(uintptr_t)phys;
 }

@@ -57,6 +57,7 @@ void mmu_init(void);
 uint64_t tsc_calibrate(const char **how);
 /* lapic.c */
 void lapic_init(void);
+uint32_t lapic_id(void);	/* this CPU's APIC ID (x2APIC: 32 bits; xAPIC: 8) */
 
 /* The saved state of an interrupted context, as entry.S lays it out. */
 struct trap_frame {

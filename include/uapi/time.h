@@ -11,6 +11,12 @@ struct timespec {
 	long tv_nsec;
 };
 
+/* For SO_RCVTIMEO/SO_SNDTIMEO. */
+struct timeval {
+	time_t tv_sec;
+	long tv_usec;		/* 0..999999 */
+};
+
 #define CLOCK_REALTIME		0
 #define CLOCK_MONOTONIC		1
 #define CLOCK_PROCESS_CPUTIME_ID 2

@@ -23,6 +23,7 @@ static const struct {
 	{ "timeouts", area_timeouts },
 	{ "exclusive", area_exclusive },
 	{ "wakeup", area_wakeup },
+	{ "sockets", area_sockets },
 };
 
 /* Run one area and check it gave back every descriptor it took. */
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {
 		if (argc > 1 && strcmp(argv[1], areas[i].name))
 			continue;
+		if (!areas[i].run)
+			continue;	/* an area not built in (see conformance.h) */
 		run_area(i);
 		found = true;
 	}

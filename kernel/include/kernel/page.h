@@ -10,7 +10,7 @@
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
-#define PAGE_MAX_ORDER	10	/* largest block: 2^10 pages (4 MiB) */
+#define PAGE_MAX_ORDER	12	/* largest block: 2^12 pages (16 MiB) */
 #define PAGE_MAX_RANGES	16	/* RAM ranges page_range_add accepts */
 
 struct page_stats {

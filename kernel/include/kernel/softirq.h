@@ -5,6 +5,8 @@
 #ifndef KERNEL_SOFTIRQ_H
 #define KERNEL_SOFTIRQ_H
 
+#include <stdbool.h>
+
 enum softirq_nr {
 	SOFTIRQ_NET_RX = 0,	/* network receive and lwIP input */
 	SOFTIRQ_NET_TIMER,	/* lwIP timers */
@@ -20,6 +22,10 @@ void open_softirq(enum softirq_nr nr, softirq_fn fn);
 void raise_softirq(enum softirq_nr nr);
 /** do_softirq - run what is pending (called at interrupt exit; budgeted). */
 void do_softirq(void);
+/** softirq_pending - whether some softirq waits to run. */
+bool softirq_pending(void);
+/** softirq_init - start ksoftirqd, which takes over work left after do_softirq's budget. */
+int softirq_init(void);
 void local_bh_disable(void);
 /** local_bh_enable - re-enable; runs pending softirqs when the last disable is dropped. */
 void local_bh_enable(void);

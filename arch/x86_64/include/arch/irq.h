@@ -24,6 +24,12 @@ void arch_irq_set_handler(int vec, irq_handler_fn fn, void *arg);
 /** irq_count - interrupts taken on @vec since boot (statistics, tests). */
 uint64_t arch_irq_count(int vec);
 
+/**
+ * arch_msi_compose - the message (address, data) a device writes to raise @vector on this CPU,
+ * for PCI MSI and MSI-X table entries.
+ */
+void arch_msi_compose(int vector, uint64_t *addr, uint32_t *data);
+
 /* Hooks generic code provides around every hardware interrupt handler: irq_enter_hook before it,
  * irq_exit_hook after its EOI (deferred work and preemption happen there). */
 void irq_enter_hook(void);

@@ -4,6 +4,7 @@
 #define ARCH_MMU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct page_rights {
@@ -15,5 +16,14 @@ struct page_rights {
 
 /** arch_mmu_query - the rights the current page tables give the virtual address @va. */
 struct page_rights arch_mmu_query(uintptr_t va);
+
+/**
+ * arch_map_mmio - make the device memory [@phys, @phys + @len) accessible, uncached, and return
+ * its virtual address. Below 4 GiB this is the identity map boot set up; above, 2 MiB pages are
+ * added at virtual == physical (page tables come from page_alloc and are never freed).
+ * Returns NULL when @len is 0, the range straddles 4 GiB, lies beyond the CPU's physical address
+ * width, or no page is left for a table. Thread context (takes the page-table lock).
+ */
+void *arch_map_mmio(uint64_t phys, size_t len);
 
 #endif

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lwIP's configuration for epunk (lwIP 2.1.3, raw API, NO_SYS). Everything not set here keeps
+ * lwIP's default from lwip/opt.h. The choices, and why:
+ *
+ *  - NO_SYS=1, raw (callback) API only: lwIP runs in the NET softirq and in threads that hold
+ *    net_lock() (= bottom halves off); see net/include/net/net.h. No sequential API, no
+ *    lwIP sockets: net/socket.c is the socket layer. SYS_LIGHTWEIGHT_PROT=0 since nothing
+ *    calls lwIP from hard interrupts; LWIP_ASSERT_CORE_LOCKED checks the rule on every API call.
+ *  - Memory: MEM_LIBC_MALLOC and MEMP_MEM_MALLOC route the heap and every pool (pcbs, segments,
+ *    pbufs) to kmalloc, so the number of connections is bounded by RAM, not by static pools.
+ *    The MEMP_NUM_* values below then only feed lwIP's statistics and compile-time sanity
+ *    checks. MEMP_STATS and MEM_STATS stay on: the socket tests check that every pcb, segment
+ *    and pbuf comes back.
+ *  - TCP: MSS 1460 (Ethernet), receive window and send buffer 44 * MSS = 64240 bytes (Linux's
+ *    initial window; the most a 16-bit window holds in whole segments, so no window scaling),
+ *    send queue up to 4 pbufs per MSS of buffer. Per connection that is at most ~63 KiB of
+ *    received data waiting for the application plus ~63 KiB of unacknowledged or unsent data,
+ *    on top of ~600 bytes of pcb (224), socket (208) and file (72), each rounded up by the
+ *    allocator; an idle connection costs only the latter.
+ *    Listen backlogs (TCP_LISTEN_BACKLOG) hold up to 255 pending connections (lwIP's u8_t).
+ *    Keepalive is available per socket (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT); SO_REUSEADDR.
+ *  - Checksums are computed in software, per netif (LWIP_CHECKSUM_CTRL_PER_NETIF): the
+ *    loopback interface skips them, as Linux's does; a NIC driver may offload.
+ *  - Loopback: LWIP_HAVE_LOOPIF gives "lo" at 127.0.0.1/8; LWIP_NETIF_LOOPBACK also loops
+ *    packets sent to a netif's own address. Queued loopback packets must be fed back by
+ *    netif_poll(): LWIP_NETIF_LOOPBACK_MULTITHREADING=1 makes lwIP call tcpip_try_callback()
+ *    when a netif's loop queue becomes non-empty, and we map that name onto
+ *    net_loopback_signal(), which raises the NET timer softirq that polls it. (With NO_SYS
+ *    there is no tcpip thread; this is only a hook.)
+ *  - Assertions stay on in every build (LWIP_NOASSERT undefined: defining it at all disables
+ *    them); a failed one panics with lwIP's message. They cost little next to a memcpy per
+ *    segment. Build with -DLWIP_NOASSERT in LWIP_CFLAGS to measure without them.
+ */
+#ifndef EPUNK_LWIPOPTS_H
+#define EPUNK_LWIPOPTS_H
+
+#include <stddef.h>
+
+/* --- Platform hooks (implemented in net/net.c and net/port/sys_arch.c) --- */
+int net_core_locked(void);
+void net_lock_violation(const char *file, int line) __attribute__((noreturn));
+void net_loopback_signal(void *netif);
+void *net_calloc(size_t count, size_t size);
+void *kmalloc(size_t size);
+void kfree(void *p);
+
+#define NO_SYS				1
+#define SYS_LIGHTWEIGHT_PROT		0
+/* net_assert_locked() of net/include/net/net.h, spelled without the kernel's headers. */
+#define LWIP_ASSERT_CORE_LOCKED() do { \
+	if (!net_core_locked()) \
+		net_lock_violation(__FILE__, __LINE__); \
+} while (0)
+#define LWIP_TIMERS			1
+#define LWIP_NETCONN			0
+#define LWIP_SOCKET			0
+#define LWIP_NETIF_API			0
+
+/* --- Memory: everything from kmalloc --- */
+#define MEM_LIBC_MALLOC			1
+#define mem_clib_malloc			kmalloc
+#define mem_clib_free			kfree
+#define mem_clib_calloc			net_calloc
+#define MEMP_MEM_MALLOC			1
+#define MEM_ALIGNMENT			8
+/* Counts for statistics and lwIP's sanity checks only (MEMP_MEM_MALLOC has no fixed pools). */
+#define MEMP_NUM_TCP_PCB		8192
+#define MEMP_NUM_TCP_PCB_LISTEN		1024
+#define MEMP_NUM_UDP_PCB		1024
+#define MEMP_NUM_TCP_SEG		16384
+#define MEMP_NUM_PBUF			16384
+#define MEMP_NUM_REASSDATA		16
+#define MEMP_NUM_ARP_QUEUE		64
+#define PBUF_POOL_SIZE			1024
+
+/* --- Protocols --- */
+#define LWIP_IPV4			1
+#define LWIP_IPV6			0
+#define LWIP_ARP			1
+#define LWIP_ETHERNET			1
+#define LWIP_ICMP			1
+#define LWIP_DHCP			1
+#define LWIP_AUTOIP			0
+#define LWIP_IGMP			0
+#define LWIP_DNS			0
+#define LWIP_RAW			0
+#define LWIP_UDP			1
+#define LWIP_TCP			1
+#define LWIP_ALTCP			0
+#define IP_REASSEMBLY			1
+#define IP_FRAG				1
+#define IP_SOF_BROADCAST		1
+#define IP_SOF_BROADCAST_RECV		1
+#define SO_REUSE			1
+#define SO_REUSE_RXTOALL		1
+
+/* --- TCP --- */
+#define TCP_MSS				1460
+#define TCP_WND				(44 * TCP_MSS)
+#define TCP_SND_BUF			(44 * TCP_MSS)
+#define TCP_SND_QUEUELEN		((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
+#define TCP_LISTEN_BACKLOG		1
+#define TCP_DEFAULT_LISTEN_BACKLOG	0xff
+#define LWIP_TCP_KEEPALIVE		1
+#define TCP_QUEUE_OOSEQ			1
+#define LWIP_CALLBACK_API		1
+
+/* --- Interfaces --- */
+#define LWIP_NETIF_LOOPBACK		1
+#define LWIP_HAVE_LOOPIF		1
+#define LWIP_LOOPBACK_MAX_PBUFS		0
+#define LWIP_NETIF_LOOPBACK_MULTITHREADING 1
+/* netif.c calls this when a loop queue turns non-empty (see the top of the file). */
+#define tcpip_try_callback(fn, ctx)	(net_loopback_signal(ctx), ERR_OK)
+#define LWIP_NETIF_STATUS_CALLBACK	1
+/* net/netif_vnet.c wraps the driver's RX buffers in custom pbufs (zero-copy receive). */
+#define LWIP_SUPPORT_CUSTOM_PBUF	1
+#define LWIP_NETIF_LINK_CALLBACK	1
+#define LWIP_CHECKSUM_CTRL_PER_NETIF	1
+#define LWIP_SINGLE_NETIF		0
+
+/* --- Statistics: memory only (the leak checks), nothing printed --- */
+#define LWIP_STATS			1
+#define LWIP_STATS_DISPLAY		0
+#define MEM_STATS			1
+#define MEMP_STATS			1
+#define LINK_STATS			0
+#define ETHARP_STATS			0
+#define IP_STATS			0
+#define IPFRAG_STATS			0
+#define ICMP_STATS			0
+#define UDP_STATS			0
+#define TCP_STATS			0
+#define SYS_STATS			0
+
+#endif

@@ -1,0 +1,144 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Fetch lwIP's source (Debian's "lwip" source package, upstream 2.1.3) and unpack it under DIR
+# (default build/lwip), so that DIR/lwip-2.1.3/src/Filelists.mk exists. Never committed: the build
+# runs this whenever the tree is missing.
+#
+#   usage: tools/fetch-lwip.sh [DIR]
+#
+# Idempotent: an unpacked tree is left alone, a downloaded tarball is reused. The download goes
+# through apt ("apt-get source --download-only"), which needs source indexes (deb-src). When the
+# machine has none, root adds them: a copy of the machine's own /etc/apt/sources.list.d/
+# debian.sources (or of the "deb" lines of /etc/apt/sources.list) with the type changed to
+# deb-src, then "apt-get update". Nothing here names an archive host: they come from the
+# machine's own apt configuration. As another user without deb-src, it says what to run.
+set -eu
+want=2.1.3
+dir=${1:-build/lwip}
+tree=$dir/lwip-$want
+srcs=/etc/apt/sources.list.d/epunk-deb-src.sources
+list=/etc/apt/sources.list.d/epunk-deb-src.list
+
+say() { echo "fetch-lwip: $*" >&2; }
+
+# Our changes to lwIP 2.1.3, applied once after unpacking (a marker comment says it is done):
+#  zero-window: tcp_receive() ACKs every zero-length segment outside the receive window, and
+#    with a window of 0 that includes one at exactly RCV.NXT, which RFC 793 (3.3, "Segment
+#    Receive Test") calls acceptable. Two peers whose windows are both 0 then ACK each other's
+#    ACKs forever; over loopback that loop runs inside one softirq and the machine hangs
+#    (also reported against lwIP on loopback as esp-idf issue #2425). The fix accepts that
+#    segment without an ACK.
+patch_lwip() {
+	f=$tree/src/core/tcp_in.c
+	grep -q 'epunk: zero-window' "$f" && return 0
+	awk '{
+		line = $0
+		sub(/\r$/, "", line)
+		if (line == "    if (!TCP_SEQ_BETWEEN(seqno, pcb->rcv_nxt, pcb->rcv_nxt + pcb->rcv_wnd - 1)) {") {
+			print "    if (!TCP_SEQ_BETWEEN(seqno, pcb->rcv_nxt, pcb->rcv_nxt + pcb->rcv_wnd - 1) &&\r"
+			print "        !(pcb->rcv_wnd == 0 && seqno == pcb->rcv_nxt)) { /* epunk: zero-window, RFC 793 */\r"
+			n++
+		} else {
+			print $0
+		}
+	} END { exit n != 1 }' "$f" > "$f.new" || {
+		rm -f "$f.new"
+		say "cannot apply the zero-window change to $f (not lwIP 2.1.3 as expected?)"
+		exit 1
+	}
+	mv "$f.new" "$f"
+	say "patched $f (zero-window ACK loop)"
+}
+
+if [ -f "$tree/src/Filelists.mk" ]; then
+	patch_lwip
+	exit 0
+fi
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)	# apt-get source runs in $dir: make the log paths absolute
+tree=$dir/lwip-$want
+
+orig() {	# the upstream tarball apt-get source left in $dir, if any
+	ls "$dir"/lwip_"$want"*.orig.tar.* 2>/dev/null | head -n 1
+}
+
+download() {
+	# apt-get source downloads into the current directory; -qq keeps it to errors.
+	(cd "$dir" && apt-get source --download-only -qq lwip >/dev/null 2>"$dir/apt-source.log") &&
+		[ -n "$(orig)" ]
+}
+
+enable_deb_src() {
+	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		# deb822 format: the same stanzas, "Types: deb" becoming "Types: deb-src".
+		sed -e 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' \
+			/etc/apt/sources.list.d/debian.sources > "$srcs.new"
+		grep -q '^Types: deb-src$' "$srcs.new" || {
+			rm -f "$srcs.new"
+			return 1
+		}
+		mv "$srcs.new" "$srcs"
+		say "added $srcs (deb-src twin of debian.sources)"
+	elif [ -f /etc/apt/sources.list ] && grep -q '^deb[[:space:]]' /etc/apt/sources.list; then
+		# One-line format: each "deb ..." line again as "deb-src ...".
+		sed -n 's/^deb\([[:space:]]\)/deb-src\1/p' /etc/apt/sources.list > "$list"
+		say "added $list (deb-src twin of sources.list)"
+	else
+		return 1
+	fi
+}
+
+if [ -z "$(orig)" ] && ! download; then
+	if [ "$(id -u)" != 0 ]; then
+		say "cannot download Debian's lwip source package (no deb-src entries in apt?)"
+		say "run once as root: sudo tools/fetch-lwip.sh $dir   (or: sudo make)"
+		say "it adds a deb-src twin of /etc/apt/sources.list.d/debian.sources and runs apt-get update"
+		sed 's/^/  apt: /' "$dir/apt-source.log" >&2 || true
+		exit 1
+	fi
+	if ! command -v apt-get >/dev/null 2>&1; then
+		say "apt-get not found: this needs a Debian (12) machine"
+		exit 1
+	fi
+	if ! enable_deb_src; then
+		say "found no apt sources to derive deb-src entries from"
+		exit 1
+	fi
+	say "apt-get update (source indexes)"
+	apt-get update -qq >&2
+	if ! download; then
+		say "apt-get source --download-only lwip failed:"
+		cat "$dir/apt-source.log" >&2
+		exit 1
+	fi
+fi
+
+tarball=$(orig)
+if ! command -v xz >/dev/null 2>&1; then
+	if [ "$(id -u)" != 0 ]; then
+		say "xz is missing: run once as root: sudo apt-get install xz-utils"
+		exit 1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xz-utils >&2
+fi
+say "unpacking $(basename "$tarball")"
+rm -rf "$dir/unpack" "$tree"
+mkdir -p "$dir/unpack"
+tar -xf "$tarball" -C "$dir/unpack"
+# The tarball holds one top directory, lwip-2.1.3: that becomes $tree. Our port is written for
+# this version (its files have CRLF line ends, as upstream ships them); a newer Debian package would be caught here rather than by odd build errors.
+top=lwip-$want
+if [ ! -f "$dir/unpack/$top/src/Filelists.mk" ]; then
+	say "$tarball does not hold $top/src/Filelists.mk (another lwIP version?)"
+	exit 1
+fi
+version=$(awk '/^#define LWIP_VERSION_(MAJOR|MINOR|REVISION)[ \t]/ { sub(/\r$/, ""); v = v (v ? "." : "") $3 }
+	END { print v }' "$dir/unpack/$top/src/include/lwip/init.h")
+if [ "$version" != "$want" ]; then
+	say "$tarball is lwIP $version, the port expects $want"
+	exit 1
+fi
+mv "$dir/unpack/$top" "$tree"
+rm -rf "$dir/unpack"
+patch_lwip
+say "lwIP $version in $tree"
