@@ -185,8 +185,9 @@ $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_
 # Applications: ordinary C programs (int main(int argc, char **argv)) built into the image, each
 # main() renamed app_NAME_main; app=NAME on the command line picks one. APP_SRC=path/to/file.c
 # adds an outside program (named after the file) and makes it the image's default application.
-APPS := echo hello epollbench conformance
+APPS := echo hello epollbench netcheck conformance
 APP_echo := apps/echo.c
+APP_netcheck := apps/netcheck.c
 APP_hello := apps/hello.c
 APP_epollbench := apps/epollbench.c
 # The conformance suite (tests/conformance/), also built as a host Linux program: the oracle.
@@ -205,6 +206,7 @@ CONFORMANCE_SRCS := \
 	tests/conformance/pipe.c \
 	tests/conformance/eventfd.c \
 	tests/conformance/rotation.c \
+	tests/conformance/sockets.c \
 	tests/conformance/timeouts.c
 APP_conformance := $(CONFORMANCE_SRCS)
 APP_SRC ?=

@@ -85,6 +85,9 @@ struct vnet {
 	int intx_gsi;			/* INTx mode: IOAPIC input, else -1 */
 	int intx_vector;		/* INTx mode: CPU vector */
 	char irq_mode[64];		/* for vnet_irq_mode */
+	/* TX watchdog: polls in a row that found TX buffers outstanding and none completed */
+	unsigned tx_idle_polls;
+	uint16_t tx_free_seen;		/* txq free descriptors at the previous poll */
 	/* receive */
 	struct spinlock rx_lock;	/* rxq, the pool's state and free stack, the handler */
 	void (*rx)(void *ctx, void *frame, size_t len, void *buf);
@@ -325,10 +328,33 @@ static void vnet_tx_reclaim(struct vnet *d)
 
 /* ---- bottom half ---- */
 
+/*
+ * TX watchdog. Under heavy load under TCG the device has been seen idle with transmit buffers
+ * published while event-idx suppression withheld the notification (avail_event left behind our
+ * last check), so nothing would ever restart it and every connection stalled for seconds. If two
+ * polls in a row find buffers outstanding and none completed, ring the doorbell: under steady
+ * traffic completions arrive between polls and this never fires.
+ */
+static void vnet_tx_watchdog(struct vnet *d)
+{
+	struct virtq *vq = &d->txq.vq;
+	uint16_t free_now = (uint16_t)virtq_num_free(vq);
+
+	if (free_now == vq->num || free_now != d->tx_free_seen) {
+		d->tx_idle_polls = 0;
+	} else if (++d->tx_idle_polls >= 2) {
+		d->tx_idle_polls = 0;
+		d->stats.tx_watchdog_kicks++;
+		vq->notify(vq);
+	}
+	d->tx_free_seen = free_now;
+}
+
 static void vnet_poll(struct vnet *d)
 {
 	int n = vnet_rx_poll(d, VNET_RX_BUDGET);
 	vnet_tx_reclaim(d);
+	vnet_tx_watchdog(d);
 
 	/* Re-arm notifications only once the ring is drained, then look again: a buffer used
 	 * before the device saw the request would otherwise wait for the next interrupt. */

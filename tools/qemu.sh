@@ -95,8 +95,17 @@ fi
 args+=(${QEMUFLAGS:-} "${extra[@]}")
 
 if [ "$timeout_s" != 0 ]; then
-	timeout -k 5 "$timeout_s" "$qemu" "${args[@]}" </dev/null
-	rc=$?
+	# In the background so that a TERM or INT sent to this script reaches QEMU too: callers
+	# stop a guest by killing this script, and must not leave QEMU running.
+	timeout -k 5 "$timeout_s" "$qemu" "${args[@]}" </dev/null &
+	child=$!
+	trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+	while :; do
+		wait "$child"
+		rc=$?
+		kill -0 "$child" 2>/dev/null || break	# returned for a signal: wait on
+	done
+	trap - TERM INT HUP
 else
 	"$qemu" "${args[@]}"
 	rc=$?

@@ -251,8 +251,6 @@ void area_pipe(void);
 void area_eventfd(void);
 void area_rotation(void);
 void area_timeouts(void);
-/* Weak while the socket layer is being integrated: the Makefile leaves sockets.c out of
- * CONFORMANCE_SRCS until epunk has sockets, and main() skips an area that is not linked. */
-void area_sockets(void) __attribute__((weak));
+void area_sockets(void);
 
 #endif

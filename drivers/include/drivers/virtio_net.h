@@ -66,6 +66,7 @@ struct vnet_stats {
 	uint64_t tx_ring_full;		/* vnet_tx calls answered -EAGAIN */
 	uint64_t irqs;			/* hardware interrupts taken */
 	uint64_t polls;			/* vnet_rx_poll runs */
+	uint64_t tx_watchdog_kicks;	/* doorbells rung by the TX watchdog (see virtio_net.c) */
 };
 void vnet_stats(struct vnet *d, struct vnet_stats *s);
 
