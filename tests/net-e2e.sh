@@ -126,8 +126,8 @@ fi
 grep -q "(DHCP)" <(tr -d '\r' < "$out/user.log") && pass "user net: DHCP lease ($(tr -d '\r' < "$out/user.log" | grep -o 'address [0-9./]*'))" ||
 	fail "user net: DHCP" "no lease line"
 if timeout 300 python3 tools/echo_check.py 127.0.0.1 "$port" --conns 1,10,100 \
-	--sizes 1,65536,1048576 --udp 50 --timeout 120 > "$out/user-check.txt" 2>&1; then
-	pass "user net: 1/10/100 connections x 1 B..1 MiB verified; $(grep '^udp' "$out/user-check.txt")"
+	--sizes 1,1024,65536,1048576,4194304 --udp 50 --timeout 120 > "$out/user-check.txt" 2>&1; then
+	pass "user net: 1/10/100 connections x 1 B..4 MiB verified; $(grep '^udp' "$out/user-check.txt")"
 else
 	cat "$out/user-check.txt"
 	fail "user net: echo_check" "$(tail -1 "$out/user-check.txt")"
