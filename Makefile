@@ -86,6 +86,8 @@ KERNEL_SRCS := \
 	kernel/sys_file.c \
 	kernel/select.c \
 	kernel/app.c \
+	kernel/trace.c \
+	kernel/trace_core.c \
 	kernel/sys_misc.c \
 	kernel/syscall.c \
 	kernel/sys_resource.c \
@@ -133,11 +135,13 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_page.c \
 	tests/unit/test_slab.c \
 	tests/unit/test_eventpoll.c \
+	tests/unit/test_trace.c \
 	tests/unit/test_sock_poll.c \
 	tests/unit/test_virtqueue.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
 	tests/guest/test_boot.c \
+	tests/guest/test_trace.c \
 	tests/guest/test_lapic.c \
 	tests/guest/test_crash.c \
 	tests/guest/test_sched.c \
@@ -269,6 +273,7 @@ HOST_SRCS := \
 	kernel/mutex.c \
 	kernel/file.c \
 	kernel/eventpoll.c \
+	kernel/trace_core.c \
 	arch/x86_64/pvh.c \
 	drivers/virtqueue.c \
 	net/sock_poll.c \

@@ -28,6 +28,7 @@
 #include <drivers/pci.h>
 #include <drivers/virtio.h>
 #include <drivers/virtio_net.h>
+#include <kernel/trace.h>
 #include <drivers/virtqueue.h>
 #include <kernel/cmdline.h>
 #include <kernel/compiler.h>
@@ -123,6 +124,7 @@ static bool verbose(void)
 static __attribute__((noinline)) void vnet_irq(void *arg)
 {
 	struct vnet_queue *q = arg;
+	trace_point(TRACE_IRQ, q->dev, 0);
 	q->dev->stats.irqs++;
 	virtq_disable_cb(&q->vq);
 	raise_softirq(SOFTIRQ_NET_RX);
@@ -194,6 +196,7 @@ static void rx_put_free(struct vnet *d, unsigned i)
 static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 {
 	int n = 0;
+	trace_point(TRACE_BH, d, (uint32_t)budget);
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 
 	d->stats.polls++;

@@ -36,6 +36,7 @@
 #include <kernel/slab.h>
 #include <kernel/uaccess.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <kernel/wait.h>
 #include <limits.h>
 
@@ -203,6 +204,7 @@ static int ep_poll_callback(struct wait_entry *wait, unsigned mode, int flags, v
 	} else if (!ep_is_linked(epi)) {
 		list_add_tail(&epi->rdllink, &ep->rdllist);
 	}
+	trace_point(TRACE_EP_CALLBACK, epi, pollflags);
 
 	if (waitqueue_active(&ep->wq)) {
 		if (epi->event.events & EPOLLEXCLUSIVE) {
@@ -856,8 +858,10 @@ int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t 
 	for (;;) {
 		if (eavail) {
 			res = ep_send_events(ep, events, maxevents);
-			if (res)
+			if (res) {
+				trace_point(TRACE_EPOLL_RETURN, ep, (uint32_t)res);
 				return res;
+			}
 		}
 		if (timed_out)
 			return 0;
@@ -881,6 +885,7 @@ int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t 
 					timed_out = ktime_ns() >= end;
 			}
 			me->wait_chan = chan;
+			trace_point(TRACE_WAITER_RUN, ep, 0);
 		}
 		set_current_state(TASK_RUNNING);
 		eavail = true;

@@ -17,6 +17,7 @@
 #include <kernel/softirq.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 #include <drivers/virtio_net.h>
 #include <net/netif_vnet.h>
 #include <string.h>
@@ -156,6 +157,12 @@ void kmain(void)
 	drivers_init();		/* no device is not an error: it finds none and says nothing */
 	if (netif_vnet_init(err, sizeof(err)) < 0) {
 		printk("epunk: %s\n", err);
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
+	if (trace_init()) {
+		printk("epunk: trace=%s trace_report=%s: expected on|off and a number of seconds\n",
+		       cmdline_get("trace") ? cmdline_get("trace") : "",
+		       cmdline_get("trace_report") ? cmdline_get("trace_report") : "");
 		arch_exit(EXIT_FAILURE_STATUS);
 	}
 	if (netif_vnet_start_stats()) {

@@ -22,6 +22,7 @@
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/time.h>
+#include <kernel/trace.h>
 #include <net/net.h>
 #include <net/netif_vnet.h>
 #include <stdlib.h>
@@ -77,6 +78,7 @@ static void vnetif_rx(void *ctx, void *frame, size_t len, void *buf)
 	struct vnetif *vi = ctx;
 	struct pbuf *p;
 
+	trace_point(TRACE_LWIP_IN, vi, (uint32_t)len);
 	if (len <= RX_COPYBREAK || rx_lent >= RX_LENT_MAX) {
 		p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 		if (p)

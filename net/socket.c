@@ -40,6 +40,7 @@
  */
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
+#include <kernel/trace.h>
 #include <kernel/file.h>
 #include <kernel/list.h>
 #include <kernel/poll.h>
@@ -190,6 +191,7 @@ static int sock_take_error(struct sock *sk)
 
 static void sock_def_readable(struct sock *sk)
 {
+	trace_point(TRACE_SOCK_WAKE, sk, SK_READABLE_KEY);
 	wake_up_key(&sk->wq, 1, poll_to_key(SK_READABLE_KEY));
 }
 
@@ -1217,6 +1219,7 @@ out:
 ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
 		      struct sockaddr_in *from, int *fromlen)
 {
+	trace_point(TRACE_APP_READ, sk, (uint32_t)len);
 	if (sk->type == SOCK_STREAM)
 		return tcp_recvmsg(sk, buf, len, flags, fromlen);
 	return udp_recvmsg(sk, buf, len, flags, from, fromlen);

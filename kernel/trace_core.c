@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/* The trace ring and the per-hop latency histograms. One CPU: records are written with
+ * interrupts off, so neither needs a lock. Built for the host too (unit tests). */
+#include <arch/cpu.h>
+#include <kernel/time.h>
+#include <kernel/trace.h>
+
+#define TRACE_RING	8192	/* records kept (a power of two) */
+
+bool trace_enabled;
+struct trace_rec trace_ring[TRACE_RING];	/* read by the gdb commands */
+uint64_t trace_head;				/* records ever written */
+struct trace_hist trace_hists[TRACE_NR_HOPS];	/* [hop]: latency from the last NIC interrupt */
+static uint64_t irq_tsc;			/* TSC of the last NIC interrupt, 0: none yet */
+static uint32_t seen_since_irq;			/* hops already sampled for that interrupt */
+
+
+void trace_hist_add(struct trace_hist *h, uint64_t ns)
+{
+	unsigned b = ns ? 63 - (unsigned)__builtin_clzll(ns) : 0;
+	if (b >= TRACE_HIST_BUCKETS)
+		b = TRACE_HIST_BUCKETS - 1;
+	h->count[b]++;
+	h->n++;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+uint64_t trace_hist_percentile(const struct trace_hist *h, unsigned pct)
+{
+	if (!h->n)
+		return 0;
+	uint64_t want = (h->n * pct + 99) / 100;	/* the want-th smallest sample */
+	if (!want)
+		want = 1;
+	uint64_t seen = 0;
+	for (unsigned b = 0; b < TRACE_HIST_BUCKETS; b++) {
+		seen += h->count[b];
+		if (seen >= want) {
+			uint64_t upper = (2ULL << b) - 1;
+			return upper < h->max_ns ? upper : h->max_ns;
+		}
+	}
+	return h->max_ns;
+}
+
+
+void trace_record(enum trace_hop hop, uint64_t obj, uint32_t arg)
+{
+	unsigned long flags = arch_irq_save();
+	uint64_t now = arch_cycles();
+	struct trace_rec *r = &trace_ring[trace_head++ & (TRACE_RING - 1)];
+
+	r->tsc = now;
+	r->obj = obj;
+	r->hop = hop;
+	r->arg = arg;
+	if (hop == TRACE_IRQ) {
+		irq_tsc = now;
+		seen_since_irq = 0;
+	} else if (irq_tsc && !(seen_since_irq & (1u << hop))) {
+		seen_since_irq |= 1u << hop;
+		trace_hist_add(&trace_hists[hop], cycles_to_ns(now - irq_tsc));
+	}
+	arch_irq_restore(flags);
+}
+
