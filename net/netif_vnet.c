@@ -162,14 +162,12 @@ static err_t vnetif_init(struct netif *netif)
 
 static void print_addr(struct netif *netif, const char *how)
 {
-	char ip[16], mask[16], gw[16];
+	char ip[16], gw[16];
 	ip4addr_ntoa_r(netif_ip4_addr(netif), ip, sizeof(ip));
-	ip4addr_ntoa_r(netif_ip4_netmask(netif), mask, sizeof(mask));
 	ip4addr_ntoa_r(netif_ip4_gw(netif), gw, sizeof(gw));
 	int prefix = 0;
 	for (uint32_t m = ip4_addr_get_u32(netif_ip4_netmask(netif)); m; m &= m - 1)
 		prefix++;	/* no libgcc: count the mask's bits by hand */
-	(void)mask;
 	printk("net: eth%d address %s/%d gateway %s (%s)\n", (int)((struct vnetif *)netif->state - ifs),
 	       ip, prefix, gw, how);
 }

@@ -13,24 +13,7 @@
 #include <kernel/time.h>
 #include <kernel/timer.h>
 #include <kernel/wait.h>
-
-#define KEYS_MAX 32
-struct key_rec {
-	struct wait_entry we;
-	int n;				/* wake-ups seen */
-	uintptr_t keys[KEYS_MAX];	/* their keys; 0 for NULL */
-};
-
-static int key_rec_wake(struct wait_entry *we, unsigned mode, int flags, void *key)
-{
-	(void)mode;
-	(void)flags;
-	struct key_rec *r = container_of(we, struct key_rec, we);
-	if (r->n < KEYS_MAX)
-		r->keys[r->n] = (uintptr_t)key;
-	r->n++;
-	return 1;
-}
+#include "key_rec.h"
 
 struct q_rec {
 	struct poll_table pt;

@@ -14,31 +14,12 @@
 #include <kernel/slab.h>
 #include <kernel/syscall.h>
 #include <kernel/wait.h>
+#include "key_rec.h"
 
 #define IN	(EPOLLIN | EPOLLRDNORM)
 #define OUT	(EPOLLOUT | EPOLLWRNORM)
 #define SLOT	((size_t)PIPE_SLOT_SIZE)
 #define CAP	(PIPE_DEF_BUFFERS * SLOT)
-
-/* A wait entry that records the keys it is woken with (0 stands for a NULL key: "all events"). */
-#define KEYS_MAX 64
-struct key_rec {
-	struct wait_entry we;
-	struct wait_queue_head *wq;	/* where it hangs */
-	int n;				/* wake-ups seen */
-	uintptr_t keys[KEYS_MAX];
-};
-
-static int key_rec_wake(struct wait_entry *we, unsigned mode, int flags, void *key)
-{
-	(void)mode;
-	(void)flags;
-	struct key_rec *r = container_of(we, struct key_rec, we);
-	if (r->n < KEYS_MAX)
-		r->keys[r->n] = (uintptr_t)key;
-	r->n++;
-	return 1;
-}
 
 /* A poll table whose queue procedure records every wait queue and, like eventpoll's, hangs a
  * key recorder there. */
