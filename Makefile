@@ -152,7 +152,8 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_libc.c \
 	tests/guest/test_socket.c \
 	tests/guest/test_pci.c \
-	tests/guest/test_virtio_net.c
+	tests/guest/test_virtio_net.c \
+	tests/guest/test_badsys.c
 
 # lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/fetch-lwip.sh into
 # build/lwip (never committed; kept by "make clean", shared by every B= build directory).

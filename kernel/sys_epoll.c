@@ -62,10 +62,10 @@ out_put_ep:
 }
 
 /*
- * do_epoll_wait, in the order Linux 6.18 checks (the conformance suite pins it): the descriptor
- * (EBADF), then maxevents (EINVAL), then that it is an epoll (EINVAL). Linux checks only that the
- * array lies in user space, which NULL does; the copy-out is what faults, when there is an event
- * to store, and ep_wait does the same.
+ * do_epoll_wait, in the order Linux 6.18 checks (the conformance suite and the badsys table pin
+ * it): the descriptor (EBADF), then maxevents (EINVAL), then that the array lies in user space
+ * (EFAULT; NULL does), then that it is an epoll (EINVAL). The copy-out is what faults on NULL,
+ * when there is an event to store, and ep_wait does the same.
  */
 static long do_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int64_t timeout_ns)
 {
@@ -75,6 +75,8 @@ static long do_epoll_wait(int epfd, struct epoll_event *events, int maxevents, i
 	long ret;
 	if (maxevents <= 0 || maxevents > (int)(0x7fffffff / sizeof(struct epoll_event)))
 		ret = -EINVAL;
+	else if (!uaccess_range_ok(events, (size_t)maxevents * sizeof(struct epoll_event)))
+		ret = -EFAULT;
 	else
 		ret = is_file_epoll(f) ? ep_wait(f, events, maxevents, timeout_ns) : -EINVAL;
 	file_put(f);

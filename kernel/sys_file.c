@@ -26,8 +26,10 @@ long sys_read(int fd, void *buf, size_t len)
 	if (!f)
 		return -EBADF;
 	long ret;
-	if (!can_read(f) || !f->f_op->read)
+	if (!can_read(f))
 		ret = -EBADF;
+	else if (!f->f_op->read)
+		ret = -EINVAL;	/* Linux: no FMODE_CAN_READ (an epoll, say) */
 	else
 		ret = f->f_op->read(f, buf, len > SSIZE_MAX ? SSIZE_MAX : len);
 	file_put(f);
@@ -40,28 +42,31 @@ long sys_write(int fd, const void *buf, size_t len)
 	if (!f)
 		return -EBADF;
 	long ret;
-	if (!can_write(f) || !f->f_op->write)
+	if (!can_write(f))
 		ret = -EBADF;
+	else if (!f->f_op->write)
+		ret = -EINVAL;
 	else
 		ret = f->f_op->write(f, buf, len > SSIZE_MAX ? SSIZE_MAX : len);
 	file_put(f);
 	return ret;
 }
 
+/* Linux's import_iovec: the count (EINVAL), the array (EFAULT), any length negative as an
+ * ssize_t (EINVAL), then each segment must lie in user space (EFAULT; a NULL base passes and
+ * faults at the copy, in the file operation). Segments below USER_TOP cannot overflow the sum. */
 static long check_iov(const struct iovec *iov, int iovcnt)
 {
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return -EINVAL;
 	if (iovcnt && !uaccess_ok(iov, (size_t)iovcnt * sizeof(*iov)))
 		return -EFAULT;
-	size_t total = 0;
-	for (int i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_len > SSIZE_MAX - total)
+	for (int i = 0; i < iovcnt; i++)
+		if (iov[i].iov_len > SSIZE_MAX)
 			return -EINVAL;
-		total += iov[i].iov_len;
-		if (iov[i].iov_len && !uaccess_ok(iov[i].iov_base, iov[i].iov_len))
+	for (int i = 0; i < iovcnt; i++)
+		if (!uaccess_range_ok(iov[i].iov_base, iov[i].iov_len))
 			return -EFAULT;
-	}
 	return 0;
 }
 
@@ -72,8 +77,8 @@ static long rw_iov(int fd, const struct iovec *iov, int iovcnt, bool write)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	long ret = write ? (can_write(f) && f->f_op->write ? 0 : -EBADF)
-			 : (can_read(f) && f->f_op->read ? 0 : -EBADF);
+	long ret = write ? (!can_write(f) ? -EBADF : f->f_op->write ? 0 : -EINVAL)
+			 : (!can_read(f) ? -EBADF : f->f_op->read ? 0 : -EINVAL);
 	if (!ret)
 		ret = check_iov(iov, iovcnt);
 	long done = 0;

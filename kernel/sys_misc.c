@@ -103,6 +103,8 @@ long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, s
 {
 	(void)rem;
 	uint64_t ns, now;
+	if (clk == CLOCK_THREAD_CPUTIME_ID)
+		return -EOPNOTSUPP;	/* as Linux: a thread cannot sleep on its own CPU time */
 	int err = clock_ns(clk, &now);
 	if (err)
 		return err;

@@ -84,9 +84,14 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(setsockopt), ENTRY(getsockopt),
 };
 
+bool syscall_exists(long nr)
+{
+	return nr >= 0 && nr < SYSCALL_MAX && syscall_table[nr];
+}
+
 long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
-	if (nr < 0 || nr >= SYSCALL_MAX || !syscall_table[nr])
+	if (!syscall_exists(nr))
 		return -ENOSYS;
 	return syscall_table[nr](a1, a2, a3, a4, a5, a6);
 }

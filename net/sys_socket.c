@@ -105,15 +105,19 @@ long sys_listen(int fd, int backlog)
 	return err;
 }
 
+/* Linux 6.18's order: the descriptor (EBADF), the flags (EINVAL), then that it is a socket. */
 long sys_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 {
-	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
-		return -EINVAL;
-	struct file *f, *nf;
+	struct file *f = fd_get(fd), *nf;
 	long err;
-	struct sock *sk = sockfd_get(fd, &f, &err);
-	if (!sk)
+	if (!f)
+		return -EBADF;
+	struct sock *sk = sock_from_file(f);
+	err = (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) ? -EINVAL : sk ? 0 : -ENOTSOCK;
+	if (err) {
+		file_put(f);
 		return err;
+	}
 	struct sockaddr_in peer;
 	err = sock_accept(sk, (unsigned)flags, &nf, &peer);
 	file_put(f);

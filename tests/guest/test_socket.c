@@ -243,9 +243,12 @@ KTEST(socket, ebadf_and_enotsock)
 		errno = 0; EXPECT_EQ(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v, 4), -1); EXPECT_EQ(errno, want[i]);
 		errno = 0; EXPECT_EQ(getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len), -1); EXPECT_EQ(errno, want[i]);
 	}
-	/* accept4's flags are checked before the descriptor. */
+	/* accept4: the descriptor is checked before the flags (Linux 6.18; see badsys_table.h). */
 	errno = 0;
 	EXPECT_EQ(accept4(-1, NULL, NULL, 0x1000), -1);
+	EXPECT_EQ(errno, EBADF);
+	errno = 0;
+	EXPECT_EQ(accept4(p[0], NULL, NULL, 0x1000), -1);
 	EXPECT_EQ(errno, EINVAL);
 	close(p[0]);
 	close(p[1]);

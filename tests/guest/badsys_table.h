@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: MIT */
+/* The bad-syscall table: one row per bad call (a bad descriptor, a detectable bad pointer, bad
+ * flags, an out-of-range size) and the errno Linux gives it. The same rows run in the guest
+ * (tests/guest/test_badsys.c, through syscall_dispatch) and on the host (tests/badsys/host.c,
+ * through glibc's syscall()), so each expectation is checked against Linux itself.
+ *
+ * Arguments are plain values or tokens (BS_*) that the runner turns into a fixture: a closed
+ * descriptor, a pipe end, an epoll, a socket, a scratch buffer, a bad timespec... Fixture memory
+ * is refilled before every row, so a row that wrongly succeeds cannot spoil the next ones.
+ *
+ * "Detectable" bad pointers, in a single address space where every app pointer is a kernel
+ * pointer: the unmapped first page (NULL), anything at or above Linux's user-space ceiling
+ * (0x7ffffffff000: the upper canonical half and the non-canonical hole), and ranges that wrap
+ * or cross that ceiling. Linux refuses the same ones with EFAULT. */
+#ifndef BADSYS_TABLE_H
+#define BADSYS_TABLE_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BS_TOK_BASE	0x0bad5ec000000000L
+enum badsys_token {
+	BS_FD_CLOSED = 1,	/* a descriptor number that was open and is closed */
+	BS_PIPE_R,		/* read end of a non-blocking pipe holding one byte */
+	BS_PIPE_W,		/* its write end */
+	BS_EPFD,		/* an epoll instance watching nothing */
+	BS_EVFD,		/* a non-blocking eventfd with count 1 */
+	BS_TCP,			/* a non-blocking TCP socket, neither bound nor connected */
+	BS_UDP,			/* a non-blocking UDP socket, neither bound nor connected */
+	BS_BUF,			/* 256 writable bytes */
+	BS_EV,			/* struct epoll_event { EPOLLIN } */
+	BS_EV_EXCL_1S,		/* EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT: not a valid pair */
+	BS_IOV_BUF,		/* one iovec { BS_BUF, 1 } */
+	BS_IOV_NULLBASE,	/* one iovec { NULL, 1 } */
+	BS_IOV_HUGE,		/* two iovecs of SSIZE_MAX bytes each: the sum overflows */
+	BS_IOV_NEGLEN,		/* one iovec { BS_BUF, SSIZE_MAX + 1 }: negative as ssize_t */
+	BS_SIGSET,		/* an empty sigset_t (8 bytes) */
+	BS_TS_NEG,		/* timespec { -1, 0 } */
+	BS_TS_BIGNSEC,		/* timespec { 0, 1000000000 } */
+	BS_TS_ZERO,		/* timespec { 0, 0 } */
+	BS_RL_BAD,		/* rlimit { cur 10 > max 5 } */
+	BS_RL_HUGE,		/* rlimit { 1 << 21, 1 << 21 }: above fs.nr_open */
+	BS_SIN_OK,		/* sockaddr_in 127.0.0.1 port 0 */
+	BS_SIN_FAM6,		/* 16 zero bytes with sa_family AF_INET6 */
+	BS_LEN_NEG,		/* socklen_t holding -1 */
+	BS_LEN_4,		/* socklen_t holding 4 */
+	BS_INT_ONE,		/* int 1 */
+	BS_U64_MAX,		/* uint64_t UINT64_MAX: the eventfd value that is never allowed */
+	BS_POLLFD,		/* struct pollfd { BS_PIPE_W, POLLOUT } */
+	BS_PATH_NOENT,		/* "/nonexistent/epunk-badsys" */
+	BS_PATH_REL,		/* "relative" */
+	BS_NTOKENS
+};
+#define T(tok)		(BS_TOK_BASE + (tok))
+#define BS_NONCANON	((long)0x8000000000000000UL)	/* non-canonical */
+#define BS_HIGH		((long)0xffff800000000000UL)	/* upper half: never user memory */
+#define BS_NULL		0L
+
+struct badsys_row {
+	const char *name;	/* the syscall's name */
+	const char *what;	/* what is wrong with this call */
+	long nr;
+	int err;		/* the errno Linux returns */
+	long arg[6];
+};
+
+#define R(sys, e, w, ...)	{ #sys, w, SYS_##sys, e, { __VA_ARGS__ } }
+
+static const struct badsys_row badsys_rows[] = {
+	R(read, EBADF, "fd -1", -1, T(BS_BUF), 1),
+	R(read, EBADF, "fd INT_MAX", INT_MAX, T(BS_BUF), 1),
+	R(read, EBADF, "closed fd", T(BS_FD_CLOSED), T(BS_BUF), 1),
+	R(read, EBADF, "write end of a pipe", T(BS_PIPE_W), T(BS_BUF), 1),
+	R(read, EINVAL, "epoll has no read", T(BS_EPFD), T(BS_BUF), 1),
+	R(read, EINVAL, "eventfd, count < 8", T(BS_EVFD), T(BS_BUF), 4),
+	R(read, EFAULT, "NULL buffer", T(BS_PIPE_R), BS_NULL, 1),
+	R(read, EFAULT, "non-canonical buffer", T(BS_PIPE_R), BS_NONCANON, 1),
+	R(read, EFAULT, "upper-half buffer", T(BS_PIPE_R), BS_HIGH, 1),
+	R(read, ENOTCONN, "unconnected TCP socket", T(BS_TCP), T(BS_BUF), 1),
+
+	R(write, EBADF, "fd -1", -1, T(BS_BUF), 1),
+	R(write, EBADF, "closed fd", T(BS_FD_CLOSED), T(BS_BUF), 1),
+	R(write, EBADF, "read end of a pipe", T(BS_PIPE_R), T(BS_BUF), 1),
+	R(write, EINVAL, "epoll has no write", T(BS_EPFD), T(BS_BUF), 1),
+	R(write, EFAULT, "NULL buffer", T(BS_PIPE_W), BS_NULL, 1),
+	R(write, EFAULT, "non-canonical buffer", T(BS_PIPE_W), BS_NONCANON, 1),
+	R(write, EINVAL, "eventfd, count 4", T(BS_EVFD), T(BS_BUF), 4),
+	R(write, EINVAL, "eventfd, value UINT64_MAX", T(BS_EVFD), T(BS_U64_MAX), 8),
+	R(write, EFAULT, "eventfd, NULL buffer", T(BS_EVFD), BS_NULL, 8),
+
+	R(readv, EBADF, "fd -1", -1, T(BS_IOV_BUF), 1),
+	R(readv, EBADF, "write end of a pipe", T(BS_PIPE_W), T(BS_IOV_BUF), 1),
+	R(readv, EINVAL, "epoll has no read", T(BS_EPFD), T(BS_IOV_BUF), 1),
+	R(readv, EFAULT, "NULL iovec array", T(BS_PIPE_R), BS_NULL, 1),
+	R(readv, EFAULT, "non-canonical iovec array", T(BS_PIPE_R), BS_NONCANON, 1),
+	R(readv, EINVAL, "iovcnt -1", T(BS_PIPE_R), T(BS_IOV_BUF), -1),
+	R(readv, EINVAL, "iovcnt IOV_MAX + 1", T(BS_PIPE_R), T(BS_IOV_BUF), 1025),
+	R(readv, EFAULT, "iov_base NULL", T(BS_PIPE_R), T(BS_IOV_NULLBASE), 1),
+	R(writev, EBADF, "read end of a pipe", T(BS_PIPE_R), T(BS_IOV_BUF), 1),
+	R(writev, EINVAL, "a length above SSIZE_MAX", T(BS_PIPE_W), T(BS_IOV_NEGLEN), 1),
+	R(writev, EFAULT, "two SSIZE_MAX lengths run past user space", T(BS_PIPE_W), T(BS_IOV_HUGE), 2),
+	R(readv, EINVAL, "a length above SSIZE_MAX", T(BS_PIPE_R), T(BS_IOV_NEGLEN), 1),
+	R(writev, EFAULT, "iov_base NULL", T(BS_PIPE_W), T(BS_IOV_NULLBASE), 1),
+	R(writev, EFAULT, "non-canonical iovec array", T(BS_PIPE_W), BS_NONCANON, 1),
+	R(writev, EINVAL, "iovcnt -1", T(BS_PIPE_W), T(BS_IOV_BUF), -1),
+
+	R(close, EBADF, "fd -1", -1),
+	R(close, EBADF, "fd INT_MAX", INT_MAX),
+	R(close, EBADF, "closed fd", T(BS_FD_CLOSED)),
+
+	R(open, EFAULT, "NULL path", BS_NULL, O_RDONLY),
+	R(open, EFAULT, "non-canonical path", BS_NONCANON, O_RDONLY),
+	R(open, ENOENT, "no such file", T(BS_PATH_NOENT), O_RDONLY),
+	R(openat, EBADF, "dirfd -1, relative path", -1, T(BS_PATH_REL), O_RDONLY),
+	R(openat, ENOTDIR, "dirfd a pipe, relative path", T(BS_PIPE_R), T(BS_PATH_REL), O_RDONLY),
+	R(openat, EFAULT, "NULL path", AT_FDCWD, BS_NULL, O_RDONLY),
+
+	R(poll, EFAULT, "NULL array", BS_NULL, 1, 0),
+	R(poll, EFAULT, "non-canonical array", BS_NONCANON, 1, 0),
+	R(poll, EINVAL, "nfds above RLIMIT_NOFILE", T(BS_POLLFD), 1L << 30, 0),
+	R(ppoll, EFAULT, "NULL array", BS_NULL, 1, T(BS_TS_ZERO), BS_NULL, 8),
+	R(ppoll, EINVAL, "timeout tv_sec < 0", T(BS_POLLFD), 1, T(BS_TS_NEG), BS_NULL, 8),
+	R(ppoll, EINVAL, "timeout tv_nsec 1e9", T(BS_POLLFD), 1, T(BS_TS_BIGNSEC), BS_NULL, 8),
+	R(ppoll, EFAULT, "non-canonical timeout", T(BS_POLLFD), 1, BS_NONCANON, BS_NULL, 8),
+	R(ppoll, EINVAL, "sigsetsize 7", T(BS_POLLFD), 1, T(BS_TS_ZERO), T(BS_SIGSET), 7),
+	R(ppoll, EFAULT, "non-canonical sigmask", T(BS_POLLFD), 1, T(BS_TS_ZERO), BS_NONCANON, 8),
+
+	R(pipe, EFAULT, "NULL array", BS_NULL),
+	R(pipe, EFAULT, "non-canonical array", BS_NONCANON),
+	R(pipe2, EFAULT, "NULL array", BS_NULL, 0),
+	R(pipe2, EINVAL, "flag O_WRONLY", T(BS_BUF), O_WRONLY),
+	R(pipe2, EINVAL, "flag O_APPEND", T(BS_BUF), O_APPEND),
+
+	R(dup, EBADF, "fd -1", -1),
+	R(dup, EBADF, "fd INT_MAX", INT_MAX),
+	R(dup, EBADF, "closed fd", T(BS_FD_CLOSED)),
+	R(dup2, EBADF, "oldfd -1", -1, T(BS_FD_CLOSED)),
+	R(dup2, EBADF, "oldfd closed, newfd the same", T(BS_FD_CLOSED), T(BS_FD_CLOSED)),
+	R(dup2, EBADF, "newfd -1", T(BS_PIPE_R), -1),
+	R(dup2, EBADF, "newfd INT_MAX", T(BS_PIPE_R), INT_MAX),
+	R(dup3, EINVAL, "oldfd == newfd", T(BS_PIPE_R), T(BS_PIPE_R), 0),
+	R(dup3, EINVAL, "flag O_NONBLOCK", T(BS_PIPE_R), T(BS_FD_CLOSED), O_NONBLOCK),
+	R(dup3, EBADF, "oldfd closed", T(BS_FD_CLOSED), T(BS_PIPE_W), 0),
+	R(dup3, EBADF, "newfd -1", T(BS_PIPE_R), -1, 0),
+	R(dup3, EBADF, "newfd INT_MAX", T(BS_PIPE_R), INT_MAX, 0),
+
+	R(fcntl, EBADF, "fd -1", -1, F_GETFL, 0),
+	R(fcntl, EBADF, "closed fd", T(BS_FD_CLOSED), F_GETFD, 0),
+	R(fcntl, EINVAL, "unknown command", T(BS_PIPE_R), 9999, 0),
+	R(fcntl, EINVAL, "F_DUPFD above RLIMIT_NOFILE", T(BS_PIPE_R), F_DUPFD, 1L << 30),
+	R(fcntl, EINVAL, "F_DUPFD -1", T(BS_PIPE_R), F_DUPFD, -1),
+	R(fcntl, EINVAL, "F_DUPFD_CLOEXEC -1", T(BS_PIPE_R), F_DUPFD_CLOEXEC, -1),
+
+	R(eventfd2, EINVAL, "flag 2", 0, 2),
+	R(eventfd2, EINVAL, "flag O_APPEND", 0, O_APPEND),
+
+	R(epoll_create, EINVAL, "size 0", 0),
+	R(epoll_create, EINVAL, "size -1", -1),
+	R(epoll_create1, EINVAL, "flag 1", 1),
+	R(epoll_create1, EINVAL, "flag O_NONBLOCK", O_NONBLOCK),
+
+	R(epoll_ctl, EBADF, "epfd -1", -1, EPOLL_CTL_ADD, T(BS_PIPE_R), T(BS_EV)),
+	R(epoll_ctl, EBADF, "epfd closed", T(BS_FD_CLOSED), EPOLL_CTL_ADD, T(BS_PIPE_R), T(BS_EV)),
+	R(epoll_ctl, EBADF, "fd -1", T(BS_EPFD), EPOLL_CTL_ADD, -1, T(BS_EV)),
+	R(epoll_ctl, EBADF, "fd closed", T(BS_EPFD), EPOLL_CTL_ADD, T(BS_FD_CLOSED), T(BS_EV)),
+	R(epoll_ctl, EINVAL, "epfd not an epoll", T(BS_PIPE_R), EPOLL_CTL_ADD, T(BS_PIPE_W), T(BS_EV)),
+	R(epoll_ctl, EINVAL, "epoll watching itself", T(BS_EPFD), EPOLL_CTL_ADD, T(BS_EPFD), T(BS_EV)),
+	R(epoll_ctl, EINVAL, "unknown op", T(BS_EPFD), 99, T(BS_PIPE_R), T(BS_EV)),
+	R(epoll_ctl, EINVAL, "EPOLLEXCLUSIVE with EPOLLONESHOT", T(BS_EPFD), EPOLL_CTL_ADD,
+	  T(BS_PIPE_R), T(BS_EV_EXCL_1S)),
+	R(epoll_ctl, EFAULT, "NULL event", T(BS_EPFD), EPOLL_CTL_ADD, T(BS_PIPE_R), BS_NULL),
+	R(epoll_ctl, EFAULT, "non-canonical event", T(BS_EPFD), EPOLL_CTL_ADD, T(BS_PIPE_R), BS_NONCANON),
+	R(epoll_ctl, EFAULT, "NULL event beats a bad epfd", -1, EPOLL_CTL_ADD, T(BS_PIPE_R), BS_NULL),
+	R(epoll_ctl, ENOENT, "MOD of an fd not watched", T(BS_EPFD), EPOLL_CTL_MOD, T(BS_PIPE_R), T(BS_EV)),
+	R(epoll_ctl, ENOENT, "DEL of an fd not watched", T(BS_EPFD), EPOLL_CTL_DEL, T(BS_PIPE_R), BS_NULL),
+
+	R(epoll_wait, EBADF, "epfd -1", -1, T(BS_BUF), 1, 0),
+	R(epoll_wait, EINVAL, "epfd not an epoll", T(BS_PIPE_R), T(BS_BUF), 1, 0),
+	R(epoll_wait, EINVAL, "maxevents 0", T(BS_EPFD), T(BS_BUF), 0, 0),
+	R(epoll_wait, EINVAL, "maxevents -1", T(BS_EPFD), T(BS_BUF), -1, 0),
+	R(epoll_wait, EINVAL, "maxevents INT_MAX/12 + 1", T(BS_EPFD), T(BS_BUF),
+	  INT_MAX / 12 + 1, 0),
+	R(epoll_wait, EFAULT, "non-canonical events", T(BS_EPFD), BS_NONCANON, 1, 0),
+	R(epoll_wait, EFAULT, "upper-half events", T(BS_EPFD), BS_HIGH, 1, 0),
+	R(epoll_wait, EBADF, "a bad epfd beats maxevents 0", -1, T(BS_BUF), 0, 0),
+	R(epoll_wait, EBADF, "a bad epfd beats bad events", -1, BS_NONCANON, 1, 0),
+	R(epoll_wait, EINVAL, "maxevents 0 beats bad events", T(BS_EPFD), BS_NONCANON, 0, 0),
+	R(epoll_wait, EFAULT, "bad events beat a non-epoll fd", T(BS_PIPE_R), BS_NONCANON, 1, 0),
+	R(epoll_pwait, EINVAL, "sigsetsize 7", T(BS_EPFD), T(BS_BUF), 1, 0, T(BS_SIGSET), 7),
+	R(epoll_pwait, EINVAL, "sigsetsize 7 beats a bad epfd", -1, T(BS_BUF), 1, 0, T(BS_SIGSET), 7),
+	R(epoll_pwait, EFAULT, "non-canonical sigmask", T(BS_EPFD), T(BS_BUF), 1, 0, BS_NONCANON, 8),
+	R(epoll_pwait, EINVAL, "maxevents 0", T(BS_EPFD), T(BS_BUF), 0, 0, BS_NULL, 8),
+	R(epoll_pwait2, EINVAL, "timeout tv_sec < 0", T(BS_EPFD), T(BS_BUF), 1, T(BS_TS_NEG), BS_NULL, 8),
+	R(epoll_pwait2, EINVAL, "timeout tv_nsec 1e9", T(BS_EPFD), T(BS_BUF), 1, T(BS_TS_BIGNSEC),
+	  BS_NULL, 8),
+	R(epoll_pwait2, EFAULT, "non-canonical timeout", T(BS_EPFD), T(BS_BUF), 1, BS_NONCANON, BS_NULL, 8),
+	R(epoll_pwait2, EINVAL, "sigsetsize 9", T(BS_EPFD), T(BS_BUF), 1, T(BS_TS_ZERO), T(BS_SIGSET), 9),
+	R(epoll_pwait2, EBADF, "epfd -1", -1, T(BS_BUF), 1, T(BS_TS_ZERO), BS_NULL, 8),
+
+	R(clock_gettime, EINVAL, "unknown clock", 999, T(BS_BUF)),
+	R(clock_gettime, EFAULT, "NULL timespec", CLOCK_MONOTONIC, BS_NULL),
+	R(clock_gettime, EFAULT, "non-canonical timespec", CLOCK_MONOTONIC, BS_NONCANON),
+	R(nanosleep, EFAULT, "NULL request", BS_NULL, BS_NULL),
+	R(nanosleep, EINVAL, "tv_sec < 0", T(BS_TS_NEG), BS_NULL),
+	R(nanosleep, EINVAL, "tv_nsec 1e9", T(BS_TS_BIGNSEC), BS_NULL),
+	R(clock_nanosleep, EINVAL, "unknown clock", 999, 0, T(BS_TS_ZERO), BS_NULL),
+	R(clock_nanosleep, EOPNOTSUPP, "thread CPU clock", CLOCK_THREAD_CPUTIME_ID, 0, T(BS_TS_ZERO), BS_NULL),
+	R(clock_nanosleep, EFAULT, "NULL request", CLOCK_MONOTONIC, 0, BS_NULL, BS_NULL),
+	R(clock_nanosleep, EINVAL, "tv_sec < 0", CLOCK_MONOTONIC, 0, T(BS_TS_NEG), BS_NULL),
+
+	R(prlimit64, EINVAL, "unknown resource", 0, 999, BS_NULL, T(BS_BUF)),
+	R(prlimit64, EINVAL, "resource -1", 0, -1, BS_NULL, T(BS_BUF)),
+	R(prlimit64, ESRCH, "no such pid", INT_MAX, RLIMIT_NOFILE, BS_NULL, T(BS_BUF)),
+	R(prlimit64, EFAULT, "non-canonical old", 0, RLIMIT_NOFILE, BS_NULL, BS_NONCANON),
+	R(prlimit64, EFAULT, "non-canonical new", 0, RLIMIT_NOFILE, BS_NONCANON, BS_NULL),
+	R(prlimit64, EINVAL, "cur > max", 0, RLIMIT_NOFILE, T(BS_RL_BAD), BS_NULL),
+	R(prlimit64, EPERM, "NOFILE above fs.nr_open", 0, RLIMIT_NOFILE, T(BS_RL_HUGE), BS_NULL),
+
+	R(socket, EAFNOSUPPORT, "family -1", -1, SOCK_STREAM, 0),
+	R(socket, EAFNOSUPPORT, "family 12345", 12345, SOCK_STREAM, 0),
+	R(socket, EINVAL, "type 11", AF_INET, 11, 0),
+	R(socket, EINVAL, "type flag 0x10", AF_INET, SOCK_STREAM | 0x10, 0),
+	R(socket, EPROTONOSUPPORT, "stream with IPPROTO_UDP", AF_INET, SOCK_STREAM, IPPROTO_UDP),
+	R(socket, EPROTONOSUPPORT, "datagram with IPPROTO_TCP", AF_INET, SOCK_DGRAM, IPPROTO_TCP),
+
+	R(bind, EBADF, "fd -1", -1, T(BS_SIN_OK), 16),
+	R(bind, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_SIN_OK), 16),
+	R(bind, EFAULT, "NULL address", T(BS_TCP), BS_NULL, 16),
+	R(bind, EFAULT, "non-canonical address", T(BS_TCP), BS_NONCANON, 16),
+	R(bind, EINVAL, "addrlen -1", T(BS_TCP), T(BS_SIN_OK), -1),
+	R(bind, EINVAL, "addrlen 129", T(BS_TCP), T(BS_SIN_OK), 129),
+	R(bind, EINVAL, "addrlen 4", T(BS_TCP), T(BS_SIN_OK), 4),
+	R(bind, EAFNOSUPPORT, "AF_INET6 address", T(BS_TCP), T(BS_SIN_FAM6), 16),
+
+	R(listen, EBADF, "fd -1", -1, 1),
+	R(listen, ENOTSOCK, "a pipe", T(BS_PIPE_R), 1),
+	R(listen, EOPNOTSUPP, "a UDP socket", T(BS_UDP), 1),
+
+	R(accept, EBADF, "fd -1", -1, BS_NULL, BS_NULL),
+	R(accept, ENOTSOCK, "a pipe", T(BS_PIPE_R), BS_NULL, BS_NULL),
+	R(accept, EINVAL, "not listening", T(BS_TCP), BS_NULL, BS_NULL),
+	R(accept, EOPNOTSUPP, "a UDP socket", T(BS_UDP), BS_NULL, BS_NULL),
+	R(accept4, EINVAL, "flag 1", T(BS_TCP), BS_NULL, BS_NULL, 1),
+	R(accept4, EBADF, "a bad fd beats flag 1", -1, BS_NULL, BS_NULL, 1),
+	R(accept4, EINVAL, "flag 1 beats a pipe", T(BS_PIPE_R), BS_NULL, BS_NULL, 1),
+
+	R(connect, EBADF, "fd -1", -1, T(BS_SIN_OK), 16),
+	R(connect, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_SIN_OK), 16),
+	R(connect, EFAULT, "NULL address", T(BS_TCP), BS_NULL, 16),
+	R(connect, EINVAL, "addrlen 4", T(BS_TCP), T(BS_SIN_OK), 4),
+	R(connect, EINVAL, "addrlen -1", T(BS_TCP), T(BS_SIN_OK), -1),
+	R(connect, EINVAL, "addrlen 200", T(BS_TCP), T(BS_SIN_OK), 200),
+	R(connect, EAFNOSUPPORT, "AF_INET6 address", T(BS_TCP), T(BS_SIN_FAM6), 16),
+
+	R(sendto, EBADF, "fd -1", -1, T(BS_BUF), 1, 0, BS_NULL, 0),
+	R(sendto, ENOTSOCK, "a pipe", T(BS_PIPE_W), T(BS_BUF), 1, 0, BS_NULL, 0),
+	R(sendto, EDESTADDRREQ, "unconnected UDP, no address", T(BS_UDP), T(BS_BUF), 1, 0, BS_NULL, 0),
+	R(sendto, EINVAL, "addrlen 4", T(BS_UDP), T(BS_BUF), 1, 0, T(BS_SIN_OK), 4),
+	R(sendto, EINVAL, "addrlen -1", T(BS_UDP), T(BS_BUF), 1, 0, T(BS_SIN_OK), -1),
+	R(sendto, EFAULT, "non-canonical address", T(BS_UDP), T(BS_BUF), 1, 0, BS_NONCANON, 16),
+	R(sendto, EAFNOSUPPORT, "AF_INET6 address", T(BS_UDP), T(BS_BUF), 1, 0, T(BS_SIN_FAM6), 16),
+	R(sendto, EPIPE, "unconnected TCP", T(BS_TCP), T(BS_BUF), 1, MSG_NOSIGNAL, BS_NULL, 0),
+
+	R(recvfrom, EBADF, "fd -1", -1, T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
+	R(recvfrom, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
+	R(recvfrom, ENOTCONN, "unconnected TCP", T(BS_TCP), T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
+	R(recvfrom, EAGAIN, "non-blocking UDP, nothing queued", T(BS_UDP), T(BS_BUF), 1, 0,
+	  BS_NULL, BS_NULL),
+
+	R(shutdown, EBADF, "fd -1", -1, SHUT_RD),
+	R(shutdown, ENOTSOCK, "a pipe", T(BS_PIPE_R), SHUT_RD),
+	R(shutdown, EINVAL, "how 99", T(BS_TCP), 99),
+	R(shutdown, EINVAL, "how -1", T(BS_TCP), -1),
+	R(shutdown, ENOTCONN, "unconnected TCP", T(BS_TCP), SHUT_RD),
+
+	R(getsockname, EBADF, "fd -1", -1, T(BS_BUF), T(BS_LEN_4)),
+	R(getsockname, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_BUF), T(BS_LEN_4)),
+	R(getsockname, EFAULT, "NULL length", T(BS_TCP), T(BS_BUF), BS_NULL),
+	R(getsockname, EINVAL, "length -1", T(BS_TCP), T(BS_BUF), T(BS_LEN_NEG)),
+	R(getsockname, EFAULT, "non-canonical address", T(BS_TCP), BS_NONCANON, T(BS_LEN_4)),
+	R(getpeername, EBADF, "fd -1", -1, T(BS_BUF), T(BS_LEN_4)),
+	R(getpeername, ENOTCONN, "unconnected TCP", T(BS_TCP), T(BS_BUF), T(BS_LEN_4)),
+
+	R(setsockopt, EBADF, "fd -1", -1, SOL_SOCKET, SO_REUSEADDR, T(BS_INT_ONE), 4),
+	R(setsockopt, ENOTSOCK, "a pipe", T(BS_PIPE_R), SOL_SOCKET, SO_REUSEADDR, T(BS_INT_ONE), 4),
+	R(setsockopt, EINVAL, "optlen 2 for an int", T(BS_TCP), SOL_SOCKET, SO_REUSEADDR, T(BS_INT_ONE), 2),
+	R(setsockopt, EINVAL, "optlen -1", T(BS_TCP), SOL_SOCKET, SO_REUSEADDR, T(BS_INT_ONE), -1),
+	R(setsockopt, EFAULT, "NULL value", T(BS_TCP), SOL_SOCKET, SO_REUSEADDR, BS_NULL, 4),
+	R(setsockopt, ENOPROTOOPT, "unknown SOL_SOCKET option", T(BS_TCP), SOL_SOCKET, 9999,
+	  T(BS_INT_ONE), 4),
+	R(setsockopt, ENOPROTOOPT, "unknown IPPROTO_TCP option", T(BS_TCP), IPPROTO_TCP, 9999,
+	  T(BS_INT_ONE), 4),
+	R(setsockopt, EINVAL, "TCP_NODELAY optlen 2", T(BS_TCP), IPPROTO_TCP, TCP_NODELAY, T(BS_INT_ONE), 2),
+	R(getsockopt, EBADF, "fd -1", -1, SOL_SOCKET, SO_ERROR, T(BS_BUF), T(BS_LEN_4)),
+	R(getsockopt, ENOTSOCK, "a pipe", T(BS_PIPE_R), SOL_SOCKET, SO_ERROR, T(BS_BUF), T(BS_LEN_4)),
+	R(getsockopt, EFAULT, "NULL length", T(BS_TCP), SOL_SOCKET, SO_ERROR, T(BS_BUF), BS_NULL),
+	R(getsockopt, EINVAL, "length -1", T(BS_TCP), SOL_SOCKET, SO_ERROR, T(BS_BUF), T(BS_LEN_NEG)),
+	R(getsockopt, EFAULT, "non-canonical value", T(BS_TCP), SOL_SOCKET, SO_ERROR, BS_NONCANON,
+	  T(BS_LEN_4)),
+	R(getsockopt, ENOPROTOOPT, "unknown SOL_SOCKET option", T(BS_TCP), SOL_SOCKET, 9999, T(BS_BUF),
+	  T(BS_LEN_4)),
+
+	{ "unknown", "number 9999", 9999, ENOSYS, { 0 } },
+	{ "unknown", "number -1", -1, ENOSYS, { 0 } },
+	{ "unknown", "number 100000", 100000, ENOSYS, { 0 } },
+};
+
+#undef R
+
+/* Calls that take no input a caller can get wrong (or never return): no row, by design. */
+static const long badsys_no_bad_input[] = {
+	SYS_sched_yield, SYS_getpid, SYS_gettid, SYS_exit, SYS_exit_group,
+	SYS_eventfd,	/* any unsigned initial value is valid */
+};
+
+#define BADSYS_NROWS	(sizeof(badsys_rows) / sizeof(badsys_rows[0]))
+
+/* ---- the runner, the same source on both sides: POSIX calls and syscall() ---- */
+
+struct badsys_fx {
+	int fd[BS_BUF];			/* descriptors, by token */
+	char buf[256];
+	struct epoll_event ev, ev_excl;
+	struct iovec iov_buf, iov_null, iov_huge[2], iov_neglen;
+	uint64_t sigset, u64max;
+	struct timespec ts_neg, ts_bignsec, ts_zero;
+	struct rlimit rl_bad, rl_huge;
+	struct sockaddr_in sin_ok;
+	struct sockaddr_in sin_fam6;
+	socklen_t len_neg, len_4;
+	int int_one;
+	struct pollfd pfd;
+};
+
+/* Open the descriptors; 0, or -1 with errno set. The closed descriptor is opened and closed
+ * last, so nothing reuses its number. */
+static int badsys_open(struct badsys_fx *fx)
+{
+	int p[2];
+
+	if (pipe2(p, O_NONBLOCK) < 0 || write(p[1], "x", 1) != 1)
+		return -1;
+	fx->fd[BS_PIPE_R] = p[0];
+	fx->fd[BS_PIPE_W] = p[1];
+	fx->fd[BS_EPFD] = epoll_create1(0);
+	fx->fd[BS_EVFD] = eventfd(1, EFD_NONBLOCK);
+	fx->fd[BS_TCP] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	fx->fd[BS_UDP] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	fx->fd[BS_FD_CLOSED] = dup(0);
+	for (int t = BS_FD_CLOSED; t < BS_BUF; t++)
+		if (fx->fd[t] < 0)
+			return -1;
+	return close(fx->fd[BS_FD_CLOSED]);
+}
+
+static void badsys_close(struct badsys_fx *fx)
+{
+	for (int t = BS_PIPE_R; t < BS_BUF; t++)
+		close(fx->fd[t]);
+}
+
+/* Refill the fixture memory before each row. */
+static void badsys_fill(struct badsys_fx *fx)
+{
+	memset(fx->buf, 0, sizeof(fx->buf));
+	fx->ev = (struct epoll_event){ .events = EPOLLIN };
+	fx->ev_excl = (struct epoll_event){ .events = EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT };
+	fx->iov_buf = (struct iovec){ fx->buf, 1 };
+	fx->iov_null = (struct iovec){ NULL, 1 };
+	fx->iov_huge[0] = (struct iovec){ fx->buf, SSIZE_MAX };
+	fx->iov_huge[1] = (struct iovec){ fx->buf, SSIZE_MAX };
+	fx->iov_neglen = (struct iovec){ fx->buf, (size_t)SSIZE_MAX + 1 };
+	fx->sigset = 0;
+	fx->u64max = UINT64_MAX;
+	fx->ts_neg = (struct timespec){ -1, 0 };
+	fx->ts_bignsec = (struct timespec){ 0, 1000000000L };
+	fx->ts_zero = (struct timespec){ 0, 0 };
+	fx->rl_bad = (struct rlimit){ 10, 5 };
+	fx->rl_huge = (struct rlimit){ 1 << 21, 1 << 21 };
+	memset(&fx->sin_ok, 0, sizeof(fx->sin_ok));
+	fx->sin_ok.sin_family = AF_INET;
+	fx->sin_ok.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(&fx->sin_fam6, 0, sizeof(fx->sin_fam6));
+	fx->sin_fam6.sin_family = 10;	/* AF_INET6 */
+	fx->len_neg = (socklen_t)-1;
+	fx->len_4 = 4;
+	fx->int_one = 1;
+	fx->pfd = (struct pollfd){ .fd = fx->fd[BS_PIPE_W], .events = POLLOUT };
+}
+
+static long badsys_arg(struct badsys_fx *fx, long a)
+{
+	if (a <= BS_TOK_BASE || a >= BS_TOK_BASE + BS_NTOKENS)
+		return a;
+	switch ((int)(a - BS_TOK_BASE)) {
+	case BS_BUF:		return (long)fx->buf;
+	case BS_EV:		return (long)&fx->ev;
+	case BS_EV_EXCL_1S:	return (long)&fx->ev_excl;
+	case BS_IOV_BUF:	return (long)&fx->iov_buf;
+	case BS_IOV_NULLBASE:	return (long)&fx->iov_null;
+	case BS_IOV_HUGE:	return (long)fx->iov_huge;
+	case BS_IOV_NEGLEN:	return (long)&fx->iov_neglen;
+	case BS_SIGSET:		return (long)&fx->sigset;
+	case BS_TS_NEG:		return (long)&fx->ts_neg;
+	case BS_TS_BIGNSEC:	return (long)&fx->ts_bignsec;
+	case BS_TS_ZERO:	return (long)&fx->ts_zero;
+	case BS_RL_BAD:		return (long)&fx->rl_bad;
+	case BS_RL_HUGE:	return (long)&fx->rl_huge;
+	case BS_SIN_OK:		return (long)&fx->sin_ok;
+	case BS_SIN_FAM6:	return (long)&fx->sin_fam6;
+	case BS_LEN_NEG:	return (long)&fx->len_neg;
+	case BS_LEN_4:		return (long)&fx->len_4;
+	case BS_INT_ONE:	return (long)&fx->int_one;
+	case BS_U64_MAX:	return (long)&fx->u64max;
+	case BS_POLLFD:		return (long)&fx->pfd;
+	case BS_PATH_NOENT:	return (long)"/nonexistent/epunk-badsys";
+	case BS_PATH_REL:	return (long)"relative";
+	default:		return fx->fd[a - BS_TOK_BASE];
+	}
+}
+
+/* Run row @r: 0 when the call failed with the expected errno, else the result (or -1) with
+ * *got_errno holding what errno was. */
+static int badsys_row_run(struct badsys_fx *fx, const struct badsys_row *r, long *ret, int *got)
+{
+	long a[6];
+
+	badsys_fill(fx);
+	for (int i = 0; i < 6; i++)
+		a[i] = badsys_arg(fx, r->arg[i]);
+	errno = 0;
+	*ret = syscall(r->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	*got = errno;
+	return !(*ret == -1 && *got == r->err);
+}
+
+#endif
