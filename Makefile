@@ -39,7 +39,7 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -mno-red-zone -mcmodel=small -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-	-fno-stack-protector \
+	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-tree-loop-distribute-patterns -fno-strict-aliasing \
 	-Wall -Wextra -Werror -MMD -MP \
 	-Iinclude -Ikernel/include -Idrivers/include -Iarch/x86_64/include
@@ -69,6 +69,7 @@ KERNEL_SRCS := \
 	kernel/string.c \
 	kernel/time.c \
 	kernel/ktest.c \
+	kernel/stackprot.c \
 	kernel/rbtree.c \
 	kernel/page.c \
 	kernel/slab.c \
@@ -153,7 +154,8 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_socket.c \
 	tests/guest/test_pci.c \
 	tests/guest/test_virtio_net.c \
-	tests/guest/test_badsys.c
+	tests/guest/test_badsys.c \
+	tests/guest/test_hardening.c
 
 # lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/fetch-lwip.sh into
 # build/lwip (never committed; kept by "make clean", shared by every B= build directory).

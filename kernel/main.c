@@ -15,6 +15,8 @@
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
+#include <kernel/stackprot.h>
+#include <kernel/ubsan.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
 #include <kernel/trace.h>
@@ -59,6 +61,8 @@ static void banner(uint64_t boot_ns)
 	printk("TSC: %llu.%03llu MHz, found by %s\n", (unsigned long long)(bi->tsc_khz / 1000),
 	       (unsigned long long)(bi->tsc_khz % 1000), bi->tsc_how);
 	printk("timer: LAPIC %s\n", arch_timer_mode());
+	printk("hardening: stack protector (guard from %s), W^X, guard pages below stacks%s\n",
+	       stackprot_source(), ubsan_enabled() ? ", UBSan" : "");
 	printk("boot time: %llu.%03llu ms from the first instruction to this banner (TSC)\n",
 	       (unsigned long long)(boot_ns / 1000000), (unsigned long long)(boot_ns / 1000 % 1000));
 }

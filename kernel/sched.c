@@ -373,7 +373,21 @@ const char *sched_guard_owner(uint64_t addr)
 	list_for_each_entry(t, &rq.all, all_node)
 		if (t->stack && addr >= (uintptr_t)t->stack && addr < (uintptr_t)t->stack + PAGE_SIZE)
 			return t->name;
+	struct arch_stack s[4];
+	int n = arch_static_stacks(s, 4);
+	for (int i = 0; i < n && i < 4; i++)	/* the exception stacks belong to no thread */
+		if (addr >= s[i].guard && addr < s[i].guard + PAGE_SIZE)
+			return s[i].name;
 	return NULL;
+}
+
+void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	struct thread *t;
+	list_for_each_entry(t, &rq.all, all_node)
+		fn(t, arg);
+	spin_unlock_irqrestore(&rq.lock, flags);
 }
 
 void sched_init(void)
@@ -381,6 +395,12 @@ void sched_init(void)
 	struct thread *idle = &rq.idle;
 
 	thread_setup(idle, "idle");
+	/* The boot stack, which idle keeps, is laid out as a thread's: guard page, then stack. */
+	struct arch_stack boot;
+	arch_static_stacks(&boot, 1);
+	BUG_ON(boot.top - boot.guard != (uintptr_t)PAGE_SIZE << THREAD_STACK_ORDER);
+	idle->stack = (void *)boot.guard;
+	idle->stack_order = THREAD_STACK_ORDER;
 	idle->state = TASK_RUNNING;
 	idle->last_in = arch_cycles();
 	list_add_tail(&idle->all_node, &rq.all);

@@ -131,6 +131,11 @@ crash panic "main_thread+" "Kernel panic: deliberate panic from ktest (value 42)
 crash write_text "main_thread+" "CPU exception 14: page fault (#PF)" "protection violation, write" "crash_write+0"
 crash exec_data "main_thread+" "CPU exception 14: page fault (#PF)" "protection violation, read, instruction fetch" \
 	"ktest_fn_crash_exec_data+"
+crash write_rodata "main_thread+" "CPU exception 14: page fault (#PF)" "protection violation, write" "crash_write+0"
+crash exec_stack "main_thread+" "CPU exception 14: page fault (#PF)" "protection violation, read, instruction fetch" \
+	"ktest_fn_crash_exec_stack+"
+crash stack_smash "main_thread+" "Kernel panic: stack protector: the stack of stack_smash_victim+" \
+	"__stack_chk_fail+" "ktest_fn_crash_stack_smash+"
 crash stack_overflow "CPU exception 8: double fault (#DF)" "kernel stack overflow" "recurse+" "guard page below the stack of thread 'deep-recursion'"
 
 echo "== make gdb: gdb stops at the kernel entry with symbols"

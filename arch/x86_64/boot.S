@@ -122,6 +122,7 @@ long_mode_entry:
 	mov	%eax, %gs
 	mov	$boot_stack_top, %rsp
 	xor	%ebp, %ebp		/* terminates backtraces */
+	call	stackprot_init		/* the stack-protector guard, before any protected frame */
 	call	kmain
 7:	cli
 	hlt
@@ -146,8 +147,11 @@ boot_gdt_desc:
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4096 * 4
-	.globl	boot_stack, boot_stack_top
-boot_stack:	.skip 16384
+	/* The idle thread's stack: the same shape as a thread's (THREAD_STACK_ORDER: 28 KiB above a
+	 * 4 KiB guard page that mmu_init leaves unmapped, see arch_static_stacks). */
+	.globl	boot_stack_guard, boot_stack, boot_stack_top
+boot_stack_guard: .skip 4096
+boot_stack:	.skip 28672
 boot_stack_top:
 
 	.section .data

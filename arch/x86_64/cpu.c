@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The CPU's descriptor tables: a GDT with a TSS (whose IST stacks catch double faults even when
  * the kernel stack is gone), and an IDT of interrupt gates pointing at entry.S's stubs. */
+#include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <kernel/compiler.h>
@@ -10,6 +11,7 @@
 #define KERNEL_DS	0x10
 #define TSS_SEL		0x18
 #define IST_STACK_SIZE	8192
+#define GUARD_SIZE	4096
 
 struct tss {
 	uint32_t reserved0;
@@ -39,17 +41,71 @@ struct desc_ptr {
 static struct tss tss;
 static uint64_t gdt[5];		/* null, code, data, TSS (two slots) */
 static struct idt_gate idt[256];
-static uint8_t ist_df_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t ist_nmi_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
+/* An exception stack with a guard page below it, left unmapped by mmu_init (arch_static_stacks):
+ * a handler that overflows it faults instead of running over whatever lies beneath. */
+struct ist_stack {
+	uint8_t guard[GUARD_SIZE];
+	uint8_t stack[IST_STACK_SIZE];
+} __attribute__((aligned(4096)));
+static struct ist_stack ist_df, ist_nmi;
+/* boot.S: the boot stack, which the idle thread keeps, with its guard page below. */
+extern uint8_t boot_stack_guard[], boot_stack_top[];
+
+int arch_static_stacks(struct arch_stack *out, int n)
+{
+	const struct arch_stack all[] = {
+		{ "idle (boot)", (uintptr_t)boot_stack_guard, (uintptr_t)boot_stack_top },
+		{ "#DF IST", (uintptr_t)ist_df.guard, (uintptr_t)ist_df.stack + IST_STACK_SIZE },
+		{ "NMI/#MC IST", (uintptr_t)ist_nmi.guard, (uintptr_t)ist_nmi.stack + IST_STACK_SIZE },
+	};
+	int i;
+	for (i = 0; i < n && i < (int)(sizeof(all) / sizeof(all[0])); i++)
+		out[i] = all[i];
+	return (int)(sizeof(all) / sizeof(all[0]));
+}
 
 extern const uint64_t trap_stubs[256];
+
+#define CPUID1_ECX_RDRAND	(1u << 30)
+
+/* splitmix64's finalizer: every input bit affects every output bit. */
+static inline uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+__attribute__((no_stack_protector)) uint64_t arch_boot_random(const char **how)
+{
+	if (cpuid(1, 0).ecx & CPUID1_ECX_RDRAND) {
+		for (int tries = 0; tries < 10; tries++) {	/* Intel's advice: retry a few times */
+			uint64_t v;
+			uint8_t ok;
+			__asm__ __volatile__("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+			if (ok) {
+				*how = "RDRAND";
+				return v;
+			}
+		}
+	}
+	/* No RDRAND: the TSC's low bits jitter with cache and device timing; fold several
+	 * readings taken around cpuid (slow, variable under a hypervisor). */
+	uint64_t acc = 0;
+	for (int i = 0; i < 8; i++) {
+		acc = mix64(acc ^ arch_cycles());
+		(void)cpuid(0, 0);
+	}
+	*how = "TSC mixing";
+	return acc;
+}
 
 void cpu_init(void)
 {
 	uintptr_t t = (uintptr_t)&tss;
 
-	tss.ist[0] = (uintptr_t)ist_df_stack + IST_STACK_SIZE;	/* IST1: #DF */
-	tss.ist[1] = (uintptr_t)ist_nmi_stack + IST_STACK_SIZE;	/* IST2: NMI, #MC */
+	tss.ist[0] = (uintptr_t)ist_df.stack + IST_STACK_SIZE;	/* IST1: #DF */
+	tss.ist[1] = (uintptr_t)ist_nmi.stack + IST_STACK_SIZE;	/* IST2: NMI, #MC */
 	tss.iomap_base = sizeof(tss);
 
 	gdt[0] = 0;

@@ -46,11 +46,22 @@ static bool range_has_ram(uint64_t base, uint64_t len)
 	return false;
 }
 
+/* Whether @a is the guard page of a boot-time stack (boot/idle, IST): left unmapped. */
+static bool is_static_guard(uint64_t a)
+{
+	struct arch_stack s[4];
+	int n = arch_static_stacks(s, 4);
+	for (int i = 0; i < n && i < 4; i++)
+		if (a == s[i].guard)
+			return true;
+	return false;
+}
+
 /* Rights of one 4 KiB page inside the kernel's tables. */
 static uint64_t kernel_page_flags(uint64_t a)
 {
-	if (a == 0)
-		return 0;				/* NULL guard */
+	if (a == 0 || is_static_guard(a))
+		return 0;				/* NULL guard, stack guards */
 	if (a >= (uint64_t)__text_start && a < (uint64_t)__text_end)
 		return PTE_P | PTE_G;			/* RX */
 	if (a >= (uint64_t)__rodata_start && a < (uint64_t)__data_start)

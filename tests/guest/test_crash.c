@@ -39,3 +39,42 @@ KTEST_EXPLICIT(crash, exec_data)
 	((void (*)(void))(uintptr_t)data_code)();
 	barrier();
 }
+
+/* Stores @n bytes from @p up: out of line, so the compiler cannot see the overrun coming. */
+static __attribute__((noinline)) void fill_bytes(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		((volatile char *)p)[i] = (char)0xa5;
+}
+
+/* A local array makes -fstack-protector-strong guard this frame. The write runs from buf up to
+ * the saved frame pointer (exclusive): over the guard copy, sparing the frame chain so the
+ * report's backtrace still walks. */
+static __attribute__((noipa)) int stack_smash_victim(void)
+{
+	char buf[16];
+	fill_bytes(buf, (size_t)((char *)__builtin_frame_address(0) - buf));
+	return buf[0];
+}
+
+KTEST_EXPLICIT(crash, stack_smash)
+{
+	stack_smash_victim();
+	barrier();
+	ktest_fail(ktest_ctx, __FILE__, __LINE__, "the overwritten guard went unnoticed");
+}
+
+static const uint64_t rodata_word = 1;
+
+KTEST_EXPLICIT(crash, write_rodata)
+{
+	crash_write((volatile uint64_t *)(uintptr_t)&rodata_word);
+}
+
+/* A "ret" copied into a stack buffer: the stack is NX. */
+KTEST_EXPLICIT(crash, exec_stack)
+{
+	volatile uint8_t code[16] = { 0xc3 };
+	((void (*)(void))(uintptr_t)code)();
+	barrier();
+}

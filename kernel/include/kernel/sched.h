@@ -29,7 +29,7 @@ struct thread {
 	void *(*fn)(void *);		/* entry point */
 	void *arg;
 	void *retval;			/* what fn returned or thread_exit was given */
-	void *stack;			/* lowest address: the guard page; NULL for the boot thread */
+	void *stack;			/* lowest address: the guard page (idle: the boot stack's) */
 	unsigned stack_order;		/* stack size is 2^order pages, guard included */
 	bool detached;			/* freed by the scheduler on exit instead of by thread_join */
 	bool exited;			/* switched out for the last time: safe to free */
@@ -86,8 +86,13 @@ void nsleep(uint64_t ns);
 void sched_set_timeslice(uint64_t ns);
 /** sched_print_threads - one line per thread: id, name, state, what it waits on. */
 void sched_print_threads(void);
-/** sched_guard_owner - the name of the thread whose stack guard page holds @addr, or NULL. */
+/**
+ * sched_guard_owner - the name of the thread (or exception stack) whose stack guard page holds
+ * @addr, or NULL.
+ */
 const char *sched_guard_owner(uint64_t addr);
+/** sched_for_each_thread - call @fn on every thread, run-queue lock held (@fn must not sleep). */
+void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
 /** thread_count - threads alive (idle included). */
 int thread_count(void);
 

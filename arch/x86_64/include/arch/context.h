@@ -26,6 +26,20 @@ void arch_context_init(struct arch_context *ctx, void *stack_top, void (*start)(
  * Splits a 2 MiB mapping when needed. Returns 0 or -ENOMEM (no page for the split).
  */
 int arch_mmu_set_guard(void *page, int guard);
+/* A stack the CPU code sets aside at build time (not a thread's page_alloc'd one). */
+struct arch_stack {
+	const char *name;
+	uintptr_t guard;	/* the unmapped 4 KiB page right below the stack */
+	uintptr_t top;		/* one past the highest byte */
+};
+
+/**
+ * arch_static_stacks - the boot stack (the idle thread's) and the exception (IST) stacks, each
+ * with a guard page mmu_init leaves unmapped. Fills up to @n entries of @out; returns how many
+ * there are.
+ */
+int arch_static_stacks(struct arch_stack *out, int n);
+
 /** arch_mmu_table_pages - pages taken from the page allocator for page tables (never returned). */
 unsigned long arch_mmu_table_pages(void);
 

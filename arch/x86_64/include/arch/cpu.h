@@ -55,6 +55,13 @@ __attribute__((noreturn)) void arch_exit(int status);
 /** arch_frame_address / arch_return_address - for backtraces from generic code. */
 #define arch_frame_address() ((unsigned long)__builtin_frame_address(0))
 
+/**
+ * arch_boot_random - 64 unpredictable-enough bits for boot-time secrets (the stack-protector
+ * guard): RDRAND when the CPU has it, else TSC readings mixed together. Sets *@how to the source.
+ * Safe before any initialization: built without the stack protector, uses no stack buffer.
+ */
+uint64_t arch_boot_random(const char **how);
+
 /** arch_backtrace - print a symbolized frame-pointer backtrace starting at frame @rbp. */
 void arch_backtrace(unsigned long rip, unsigned long rbp);
 
