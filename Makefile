@@ -23,6 +23,10 @@ APPEND ?=
 GDBPORT ?= 1234
 export ACCEL MEM FIRMWARE QEMUFLAGS
 
+# make DEBUG=1 builds the UBSan kernel (block below the source lists) into its own directory.
+ifeq ($(DEBUG),1)
+B ?= build/debug
+endif
 B ?= build
 # Quiet by default: one line per step; V=1 shows the commands.
 ifeq ($(V),1)
@@ -156,6 +160,19 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_virtio_net.c \
 	tests/guest/test_badsys.c \
 	tests/guest/test_hardening.c
+
+# make DEBUG=1: the kernel, lib/ and apps built with the undefined-behaviour sanitizer, a kernel
+# subset of -fsanitize=undefined (no float checks: there is no FPU state; no vptr: C only).
+# kernel/ubsan.c reports the first failed check (type, values, file:line:col) and panics.
+ifeq ($(DEBUG),1)
+UBSAN_CHECKS := shift signed-integer-overflow integer-divide-by-zero bounds alignment null \
+	object-size pointer-overflow builtin return unreachable vla-bound bool enum \
+	nonnull-attribute returns-nonnull-attribute
+ubsan_comma := ,
+ubsan_space := $(subst ,, )
+KERNEL_CFLAGS += -fsanitize=$(subst $(ubsan_space),$(ubsan_comma),$(strip $(UBSAN_CHECKS))) -DCONFIG_UBSAN
+KERNEL_SRCS += kernel/ubsan.c
+endif
 
 # lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/fetch-lwip.sh into
 # build/lwip (never committed; kept by "make clean", shared by every B= build directory).

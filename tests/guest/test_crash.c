@@ -3,6 +3,7 @@
  * report (exception, symbolized RIP, backtrace) and the panic exit status. */
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
+#include <kernel/ubsan.h>
 
 /* noinline, and a barrier after each call so it is not a tail call: the backtrace should name
  * both crash_write and the test case. */
@@ -77,4 +78,14 @@ KTEST_EXPLICIT(crash, exec_stack)
 	volatile uint8_t code[16] = { 0xc3 };
 	((void (*)(void))(uintptr_t)code)();
 	barrier();
+}
+
+/* Undefined behaviour the DEBUG=1 kernel's UBSan must report (a plain build runs on, shifts
+ * whatever the CPU gives, and fails the case). */
+KTEST_EXPLICIT(crash, ubsan_shift)
+{
+	volatile int amount = 40;
+	volatile int r = 1 << amount;
+	ktest_fail(ktest_ctx, __FILE__, __LINE__, "1 << 40 gave %d and nothing reported it%s", r,
+		   ubsan_enabled() ? "" : " (UBSan is only in make DEBUG=1 builds)");
 }

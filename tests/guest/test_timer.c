@@ -61,11 +61,19 @@ KTEST(timer, thousand_random_timers_fire_in_order_none_early)
 		EXPECT_LE(timers[fire_order[k - 1]].deadline, timers[fire_order[k]].deadline);
 }
 
+/* Counts only: on_fire indexes timers[], and this timer is not one of them (UBSan caught the
+ * out-of-bounds stores into fired_at[] this case used to make). */
+static void on_fire_count(struct ktimer *t)
+{
+	(void)t;
+	nr_fired++;
+}
+
 KTEST(timer, rearm_moves_the_deadline)
 {
 	static struct ktimer t;
 	nr_fired = 0;
-	timer_init(&t, on_fire, NULL);
+	timer_init(&t, on_fire_count, NULL);
 	timer_arm_after(&t, NSEC_PER_SEC);		/* far away */
 	timer_arm_after(&t, NSEC_PER_MSEC);		/* re-armed: one timer, new deadline */
 	msleep(5);
