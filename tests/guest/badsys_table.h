@@ -57,6 +57,7 @@ enum badsys_token {
 	BS_RL_HUGE,		/* rlimit { 1 << 21, 1 << 21 }: above fs.nr_open */
 	BS_SIN_OK,		/* sockaddr_in 127.0.0.1 port 0 */
 	BS_SIN_FAM6,		/* 16 zero bytes with sa_family AF_INET6 */
+	BS_SIN_PORT9,		/* sockaddr_in 127.0.0.1 port 9: rows using it fail before sending */
 	BS_LEN_NEG,		/* socklen_t holding -1 */
 	BS_LEN_4,		/* socklen_t holding 4 */
 	BS_INT_ONE,		/* int 1 */
@@ -92,6 +93,7 @@ static const struct badsys_row badsys_rows[] = {
 	R(read, EFAULT, "non-canonical buffer", T(BS_PIPE_R), BS_NONCANON, 1),
 	R(read, EFAULT, "upper-half buffer", T(BS_PIPE_R), BS_HIGH, 1),
 	R(read, ENOTCONN, "unconnected TCP socket", T(BS_TCP), T(BS_BUF), 1),
+	R(read, EAGAIN, "non-blocking UDP socket, nothing queued", T(BS_UDP), T(BS_BUF), 1),
 
 	R(write, EBADF, "fd -1", -1, T(BS_BUF), 1),
 	R(write, EBADF, "closed fd", T(BS_FD_CLOSED), T(BS_BUF), 1),
@@ -102,6 +104,7 @@ static const struct badsys_row badsys_rows[] = {
 	R(write, EINVAL, "eventfd, count 4", T(BS_EVFD), T(BS_BUF), 4),
 	R(write, EINVAL, "eventfd, value UINT64_MAX", T(BS_EVFD), T(BS_U64_MAX), 8),
 	R(write, EFAULT, "eventfd, NULL buffer", T(BS_EVFD), BS_NULL, 8),
+	R(write, EPIPE, "unconnected TCP socket", T(BS_TCP), T(BS_BUF), 1),
 
 	R(readv, EBADF, "fd -1", -1, T(BS_IOV_BUF), 1),
 	R(readv, EBADF, "write end of a pipe", T(BS_PIPE_W), T(BS_IOV_BUF), 1),
@@ -275,6 +278,11 @@ static const struct badsys_row badsys_rows[] = {
 	R(sendto, EFAULT, "non-canonical address", T(BS_UDP), T(BS_BUF), 1, 0, BS_NONCANON, 16),
 	R(sendto, EAFNOSUPPORT, "AF_INET6 address", T(BS_UDP), T(BS_BUF), 1, 0, T(BS_SIN_FAM6), 16),
 	R(sendto, EPIPE, "unconnected TCP", T(BS_TCP), T(BS_BUF), 1, MSG_NOSIGNAL, BS_NULL, 0),
+	R(sendto, EFAULT, "NULL buffer", T(BS_UDP), BS_NULL, 1, 0, T(BS_SIN_PORT9), 16),
+	R(sendto, EFAULT, "non-canonical buffer", T(BS_UDP), BS_NONCANON, 1, 0, T(BS_SIN_PORT9), 16),
+	R(sendto, EINVAL, "destination port 0", T(BS_UDP), T(BS_BUF), 1, 0, T(BS_SIN_OK), 16),
+	R(sendto, EMSGSIZE, "UDP datagram of 70000 bytes", T(BS_UDP), T(BS_BUF), 70000, 0,
+	  T(BS_SIN_PORT9), 16),
 
 	R(recvfrom, EBADF, "fd -1", -1, T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
 	R(recvfrom, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
@@ -310,6 +318,7 @@ static const struct badsys_row badsys_rows[] = {
 	R(getsockopt, ENOTSOCK, "a pipe", T(BS_PIPE_R), SOL_SOCKET, SO_ERROR, T(BS_BUF), T(BS_LEN_4)),
 	R(getsockopt, EFAULT, "NULL length", T(BS_TCP), SOL_SOCKET, SO_ERROR, T(BS_BUF), BS_NULL),
 	R(getsockopt, EINVAL, "length -1", T(BS_TCP), SOL_SOCKET, SO_ERROR, T(BS_BUF), T(BS_LEN_NEG)),
+	R(getsockopt, EFAULT, "NULL value", T(BS_TCP), SOL_SOCKET, SO_ERROR, BS_NULL, T(BS_LEN_4)),
 	R(getsockopt, EFAULT, "non-canonical value", T(BS_TCP), SOL_SOCKET, SO_ERROR, BS_NONCANON,
 	  T(BS_LEN_4)),
 	R(getsockopt, ENOPROTOOPT, "unknown SOL_SOCKET option", T(BS_TCP), SOL_SOCKET, 9999, T(BS_BUF),
@@ -341,7 +350,7 @@ struct badsys_fx {
 	struct timespec ts_neg, ts_bignsec, ts_zero;
 	struct rlimit rl_bad, rl_huge;
 	struct sockaddr_in sin_ok;
-	struct sockaddr_in sin_fam6;
+	struct sockaddr_in sin_fam6, sin_port9;
 	socklen_t len_neg, len_4;
 	int int_one;
 	struct pollfd pfd;
@@ -397,6 +406,8 @@ static void badsys_fill(struct badsys_fx *fx)
 	fx->sin_ok.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&fx->sin_fam6, 0, sizeof(fx->sin_fam6));
 	fx->sin_fam6.sin_family = 10;	/* AF_INET6 */
+	fx->sin_port9 = fx->sin_ok;
+	fx->sin_port9.sin_port = htons(9);
 	fx->len_neg = (socklen_t)-1;
 	fx->len_4 = 4;
 	fx->int_one = 1;
@@ -423,6 +434,7 @@ static long badsys_arg(struct badsys_fx *fx, long a)
 	case BS_RL_HUGE:	return (long)&fx->rl_huge;
 	case BS_SIN_OK:		return (long)&fx->sin_ok;
 	case BS_SIN_FAM6:	return (long)&fx->sin_fam6;
+	case BS_SIN_PORT9:	return (long)&fx->sin_port9;
 	case BS_LEN_NEG:	return (long)&fx->len_neg;
 	case BS_LEN_4:		return (long)&fx->len_4;
 	case BS_INT_ONE:	return (long)&fx->int_one;
