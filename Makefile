@@ -3,6 +3,7 @@
 #   make            build build/epunk.elf (installs missing Debian packages when root)
 #   make run        boot it, serial console on this terminal (Ctrl-A x quits)
 #   make test       host unit tests + in-guest suites + crash-report boots; ends "N passed, N failed"
+#   make DEBUG=1    the same kernel with UBSan, in build/debug
 #   make gdb        boot halted with a gdb stub and print the command that attaches
 #   make clean
 # Overridable: CC, CFLAGS (optimisation/debug), QEMUFLAGS, ACCEL=kvm|tcg, MEM, FIRMWARE, APPEND.
@@ -161,7 +162,7 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_badsys.c \
 	tests/guest/test_hardening.c
 
-# make DEBUG=1: the kernel, lib/ and apps built with the undefined-behaviour sanitizer, a kernel
+# make DEBUG=1: the kernel, lwIP, lib/ and apps built with the undefined-behaviour sanitizer, a kernel
 # subset of -fsanitize=undefined (no float checks: there is no FPU state; no vptr: C only).
 # kernel/ubsan.c reports the first failed check (type, values, file:line:col) and panics.
 ifeq ($(DEBUG),1)
