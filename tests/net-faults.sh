@@ -127,9 +127,13 @@ finish() {
 	tr -d '\r' < "$out/$1.log" | grep '^net: eth0' | tail -1 > "$out/$1-guest.stats"
 }
 
-client() {	# client NAME SECONDS: the echo client for SECONDS, output to NAME-client.txt
-	ip netns exec "$ns" timeout $(($2 + 120)) python3 tools/wire_echo.py "$guest" 7 \
-		--duration "$2" --conns 8 --max-size 65536 --stall 20 --udp-rate 20 --seed "$seed" \
+# client NAME SECONDS STALL: the echo client for SECONDS, output to NAME-client.txt; a connection
+# without progress for STALL seconds fails. Over the impaired wire that bound has to cover TCP's
+# backoff: 6 losses of one segment in a row (a 1e-6 chance, ~10^4 segments a run) already wait
+# 0.5+1+2+4+8+16 s in lwIP and about as long in Linux; over the clean wire 10 s is plenty.
+client() {
+	ip netns exec "$ns" timeout $(($2 + $3 * 3 + 60)) python3 tools/wire_echo.py "$guest" 7 \
+		--duration "$2" --conns 8 --max-size 65536 --stall "$3" --udp-rate 20 --seed "$seed" \
 		> "$out/$1-client.txt" 2>&1
 }
 
@@ -138,7 +142,7 @@ echo "net-faults: seed $seed, $phase s per phase, inject $([ "$inject" = -1 ] &&
 # ---- 1. impairments ----
 if boot impair --seed "$seed" --loss 0.05 --dup 0.01 --reorder 0.01 --delay 20 --jitter 10 \
 	--corrupt 0.001; then
-	client impair "$phase"
+	client impair "$phase" 60
 	rc=$?
 	figures=$(grep '^figures:' "$out/impair-client.txt")
 	if [ "$rc" = 0 ]; then
@@ -168,7 +172,7 @@ fi
 
 # ---- 2. hostile frames ----
 if boot hostile --seed "$seed" --inject "$inject" --inject-rate "$rate"; then
-	client hostile "$phase"
+	client hostile "$phase" 10
 	rc=$?
 	# Short version: let the injector finish its count (bounded), then the guest must still echo.
 	if [ "$inject" != -1 ]; then
@@ -191,12 +195,28 @@ if boot hostile --seed "$seed" --inject "$inject" --inject-rate "$rate"; then
 	else
 		fail "hostile frames: guest after the storm" "echo got '$got'; see $out/hostile.log"
 	fi
+	# One more net_stats line (every 5 s) after the last injected frame, then the guest's driver
+	# must have dropped exactly the frames shorter than an Ethernet header, as bad lengths.
+	kill -USR2 "$wpid" 2>/dev/null		# stop injecting (the long version never stops)
+	sleep 0.5
+	lines=$(tr -d '\r' < "$out/hostile.log" | grep -c '^net: eth0')
+	for _ in $(seq 100); do
+		[ "$(tr -d '\r' < "$out/hostile.log" | grep -c '^net: eth0')" -gt "$lines" ] && break
+		sleep 0.1
+	done
 	finish hostile
+	short=$(sed -n 's/.*shorter than an Ethernet header \([0-9]*\).*/\1/p' "$out/hostile-wire.txt")
+	badlen=$(sed -n 's/.*(bad len \([0-9]*\),.*/\1/p' "$out/hostile-guest.stats")
+	if [ -n "$short" ] && [ "$short" = "$badlen" ] && [ "$short" -gt 0 ]; then
+		pass "hostile frames: the guest's virtio-net dropped all $short frames shorter than an Ethernet header (bad length)"
+	else
+		fail "hostile frames: short frames" "injected ${short:-?}, the guest's driver counted ${badlen:-?}"
+	fi
 	inj=$(grep '^wire injected:' "$out/hostile-wire.txt")
 	echo "  $inj"
 	ninj=$(sed -n 's/^wire injected: \([0-9]*\).*/\1/p' <<< "$inj")
 	if [ "$inject" = -1 ]; then
-		[ "${ninj:-0}" -gt 0 ] && pass "hostile frames: ${ninj} injected in $phase s" ||
+		[ "${ninj:-0}" -gt 0 ] && pass "hostile frames: ${ninj} injected while the client echoed" ||
 			fail "hostile frames: nothing injected"
 	else
 		[ "${ninj:-0}" -ge "$inject" ] && pass "hostile frames: all $inject injected" ||

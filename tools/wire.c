@@ -23,7 +23,8 @@
  * truncated headers, IP options, TCP flag soups, fragments, ARP storms, mutated copies of real
  * frames) to the guest, paced by how fast QEMU takes them. They never carry the host's address
  * as their source, so they cannot touch the real client's connections (see defang()).
- * Counters go to stdout (and --stats FILE) on SIGTERM/SIGINT, and to --stats on SIGUSR1.
+ * Counters go to stdout (and --stats FILE) on SIGTERM/SIGINT, and to --stats on SIGUSR1;
+ * SIGUSR2 stops the injector.
  * The event loop is epoll; delayed frames wait in a binary heap keyed by due time. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -101,7 +102,7 @@ static uint8_t recent[RECENT][GEN_MAX];
 static uint16_t recent_len[RECENT];
 static unsigned nrecent, recent_next;
 static const char *stats_path;
-static volatile sig_atomic_t stop_flag, dump_flag;
+static volatile sig_atomic_t stop_flag, dump_flag, inject_stop;
 static uint64_t t_start;
 
 static void die(const char *what)
@@ -697,7 +698,9 @@ static void inject_some(void)
 
 static bool inject_pending(void)
 {
-	return qemu_peer && (inject_total < 0 || injected < (uint64_t)inject_total);
+	if (inject_stop && !inject_t1 && inject_t0)
+		inject_t1 = now_ns();
+	return qemu_peer && !inject_stop && (inject_total < 0 || injected < (uint64_t)inject_total);
 }
 
 /* ---- counters ---- */
@@ -748,6 +751,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		dump_flag = 1;
+	else if (sig == SIGUSR2)
+		inject_stop = 1;
 	else
 		stop_flag = 1;
 }
@@ -945,6 +950,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	tapfd = open_tap(tap);
