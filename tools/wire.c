@@ -30,7 +30,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if.h>
+#include <net/if.h>
 #include <linux/if_tun.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -41,6 +41,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -761,6 +762,10 @@ static void on_signal(int sig)
 
 static int open_tap(const char *name)
 {
+	if (!if_nametoindex(name)) {	/* TUNSETIFF would create it: it must be the test's tap */
+		fprintf(stderr, "wire: no interface '%s' in this network namespace\n", name);
+		exit(2);
+	}
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		die("/dev/net/tun");
@@ -785,7 +790,12 @@ static int bind_unix(const char *path)
 		exit(2);
 	}
 	strcpy(a.sun_path, path);
-	unlink(path);
+	struct stat sb;
+	if (lstat(path, &sb) == 0 && !S_ISSOCK(sb.st_mode)) {
+		fprintf(stderr, "wire: %s exists and is not a socket: not replacing it\n", path);
+		exit(2);
+	}
+	unlink(path);		/* a socket left by an earlier run */
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		die(path);
