@@ -76,6 +76,36 @@ if [ "$(id -u)" != 0 ]; then
 fi
 [ -x build/wire ] && [ -f build/epunk.elf ] || { echo "FAIL net-faults: run make first (build/wire, build/epunk.elf)"; exit 1; }
 
+echo "net-faults: seed $seed, $phase s per phase, inject $([ "$inject" = -1 ] && echo "until the end" || echo "$inject frames")"
+
+# ---- 0. the wire alone: the seed decides everything, at the rates asked for ----
+imp="--loss 0.05 --dup 0.01 --reorder 0.01 --delay 20 --jitter 10 --corrupt 0.001"
+self() { build/wire --selftest 200000 --seed "$1" --guest-mac "$mac" --guest-ip "$guest" \
+	--host-ip "$host" $imp | grep -v '^wire: seed'; }
+s1=$(self "$seed"); s2=$(self "$seed"); s3=$(self $((seed + 1)))
+if [ -n "$s1" ] && [ "$s1" = "$s2" ] && [ "$(head -1 <<< "$s1" | cut -d, -f3)" != "$(head -1 <<< "$s3" | cut -d, -f3)" ]; then
+	pass "wire: the same seed gives the same 200000 frames and decisions, another seed others"
+else
+	fail "wire: reproducibility" "$(head -1 <<< "$s1") / $(head -1 <<< "$s2") / $(head -1 <<< "$s3")"
+fi
+# Each rate within 4 standard deviations of what was asked for (200000 frames a direction).
+rates=$(grep '^wire to-' <<< "$s1" | awk '{
+	for (i = 1; i <= NF; i++) v[$i] = $(i + 1)
+	n = v["in"]; bad = 0
+	split("dropped 0.05 duplicated 0.0095 held 0.0095 corrupted 0.00095", w, " ")
+	for (k = 1; k < 8; k += 2) {
+		e = n * w[k + 1]; got = v[w[k]]; if (w[k] == "held") got = v["back"] + 0
+		if (got < e - 4 * sqrt(e) || got > e + 4 * sqrt(e)) bad = 1
+		printf "%s %s %s/%.0f ", $2, w[k], got, e
+	}
+	if (bad) print "OUT"; else print ""
+}')
+if [ -n "$rates" ] && ! grep -q OUT <<< "$rates"; then
+	pass "wire: loss, duplication, reordering, corruption at the rates asked for"
+else
+	fail "wire: impairment rates" "$(tr '\n' ' ' <<< "$rates")"
+fi
+
 ip netns add "$ns" &&
 	ip netns exec "$ns" ip link set lo up &&
 	ip netns exec "$ns" ip tuntap add dev tap0 mode tap &&
@@ -136,8 +166,6 @@ client() {
 		--duration "$2" --conns 8 --max-size 65536 --stall "$3" --udp-rate 20 --seed "$seed" \
 		> "$out/$1-client.txt" 2>&1
 }
-
-echo "net-faults: seed $seed, $phase s per phase, inject $([ "$inject" = -1 ] && echo "until the end" || echo "$inject frames")"
 
 # ---- 1. impairments ----
 if boot impair --seed "$seed" --loss 0.05 --dup 0.01 --reorder 0.01 --delay 20 --jitter 10 \
