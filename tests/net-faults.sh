@@ -15,7 +15,7 @@
 #   SECONDS/2 and the injector sends as fast as the guest takes frames until the phase ends.
 # Prints PASS/FAIL lines and a summary of figures; exits non-zero if any failed, 77 without root.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 duration=""
 seed=${SEED:-$(( $(date +%s) % 100000 ))}
 inject=200000
@@ -79,9 +79,9 @@ fi
 echo "net-faults: seed $seed, $phase s per phase, inject $([ "$inject" = -1 ] && echo "until the end" || echo "$inject frames")"
 
 # ---- 0. the wire alone: the seed decides everything, at the rates asked for ----
-imp="--loss 0.05 --dup 0.01 --reorder 0.01 --delay 20 --jitter 10 --corrupt 0.001"
+imp=(--loss 0.05 --dup 0.01 --reorder 0.01 --delay 20 --jitter 10 --corrupt 0.001)
 self() { build/wire --selftest 200000 --seed "$1" --guest-mac "$mac" --guest-ip "$guest" \
-	--host-ip "$host" $imp | grep -v '^wire: seed'; }
+	--host-ip "$host" "${imp[@]}" | grep -v '^wire: seed'; }
 s1=$(self "$seed"); s2=$(self "$seed"); s3=$(self $((seed + 1)))
 if [ -n "$s1" ] && [ "$s1" = "$s2" ] && [ "$(head -1 <<< "$s1" | cut -d, -f3)" != "$(head -1 <<< "$s3" | cut -d, -f3)" ]; then
 	pass "wire: the same seed gives the same 200000 frames and decisions, another seed others"
@@ -168,8 +168,7 @@ client() {
 }
 
 # ---- 1. impairments ----
-if boot impair --seed "$seed" --loss 0.05 --dup 0.01 --reorder 0.01 --delay 20 --jitter 10 \
-	--corrupt 0.001; then
+if boot impair --seed "$seed" "${imp[@]}"; then
 	client impair "$phase" 60
 	rc=$?
 	figures=$(grep '^figures:' "$out/impair-client.txt")
