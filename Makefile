@@ -396,6 +396,13 @@ $(B)/echobench: tools/echobench.c Makefile
 	$(say) HOSTCC $<
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread $< -o $@
 
+# The impairing wire and hostile-frame injector between QEMU and a tap (tests/net-faults.sh).
+$(B)/wire: tools/wire.c Makefile
+	@mkdir -p $(@D)
+	$(say) HOSTCC $<
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@
+test: $(B)/wire
+
 test-host: $(B)/host/unittest
 	$(B)/host/unittest all
 

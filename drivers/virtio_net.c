@@ -207,11 +207,22 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 		if (!buf)
 			break;
 		n++;
-		/* The token is our own pointer; only the length comes from the device. */
-		unsigned i = (unsigned)((buf - d->rx_pool) / VNET_RX_BUF_SIZE);
+		/* The token is our own pointer (virtq_get_used returns only chains in flight), but
+		 * check that it names a buffer we posted before touching our state for it. The
+		 * length and the header come from the device: checked before anything trusts them. */
+		unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) / VNET_RX_BUF_SIZE);
+		if (i >= d->rx_nbufs || buf != rx_buf(d, i) || d->rx_state[i] != BUF_RING) {
+			d->stats.rx_bad_token++;
+			continue;
+		}
 		int len = vnet_rx_frame_len(used_len, VNET_RX_BUF_SIZE);
 		if (len < 0) {
 			d->stats.rx_dropped_bad_len++;
+			rx_put_free(d, i);
+			continue;
+		}
+		if (!vnet_rx_hdr_ok(buf)) {
+			d->stats.rx_dropped_bad_hdr++;
 			rx_put_free(d, i);
 			continue;
 		}

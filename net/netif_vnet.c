@@ -286,11 +286,13 @@ static void print_net_stats(void)
 	for (int i = 0; i < nr_ifs; i++) {
 		struct vnet_stats v;
 		vnet_stats(ifs[i].dev, &v);
-		printk("net: eth%d rx %llu frames %llu bytes (bad len %llu, no pbuf %llu), tx %llu frames "
+		printk("net: eth%d rx %llu frames %llu bytes (bad len %llu, bad hdr %llu, no pbuf %llu), tx %llu frames "
 		       "(ring full %llu, dropped %llu, watchdog %llu), irqs %llu polls %llu, rx buffers lent %d; "
 		       "tcp %u active %u listen %u time-wait; lwIP heap %zu bytes\n", i,
 		       (unsigned long long)v.rx_frames, (unsigned long long)v.rx_bytes,
-		       (unsigned long long)v.rx_dropped_bad_len, (unsigned long long)ifs[i].rx_nomem,
+		       (unsigned long long)v.rx_dropped_bad_len,
+		       (unsigned long long)(v.rx_dropped_bad_hdr + v.rx_bad_token),
+		       (unsigned long long)ifs[i].rx_nomem,
 		       (unsigned long long)v.tx_frames, (unsigned long long)v.tx_ring_full,
 		       (unsigned long long)ifs[i].tx_busy, (unsigned long long)v.tx_watchdog_kicks,
 		       (unsigned long long)v.irqs,

@@ -265,6 +265,21 @@ else
 	fail "make DEBUG=1" "does not build (see $out/debug-build.log)"
 fi
 
+echo "== faults on the wire: impairments and hostile frames (tests/net-faults.sh)"
+# build/wire between QEMU and a tap: 5% loss, 1% dup, 1% reorder, 20+-10 ms, 0.1% corruption, then
+# 200000 injected hostile frames, each with an echo client verifying every byte (about 100 s).
+OUT="$out/faults" timeout -k 10 400 tests/net-faults.sh > "$out/net-faults.txt" 2>&1
+rc=$?
+grep -E '^(PASS|FAIL|SKIP)' "$out/net-faults.txt"
+grep '^net-faults summary' "$out/net-faults.txt"
+if [ "$rc" = 77 ]; then
+	skip "faults on the wire" "$(grep '^SKIP' "$out/net-faults.txt" | head -1)"
+else
+	passed=$((passed + $(grep -c '^PASS' "$out/net-faults.txt")))
+	failed=$((failed + $(grep -c '^FAIL' "$out/net-faults.txt")))
+	[ "$rc" = 0 ] || grep -q '^FAIL' "$out/net-faults.txt" || fail "faults on the wire" "exit status $rc"
+fi
+
 echo "== KVM smoke boot"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	ACCEL=kvm boot kvm "ktest=boot,lapic"

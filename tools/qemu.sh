@@ -10,7 +10,10 @@
 #   --log FILE        serial output to FILE instead of stdout
 #   --kernel FILE     image to boot (default build/epunk.elf)
 #   --net MODE        none (default), user: a modern virtio-net NIC on QEMU user networking,
-#                     user-intx: the same without MSI-X (vectors=0: INTx through the IOAPIC)
+#                     user-intx: the same without MSI-X (vectors=0: INTx through the IOAPIC),
+#                     wire: a NIC on a unix datagram socket, one frame per datagram, to build/wire
+#                     bound at $WIRE_SOCK (QEMU binds $WIRE_SOCK.qemu), MAC $WIRE_MAC (default
+#                     52:54:00:77:00:02)
 # Environment: ACCEL=kvm|tcg (default: kvm only with vmx/svm and a usable /dev/kvm), MEM (128M),
 # FIRMWARE=qboot|seabios (default qboot when installed: it boots ~30 ms faster than SeaBIOS and
 # the kernel needs nothing else from firmware), QEMUFLAGS (extra arguments), QEMU (binary),
@@ -72,7 +75,12 @@ case "$net" in
 none) ;;
 user) netargs=(-netdev "user,id=n0${HOSTFWD:+,$HOSTFWD}" -device virtio-net-pci,disable-legacy=on,netdev=n0) ;;
 user-intx) netargs=(-netdev user,id=n0 -device virtio-net-pci,disable-legacy=on,vectors=0,netdev=n0) ;;
-*) echo "qemu.sh: --net must be none, user or user-intx, not '$net'" >&2; exit 125 ;;
+wire)
+	[ -n "${WIRE_SOCK:-}" ] || { echo "qemu.sh: --net wire needs WIRE_SOCK" >&2; exit 125; }
+	rm -f "$WIRE_SOCK.qemu"
+	netargs=(-netdev "dgram,id=n0,local.type=unix,local.path=$WIRE_SOCK.qemu,remote.type=unix,remote.path=$WIRE_SOCK"
+		-device "virtio-net-pci,disable-legacy=on,netdev=n0,mac=${WIRE_MAC:-52:54:00:77:00:02}") ;;
+*) echo "qemu.sh: --net must be none, user, user-intx or wire, not '$net'" >&2; exit 125 ;;
 esac
 if [ ! -f "$kernel" ]; then
 	echo "qemu.sh: no kernel image at $kernel (run make first)" >&2

@@ -145,6 +145,27 @@ KTEST(vnet, rx_length_validation)
 	EXPECT_EQ(vnet_rx_frame_len(0xffffffffu, VNET_RX_BUF_SIZE), -1);
 }
 
+KTEST(vnet, rx_header_validation)
+{
+	/* Nothing offloaded was negotiated: a partial checksum or a GSO frame is refused. */
+	uint8_t h[VNET_HDR_LEN] = { 0 };
+	EXPECT_TRUE(vnet_rx_hdr_ok(h));
+	h[0] = 2;				/* DATA_VALID: tolerated (Linux's tap sets it) */
+	EXPECT_TRUE(vnet_rx_hdr_ok(h));
+	h[0] = VNET_HDR_F_NEEDS_CSUM;
+	EXPECT_FALSE(vnet_rx_hdr_ok(h));
+	h[0] = 0xff;
+	EXPECT_FALSE(vnet_rx_hdr_ok(h));
+	h[0] = 0;
+	for (unsigned gso = 1; gso < 256; gso++) {	/* TCPv4 1, UDP 3, TCPv6 4, ECN 0x80 ... */
+		h[1] = (uint8_t)gso;
+		EXPECT_FALSE(vnet_rx_hdr_ok(h));
+	}
+	h[1] = 0;
+	memset(h + 2, 0xff, sizeof(h) - 2);	/* hdr_len, gso_size, csum_*, num_buffers: unused */
+	EXPECT_TRUE(vnet_rx_hdr_ok(h));
+}
+
 KTEST(vnet, device_is_up)
 {
 	struct vnet *d = device_or_skip();
@@ -272,6 +293,8 @@ static void many_arps(struct ktest_ctx *ktest_ctx, struct vnet *d)
 	EXPECT_EQ(s1.tx_ring_full - s0.tx_ring_full, again);
 	EXPECT_GE(s1.rx_frames - s0.rx_frames, N);
 	EXPECT_EQ(s1.rx_dropped_bad_len, s0.rx_dropped_bad_len);
+	EXPECT_EQ(s1.rx_dropped_bad_hdr, s0.rx_dropped_bad_hdr);
+	EXPECT_EQ(s1.rx_bad_token, s0.rx_bad_token);
 	EXPECT_GT(s1.irqs, s0.irqs);
 	EXPECT_GT(s1.polls, s0.polls);
 	/* More frames than the rings hold went through both: ring wrap, TX reclaim and RX refill

@@ -61,6 +61,9 @@ struct vnet_stats {
 	uint64_t rx_bytes;		/* their lengths, virtio header excluded */
 	uint64_t rx_dropped_bad_len;	/* used length shorter than header + Ethernet header or
 					 * longer than the buffer: dropped */
+	uint64_t rx_dropped_bad_hdr;	/* virtio header asks for what was not negotiated (a partial
+					 * checksum to finish, a GSO frame): dropped */
+	uint64_t rx_bad_token;		/* used buffer that was not posted to the device: ignored */
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
 	uint64_t tx_ring_full;		/* vnet_tx calls answered -EAGAIN */
@@ -81,6 +84,23 @@ static inline int vnet_rx_frame_len(uint32_t used_len, uint32_t buf_size)
 	if (used_len < VNET_HDR_LEN + VNET_ETH_HLEN || used_len > buf_size)
 		return -1;
 	return (int)(used_len - VNET_HDR_LEN);
+}
+
+#define VNET_HDR_F_NEEDS_CSUM	1	/* virtio_net_hdr flags: checksum left partial */
+#define VNET_HDR_GSO_NONE	0	/* virtio_net_hdr gso_type */
+
+/**
+ * vnet_rx_hdr_ok - whether the virtio-net header @hdr the device wrote before a received frame
+ * fits the features negotiated. Without GUEST_CSUM and the GUEST_TSO/UFO features, NEEDS_CSUM
+ * (a partial checksum left for us to finish) and any GSO type are device errors: the frame
+ * would reach the stack with a checksum that cannot verify, or bigger than what was described.
+ * DATA_VALID is tolerated: Linux's tap reports it whatever was negotiated, and the stack checks
+ * every checksum itself. num_buffers is not looked at: without MRG_RXBUF the device need not
+ * write it. Device input, like the length.
+ */
+static inline bool vnet_rx_hdr_ok(const uint8_t *hdr)
+{
+	return !(hdr[0] & VNET_HDR_F_NEEDS_CSUM) && hdr[1] == VNET_HDR_GSO_NONE;
 }
 
 #endif
