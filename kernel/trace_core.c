@@ -56,12 +56,15 @@ void trace_record(enum trace_hop hop, uint64_t obj, uint32_t arg)
 	r->hop = hop;
 	r->arg = arg;
 	if (hop == TRACE_IRQ) {
+		if (arg & TRACE_IRQ_TX)
+			goto out;
 		irq_tsc = now;
 		seen_since_irq = 0;
 	} else if (irq_tsc && !(seen_since_irq & (1u << hop))) {
 		seen_since_irq |= 1u << hop;
 		trace_hist_add(&trace_hists[hop], cycles_to_ns(now - irq_tsc));
 	}
+out:
 	arch_irq_restore(flags);
 }
 
