@@ -161,19 +161,41 @@ def ring_records():
     return out
 
 
-def ring_deltas(recs):
-    """Per hop: TSC deltas from the latest NIC interrupt to the first record of that hop after
-    it (the kernel's rule for its histograms), computed exactly from the ring."""
+def ring_deltas(recs, frame_len=None):
+    """Per hop: TSC deltas from a receive interrupt to the first record of that hop after it
+    (the kernel's rule for its histograms), computed exactly from the ring. With frame_len, only
+    interrupts that handed exactly one frame of that many bytes to lwIP, saw no other interrupt
+    before the application read it, and reached every hop in the data path's order (the
+    application was asleep in epoll_wait): one code path, so under -icount one count."""
     deltas = {h: [] for h in range(1, len(HOPS))}
-    irq = None
-    seen = set()
-    for tsc, hop, _obj, arg in recs:
-        if hop == HOP_IRQ:
-            if not arg & IRQ_TX:
-                irq, seen = tsc, set()
-        elif irq is not None and hop in deltas and hop not in seen:
-            seen.add(hop)
-            deltas[hop].append(tsc - irq)
+    groups, cur = [], None
+    for rec in recs:
+        if rec[1] == HOP_IRQ and not rec[3] & IRQ_TX:
+            cur = [rec]
+            groups.append(cur)
+        elif cur is not None:
+            cur.append(rec)
+    for g in groups:
+        if frame_len is not None:
+            before_read = []
+            for rec in g[1:]:
+                if rec[1] == 7:
+                    break
+                before_read.append(rec)
+            frames = [r for r in g if r[1] == HOP_LWIP]
+            order = []
+            for r in g[1:]:
+                if r[1] not in order and r[1] != HOP_IRQ:
+                    order.append(r[1])
+            if (len(frames) != 1 or frames[0][3] != frame_len or
+                    any(r[1] == HOP_IRQ for r in before_read) or
+                    order[:len(HOPS) - 1] != list(range(1, len(HOPS)))):
+                continue
+        seen = set()
+        for tsc, hop, _obj, _arg in g[1:]:
+            if hop in deltas and hop not in seen:
+                seen.add(hop)
+                deltas[hop].append(tsc - g[0][0])
     return deltas
 
 
@@ -239,14 +261,25 @@ switch the tracepoints on or off (writes trace_enabled)."""
 
 
 class EpunkLatency(gdb.Command):
-    """epunk latency: per-hop latency from the NIC interrupt. The kernel's log2 histograms
-(trace_hists, ns, bucket upper bounds) and exact deltas recomputed from the ring (TSC cycles;
-under -icount shift=0 these are guest instructions)."""
+    """epunk latency [FRAME-BYTES]: per-hop latency from the NIC interrupt. The kernel's log2
+histograms (trace_hists, ns, bucket upper bounds) and exact deltas recomputed from the ring (TSC
+cycles; under -icount shift=0 these are guest instructions). With FRAME-BYTES, the exact part
+counts only interrupts that brought exactly one frame of that size (e.g. 118 for a 64-byte TCP
+segment: 14 + 20 + 20 bytes of headers), no other interrupt before the application read, and
+went through every hop in order (the application was asleep in epoll_wait). Also prints each
+hop's most common value ("mode"): with -icount, the instruction count of the usual path."""
 
     def __init__(self):
         super().__init__("epunk latency", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
+        words = arg.split()
+        frame_len = None
+        if words:
+            try:
+                frame_len = int(words[0])
+            except ValueError:
+                raise gdb.GdbError("usage: epunk latency [FRAME-BYTES]")
         hists = sym("trace_hists")
         nb = hists[0]["count"].type.sizeof // hists[0]["count"][0].type.sizeof
         print("latency from the NIC interrupt, kernel histograms, ns (log2 bucket upper bounds)")
@@ -259,15 +292,22 @@ under -icount shift=0 these are guest instructions)."""
                                                   hist_percentile(counts, n, mx, 90),
                                                   hist_percentile(counts, n, mx, 99), mx))
         recs = ring_records()
-        deltas = ring_deltas(recs)
-        print("exact, from the last %d ring records: TSC cycles from the NIC interrupt" % len(recs))
-        print("  %-20s %9s %9s %9s %9s %9s %9s" % ("hop", "samples", "min", "p50", "p90", "p99",
-                                                  "max"))
+        deltas = ring_deltas(recs, frame_len)
+        print("exact, from the last %d ring records: TSC cycles from the NIC interrupt "
+              "(TSC %d kHz; under -icount shift=0, guest instructions)%s" % (
+                  len(recs), tsc_khz(), "" if frame_len is None else
+                  "; only interrupts bringing one %d-byte frame" % frame_len))
+        print("  %-20s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s" % (
+            "hop", "samples", "min", "p50", "p90", "p99", "max", "p50 ns", "p99 ns", "max ns",
+            "mode"))
         for h in range(1, len(HOPS)):
             v = sorted(deltas[h])
-            print("  %-20s %9d %9d %9d %9d %9d %9d" % (
+            mx = v[-1] if v else 0
+            mode = max(set(v), key=lambda x: (v.count(x), -x)) if v else 0
+            print("  %-20s %9d %9d %9d %9d %9d %9d %9d %9d %9d %9d" % (
                 HOPS[h], len(v), v[0] if v else 0, percentile(v, 50), percentile(v, 90),
-                percentile(v, 99), v[-1] if v else 0))
+                percentile(v, 99), mx, cycles_to_ns(percentile(v, 50)),
+                cycles_to_ns(percentile(v, 99)), cycles_to_ns(mx), mode))
 
 
 class EpunkEpoll(gdb.Command):
