@@ -5,7 +5,7 @@
 #include <kernel/time.h>
 #include <kernel/trace.h>
 
-#define TRACE_RING	8192	/* records kept (a power of two) */
+#define TRACE_RING	32768	/* records kept (a power of two): ~3,000 echoed requests */
 
 bool trace_enabled;
 struct trace_rec trace_ring[TRACE_RING];	/* read by the gdb commands */

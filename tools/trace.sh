@@ -156,7 +156,7 @@ one_run() {
 	on2=$(echo_run on2) || return 1
 	# Under -icount: only the interrupts that brought one request segment (one code path).
 	gdb_run "$dir/latency.txt" "epunk latency $( [ "$icount" = 1 ] && echo $((54 + size)))" \
-		"epunk trace 8192"
+		"epunk trace 4000"
 	grep -q "^exact" "$dir/latency.txt" || { cat "$dir/latency.txt" >&2; return 1; }
 	kill -TERM "$qpid" 2>/dev/null
 	wait "$qpid" 2>/dev/null
