@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # gdb commands for epunk ("epunk ..."), loaded by build/gdbinit (make gdb). They read the kernel's
-# data structures through its symbols only (gdb.Value); the guest need not cooperate, except
-# "epunk measure", which calls the kernel's trace_tsc() at each breakpoint to read the TSC.
+# data structures through its symbols only (gdb.Value); the guest need not cooperate ("epunk
+# measure" without QMP calls the kernel's trace_tsc() at each breakpoint to read the TSC).
 #   epunk trace [N | on | off]   the last N trace records decoded (default 40), or switch tracing
 #   epunk latency                per-hop latency from the NIC interrupt: the kernel's histograms,
 #                                and exact TSC deltas recomputed from the ring (min/p50/p99/max)
@@ -10,8 +10,11 @@
 #   epunk threads                threads with state and what they sleep on
 #   epunk sockets                lwIP's TCP/UDP pcbs with their epunk socket
 #   epunk meminfo                pages, slab caches, large kmalloc blocks
-#   epunk measure N [TIMEOUT]    breakpoints on vnet_irq and ep_poll_callback: N interrupt ->
-#                                callback pairs timed with the guest TSC, as a histogram
+#   epunk measure N [TIMEOUT] [QMP]  breakpoints on vnet_irq and ep_poll_callback: N interrupt
+#                                -> callback pairs, in guest instructions read from QEMU over
+#                                QMP (with -icount), else in guest TSC cycles; a histogram
+import json
+import socket
 import struct
 import time
 
@@ -452,13 +455,55 @@ class EpunkMeminfo(gdb.Command):
                                                int(kl["total_allocs"]), "-", int(kl["pages"])))
 
 
+class Qmp:
+    """A QMP connection to the QEMU running the guest, for its raw instruction count."""
+
+    def __init__(self, addr):
+        host, _, port = addr.rpartition(":")
+        try:
+            self.sock = socket.create_connection((host or "127.0.0.1", int(port)), timeout=10)
+        except (OSError, ValueError) as e:
+            raise gdb.GdbError("epunk measure: cannot reach QMP at %s: %s" % (addr, e))
+        self.f = self.sock.makefile("rw")
+        self.f.readline()			# the greeting
+        self.call("qmp_capabilities")
+
+    def call(self, cmd):
+        self.f.write(json.dumps({"execute": cmd}) + "\n")
+        self.f.flush()
+        while True:				# events (STOP, RESUME...) come in between
+            line = self.f.readline()
+            if not line:
+                raise gdb.GdbError("epunk measure: QMP connection closed")
+            msg = json.loads(line)
+            if "return" in msg:
+                return msg["return"]
+            if "error" in msg:
+                raise gdb.GdbError("epunk measure: QMP %s: %s" % (cmd, msg["error"]))
+
+    def icount(self):
+        """QEMU's count of executed guest instructions (query-replay works without replay)."""
+        r = self.call("query-replay")
+        if "icount" not in r:
+            raise gdb.GdbError("epunk measure: QMP query-replay has no icount (-icount off?)")
+        return int(r["icount"])
+
+    def close(self):
+        self.sock.close()
+
+
 class EpunkMeasure(gdb.Command):
-    """epunk measure N [TIMEOUT-SECONDS]: time N NIC-interrupt -> ep_poll_callback pairs with
-breakpoints on vnet_irq and ep_poll_callback, reading the guest TSC at each (an inferior call of
-trace_tsc(); the instructions that call adds are measured at the first stop and subtracted).
-Run it while traffic reaches the guest. Under -icount shift=0 the TSC counts guest instructions
-and the guest's clock stands still while gdb holds it, so the figures are exact; under KVM the
-TSC runs on while the vCPU sits in a breakpoint exit, so each stop inflates wall-clock deltas."""
+    """epunk measure N [TIMEOUT-SECONDS] [QMP-HOST:PORT]: time N NIC-interrupt (receive queue)
+-> ep_poll_callback pairs with breakpoints on vnet_irq and ep_poll_callback, and print their
+histogram. Run it while traffic reaches the guest.
+With QMP-HOST:PORT (QEMU started with -icount shift=0 and -qmp tcp:HOST:PORT,server=on,wait=off)
+each stop reads QEMU's count of executed guest instructions (QMP query-replay): exact, since a
+stopped guest executes nothing, and the guest does nothing for it. Without it, each stop reads
+the guest TSC by calling the kernel's trace_tsc() (the cost of one call, measured at the first
+stop, is subtracted). The TSC is no exact clock for this: under -icount QEMU advances the
+virtual clock while a stopped vCPU counts as idle (by real time with sleep=on, to the next
+timer deadline with sleep=off), and under KVM the TSC is the host's and runs on through every
+breakpoint exit and gdb round trip, so each stop adds its wall-clock time to the deltas."""
 
     def __init__(self):
         super().__init__("epunk measure", gdb.COMMAND_USER)
@@ -469,16 +514,17 @@ TSC runs on while the vCPU sits in a breakpoint exit, so each stop inflates wall
             n = int(words[0])
             limit = float(words[1]) if len(words) > 1 else 60.0
         except (IndexError, ValueError):
-            raise gdb.GdbError("usage: epunk measure N [TIMEOUT-SECONDS]")
-        if n <= 0 or limit <= 0:
-            raise gdb.GdbError("epunk measure: N and TIMEOUT must be positive")
+            raise gdb.GdbError("usage: epunk measure N [TIMEOUT-SECONDS] [QMP-HOST:PORT]")
+        if n <= 0 or limit <= 0 or len(words) > 3:
+            raise gdb.GdbError("usage: epunk measure N [TIMEOUT-SECONDS] [QMP-HOST:PORT]")
+        qmp = Qmp(words[2]) if len(words) > 2 else None
         b_irq = gdb.Breakpoint("vnet_irq", internal=True)
         b_cb = gdb.Breakpoint("ep_poll_callback", internal=True)
         b_irq.silent = b_cb.silent = True
         irq_pc = ptr(gdb.parse_and_eval("(unsigned long)&vnet_irq"))
         cb_pc = ptr(gdb.parse_and_eval("(unsigned long)&ep_poll_callback"))
         deltas = []
-        overhead = None
+        overhead = 0 if qmp else None
         t_irq = None
         deadline = time.monotonic() + limit
         try:
@@ -488,11 +534,14 @@ TSC runs on while the vCPU sits in a breakpoint exit, so each stop inflates wall
                 if pc not in (irq_pc, cb_pc):
                     print("epunk measure: stopped at 0x%x (not a measure breakpoint)" % pc)
                     break
-                now = int(gdb.parse_and_eval("trace_tsc()"))
-                if overhead is None:
-                    # Two back-to-back readings: what one reading adds between two stamps.
-                    overhead = int(gdb.parse_and_eval("trace_tsc()")) - now
+                if qmp:
+                    now = qmp.icount()
+                else:
                     now = int(gdb.parse_and_eval("trace_tsc()"))
+                    if overhead is None:
+                        # Two back-to-back readings: what one reading adds between two stamps.
+                        overhead = int(gdb.parse_and_eval("trace_tsc()")) - now
+                        now = int(gdb.parse_and_eval("trace_tsc()"))
                 if pc == irq_pc:
                     # Only the receive queue's interrupt starts a measurement.
                     if int(gdb.parse_and_eval("arg == &((struct vnet_queue *)arg)->dev->rxq")):
@@ -503,18 +552,27 @@ TSC runs on while the vCPU sits in a breakpoint exit, so each stop inflates wall
         finally:
             b_irq.delete()
             b_cb.delete()
+            if qmp:
+                qmp.close()
         if not deltas:
             print("epunk measure: no interrupt -> callback pair within %.0f s (traffic?)" % limit)
             return
         v = sorted(deltas)
-        print("epunk measure: %d NIC interrupt -> ep_poll_callback pairs (TSC %d kHz; one TSC "
-              "read costs %d cycles, subtracted)" % (len(v), tsc_khz(), overhead))
-        print("  cycles: min %d p50 %d p90 %d p99 %d max %d" % (
-            v[0], percentile(v, 50), percentile(v, 90), percentile(v, 99), v[-1]))
-        print("  ns:     min %d p50 %d p99 %d max %d" % (
-            cycles_to_ns(v[0]), cycles_to_ns(percentile(v, 50)), cycles_to_ns(percentile(v, 99)),
-            cycles_to_ns(v[-1])))
-        for line in log2_hist_lines(v, "cycles"):
+        if qmp:
+            print("epunk measure: %d NIC interrupt -> ep_poll_callback pairs, guest instructions "
+                  "(QEMU's icount over QMP)" % len(v))
+            unit = "instr"
+        else:
+            print("epunk measure: %d NIC interrupt -> ep_poll_callback pairs (TSC %d kHz; one TSC "
+                  "read costs %d cycles, subtracted)" % (len(v), tsc_khz(), overhead))
+            unit = "cycles"
+        print("  %s: min %d p50 %d p90 %d p99 %d max %d" % (
+            unit, v[0], percentile(v, 50), percentile(v, 90), percentile(v, 99), v[-1]))
+        if not qmp:
+            print("  ns:     min %d p50 %d p99 %d max %d" % (
+                cycles_to_ns(v[0]), cycles_to_ns(percentile(v, 50)),
+                cycles_to_ns(percentile(v, 99)), cycles_to_ns(v[-1])))
+        for line in log2_hist_lines(v, unit):
             print(line)
 
 
