@@ -126,6 +126,9 @@ one_run() {
 	local r=$1 t0
 	dir=$out/run$r
 	gdbport=$((gdbport0 + r))	# a fresh port too: the last one may linger in TIME_WAIT
+	qmpport=$((gdbport0 + 100 + r))
+	local qmp=()
+	[ "$icount" = 1 ] && qmp=(-qmp "tcp:127.0.0.1:$qmpport,server=on,wait=off")
 	rm -rf "$dir" && mkdir -p "$dir"
 	tap_up "$r" || { echo "trace: cannot set up the tap in the namespace" >&2; return 1; }
 	echo "== run $r: echo server on a tap, $conns connection(s) x $size B, ${seconds} s per pass" \
@@ -134,7 +137,8 @@ one_run() {
 		--append "quiet app=echo args=\"port=7 mode=et\" ip=$guest_ip/24 gw=$host_ip trace=off" \
 		-- -netdev tap,id=n0,ifname=tap$r,script=no,downscript=no \
 		-device virtio-net-pci,disable-legacy=on,netdev=n0 \
-		-gdb "tcp:127.0.0.1:$gdbport" "${icount_args[@]}" > "$dir/qemu.out" 2>&1 < /dev/null &
+		-gdb "tcp:127.0.0.1:$gdbport" "${icount_args[@]}" "${qmp[@]}" \
+		> "$dir/qemu.out" 2>&1 < /dev/null &
 	qpid=$!
 	t0=$SECONDS
 	until tr -d '\r' 2>/dev/null < "$dir/serial.log" | grep -q "echo: listening"; do
@@ -158,6 +162,18 @@ one_run() {
 	gdb_run "$dir/latency.txt" "epunk latency $( [ "$icount" = 1 ] && echo $((54 + size)))" \
 		"epunk trace 4000"
 	grep -q "^exact" "$dir/latency.txt" || { cat "$dir/latency.txt" >&2; return 1; }
+	if [ "$icount" = 1 ]; then
+		# Breakpoint mode (after the ring is read: stops skew the guest TSC, not the count of
+		# instructions QEMU reports over QMP): interrupt -> callback, tracing off then on.
+		nsx timeout -k 5 150 build/echobench -q -c "$conns" -s "$size" -d 120 "$guest_ip" 7 \
+			> "$dir/echobench-measure.txt" 2>&1 &
+		local epid=$!
+		sleep 1
+		gdb_run "$dir/measure.txt" "epunk trace off" "epunk measure 100 60 127.0.0.1:$qmpport" \
+			"epunk trace on" "epunk measure 100 60 127.0.0.1:$qmpport"
+		kill "$epid" 2>/dev/null
+		wait "$epid" 2>/dev/null
+	fi
 	kill -TERM "$qpid" 2>/dev/null
 	wait "$qpid" 2>/dev/null
 	qpid=""
@@ -173,6 +189,12 @@ one_run() {
 			printf "  %-20s %12s %12s\n", name, $(i + 2), $(i + 9) }
 			NR == 2 { printf "  %-20s %12s %12s\n", "hop", "median", "most common" }' \
 			"$dir/exact.txt" | tee "$dir/table.txt"
+		awk '/^epunk measure: [0-9]/ { n = $3 } /^  instr:/ { print n, $0 }' "$dir/measure.txt" |
+			awk 'NR == 1 { off = $0 } NR == 2 { on = $0 } END {
+				split(off, a); split(on, b)
+				printf "breakpoints (epunk measure, QEMU icount over QMP), interrupt -> " \
+					"ep_poll_callback, %s pairs: min %s p50 %s instructions with " \
+					"tracing off, min %s p50 %s on\n", a[1], a[4], a[6], b[4], b[6] }'
 	else
 		echo "latency from the NIC interrupt (rx queue), from the TSC; $(sed -n \
 			's/^exact, from the last \([0-9]*\) ring.*/\1/p' "$dir/exact.txt") ring records"
