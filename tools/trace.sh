@@ -160,7 +160,7 @@ one_run() {
 	on2=$(echo_run on2) || return 1
 	# Under -icount: only the interrupts that brought one request segment (one code path).
 	gdb_run "$dir/latency.txt" "epunk latency $( [ "$icount" = 1 ] && echo $((54 + size)))" \
-		"epunk trace 4000"
+		"epunk trace 32768"
 	grep -q "^exact" "$dir/latency.txt" || { cat "$dir/latency.txt" >&2; return 1; }
 	if [ "$icount" = 1 ]; then
 		# Breakpoint mode (after the ring is read: stops skew the guest TSC, not the count of
