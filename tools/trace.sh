@@ -112,13 +112,39 @@ gdb_run() {
 
 # echo_run NAME: drive the echo server, print requests/s; every byte verified or it fails.
 echo_run() {
-	if ! nsx build/echobench -q -c "$conns" -s "$size" -w 1 -d "$seconds" "$guest_ip" 7 \
+	local warm=1 i0 i1 reqs
+	[ "$icount" = 1 ] && warm=0 && i0=$(qmp_icount)
+	if ! nsx build/echobench -q -c "$conns" -s "$size" -w "$warm" -d "$seconds" "$guest_ip" 7 \
 		> "$dir/echobench-$1.txt" 2>&1; then
 		cat "$dir/echobench-$1.txt" >&2
 		echo "trace: the echo client failed (tracing $1)" >&2
 		return 1
 	fi
-	sed -n 's/.*s: \([0-9]*\) req\/s.*/\1/p' "$dir/echobench-$1.txt"
+	printf "%s" "$(sed -n 's/.*s: \([0-9]*\) req\/s.*/\1/p' "$dir/echobench-$1.txt")"
+	if [ "$icount" = 1 ]; then
+		# Guest instructions per echoed request (the guest halts when idle: no idle count).
+		i1=$(qmp_icount)
+		reqs=$(($(sed -n 's/^verified \([0-9]*\) bytes.*/\1/p' "$dir/echobench-$1.txt") / (2 * size)))
+		[ -n "$i0" ] && [ -n "$i1" ] && [ "$reqs" -gt 0 ] && printf " (%d instr/req)" $(((i1 - i0) / reqs))
+	fi
+	echo
+}
+
+# qmp_icount: QEMU's count of guest instructions executed (QMP query-replay, with -icount).
+qmp_icount() {
+	nsx python3 - "$qmpport" <<'EOT' 2>/dev/null
+import json, socket, sys
+f = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10).makefile("rw")
+f.readline()
+for cmd in ("qmp_capabilities", "query-replay"):
+    f.write(json.dumps({"execute": cmd}) + "\n")
+    f.flush()
+    while True:
+        msg = json.loads(f.readline())
+        if "return" in msg:
+            break
+print(msg["return"].get("icount", ""))
+EOT
 }
 
 # One boot: traffic with tracing off, tracing on from gdb, traffic again, the table from gdb.
