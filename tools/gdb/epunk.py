@@ -500,10 +500,11 @@ With QMP-HOST:PORT (QEMU started with -icount shift=0 and -qmp tcp:HOST:PORT,ser
 each stop reads QEMU's count of executed guest instructions (QMP query-replay): exact, since a
 stopped guest executes nothing, and the guest does nothing for it. Without it, each stop reads
 the guest TSC by calling the kernel's trace_tsc() (the cost of one call, measured at the first
-stop, is subtracted). The TSC is no exact clock for this: under -icount QEMU advances the
-virtual clock while a stopped vCPU counts as idle (by real time with sleep=on, to the next
-timer deadline with sleep=off), and under KVM the TSC is the host's and runs on through every
-breakpoint exit and gdb round trip, so each stop adds its wall-clock time to the deltas."""
+stop, is subtracted). The TSC is no exact clock across stops: under -icount a stop and resume
+moved it by ~34,000 ticks (sleep=on) or millions (sleep=off) in our measurements, as QEMU's
+icount clock apparently warps while the stopped vCPU counts as idle; under KVM the TSC is the
+host's and runs on through every breakpoint exit and gdb round trip, so each stop adds its
+wall-clock time to the deltas."""
 
     def __init__(self):
         super().__init__("epunk measure", gdb.COMMAND_USER)
