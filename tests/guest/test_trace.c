@@ -28,6 +28,31 @@ KTEST(trace, one_sample_per_hop_per_interrupt)
 	trace_enabled = was;
 }
 
+KTEST(trace, later_hops_need_their_cause)
+{
+	bool was = trace_enabled;
+	uint64_t run0 = trace_hists[TRACE_WAITER_RUN].n, read0 = trace_hists[TRACE_APP_READ].n;
+	uint64_t wake0 = trace_hists[TRACE_SOCK_WAKE].n;
+
+	trace_enabled = true;
+	trace_point(TRACE_IRQ, NULL, 48);
+	trace_point(TRACE_WAITER_RUN, NULL, 0);		/* no callback since: a timeout's wake-up */
+	trace_point(TRACE_APP_READ, NULL, 64);		/* no socket wake-up since: older data */
+	EXPECT_EQ(trace_hists[TRACE_WAITER_RUN].n, run0);
+	EXPECT_EQ(trace_hists[TRACE_APP_READ].n, read0);
+	trace_point(TRACE_SOCK_WAKE, NULL, 1);
+	trace_point(TRACE_EP_CALLBACK, NULL, 1);
+	trace_point(TRACE_WAITER_RUN, NULL, 0);
+	trace_point(TRACE_APP_READ, NULL, 64);
+	EXPECT_EQ(trace_hists[TRACE_WAITER_RUN].n, run0 + 1);
+	EXPECT_EQ(trace_hists[TRACE_APP_READ].n, read0 + 1);
+	EXPECT_EQ(trace_hists[TRACE_SOCK_WAKE].n, wake0 + 1);
+	trace_point(TRACE_IRQ, NULL, TRACE_IRQ_TX | 49);	/* a transmit interrupt starts nothing */
+	trace_point(TRACE_SOCK_WAKE, NULL, 1);
+	EXPECT_EQ(trace_hists[TRACE_SOCK_WAKE].n, wake0 + 1);
+	trace_enabled = was;
+}
+
 /* Instructions of a counted loop: "dec; jnz" n times. */
 static __attribute__((noinline)) uint64_t tsc_over_loop(uint64_t n)
 {

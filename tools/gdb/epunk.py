@@ -23,6 +23,8 @@ import gdb
 HOPS = ["NIC interrupt", "bottom half", "frame to lwIP", "socket wake-up", "ep_poll_callback",
         "waiter running", "epoll_wait returns", "app read"]
 HOP_IRQ, HOP_BH, HOP_LWIP, HOP_WAKE, HOP_CB = 0, 1, 2, 3, 4
+# As trace_hop_needs in kernel/trace_core.c: a hop counts once what leads to it was seen.
+HOP_NEEDS = {5: HOP_CB, 6: HOP_CB, 7: HOP_WAKE}
 IRQ_TX = 0x80000000	# TRACE_IRQ_TX: a transmit queue's interrupt (kernel/include/kernel/trace.h)
 
 EPOLL_BITS = [(0x001, "IN"), (0x002, "PRI"), (0x004, "OUT"), (0x008, "ERR"), (0x010, "HUP"),
@@ -167,8 +169,8 @@ def ring_records():
 
 
 def ring_deltas(recs, frame_len=None):
-    """Per hop: TSC deltas from a receive interrupt to the first record of that hop after it
-    (the kernel's rule for its histograms), computed exactly from the ring. With frame_len, only
+    """Per hop: TSC deltas from a receive interrupt to the first record of that hop after it,
+    once what leads to it was seen (the kernel's rule for its histograms), computed exactly from the ring. With frame_len, only
     interrupts followed by exactly the data path, each hop once and nothing else in between (no
     second poll, no transmit interrupt), for one frame of that many bytes, the application
     asleep in epoll_wait: one code path, so under -icount one count. (The other paths, such as
@@ -190,7 +192,7 @@ def ring_deltas(recs, frame_len=None):
                 continue
         seen = set()
         for tsc, hop, _obj, _arg in g[1:]:
-            if hop in deltas and hop not in seen:
+            if hop in deltas and hop not in seen and HOP_NEEDS.get(hop, hop) in seen | {hop}:
                 seen.add(hop)
                 deltas[hop].append(tsc - g[0][0])
     return deltas
