@@ -218,6 +218,7 @@ one_run() {
 		awk '/^epunk measure: [0-9]/ { n = $3 } /^  instr:/ { print n, $0 }' "$dir/measure.txt" |
 			awk 'NR == 1 { off = $0 } NR == 2 { on = $0 } END {
 				split(off, a); split(on, b)
+				for (i = 1; i <= 6; i++) { if (a[i] == "") a[i] = "-"; if (b[i] == "") b[i] = "-" }
 				printf "breakpoints (epunk measure, QEMU icount over QMP), interrupt -> " \
 					"ep_poll_callback, %s pairs: min %s p50 %s instructions with " \
 					"tracing off, min %s p50 %s on\n", a[1], a[4], a[6], b[4], b[6] }'
