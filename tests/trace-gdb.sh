@@ -19,6 +19,7 @@ pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1${2:+ ($2)}"; failed=1; }
 
 pids=()
+# shellcheck disable=SC2317	# called by the trap
 cleanup() {
 	for p in "${pids[@]}"; do
 		kill -TERM "$p" 2>/dev/null
@@ -38,11 +39,19 @@ base=$((20000 + ($$ * 7) % 20000))
 gport1=$base gport2=$((base + 1)) eport=$((base + 2)) qport=$((base + 3))
 
 # ---- 1. loaded by make gdb's script ----
-timeout -k 5 60 tools/gdb-session.sh "$gport1" "quiet" > "$out/session-qemu.log" 2>&1 < /dev/null &
-pids+=($!)
+# QEMU writes its pid, so that it is stopped even if gdb fails to kill it.
+QEMUFLAGS="-pidfile $out/session-qemu.pid" timeout -k 5 60 tools/gdb-session.sh "$gport1" "quiet" \
+	> "$out/session-qemu.log" 2>&1 < /dev/null &
+spid=$!
+pids+=("$spid")
 sleep 1
 timeout -k 5 60 gdb -q -batch -x build/gdbinit -ex "help epunk" -ex "epunk threads" -ex kill \
 	> "$out/session.log" 2>&1 < /dev/null
+qp=$(cat "$out/session-qemu.pid" 2>/dev/null)
+if [ -n "$qp" ] && grep -q qemu "/proc/$qp/cmdline" 2>/dev/null; then
+	kill -TERM "$qp"
+fi
+wait "$spid" 2>/dev/null
 if grep -q "^source .*tools/gdb/epunk.py" build/gdbinit && grep -q "^epunk measure" "$out/session.log" &&
 	grep -q "thread(s)" "$out/session.log"; then
 	pass "make gdb loads the epunk commands (help epunk, epunk threads at pvh_start32)"
@@ -71,7 +80,7 @@ HOSTFWD="hostfwd=tcp:127.0.0.1:$eport-:7" tools/qemu.sh --net user --timeout 240
 	-qmp "tcp:127.0.0.1:$qport,server=on,wait=off" \
 	> "$out/qemu.out" 2>&1 < /dev/null &
 qpid=$!
-pids+=($qpid)
+pids+=("$qpid")
 t0=$SECONDS
 until tr -d '\r' 2>/dev/null < "$out/serial.log" | grep -q "echo: listening"; do
 	if ! kill -0 "$qpid" 2>/dev/null || [ $((SECONDS - t0)) -ge 60 ]; then
@@ -99,7 +108,7 @@ has "$out/idle.txt" "tracing on \(trace_enabled = 1\)" "epunk trace on"
 # with breakpoints, and lists the connection.
 timeout -k 5 60 build/echobench -q -c 1 -s 64 -w 0 -d 10 127.0.0.1 "$eport" > "$out/echobench.txt" 2>&1 &
 epid=$!
-pids+=($epid)
+pids+=("$epid")
 sleep 1
 gdb_cmds "$out/busy.txt" "epunk measure 20 30 127.0.0.1:$qport" "epunk sockets" "epunk epoll"
 if wait "$epid"; then

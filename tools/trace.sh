@@ -24,7 +24,7 @@ size=${TRACE_SIZE:-64}
 seconds=${TRACE_SECONDS:-3}
 out=build/trace
 usage() {
-	sed -n 's/^# \{0,1\}//; 8,13p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 8,14p' "$0" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -55,6 +55,7 @@ if [ "$icount" = 1 ]; then
 	# The TSC is the virtual clock, which advances one per instruction (shift=0) while the vCPU
 	# runs; sleep=on lets it follow the host's clock while the guest idles, so that the TCP
 	# timers keep their real-time meaning against the host peer.
+	# shellcheck disable=SC2054	# the commas are QEMU's
 	icount_args=(-icount shift=0,sleep=on,align=off -rtc clock=vm)
 else
 	icount_args=()
@@ -161,7 +162,7 @@ one_run() {
 		"($( [ "$icount" = 1 ] && echo "TCG -icount shift=0" || echo "${ACCEL:-tcg}"))"
 	nsx tools/qemu.sh --timeout $((180 + 4 * seconds)) --log "$dir/serial.log" \
 		--append "quiet app=echo args=\"port=7 mode=et\" ip=$guest_ip/24 gw=$host_ip trace=off" \
-		-- -netdev tap,id=n0,ifname=tap$r,script=no,downscript=no \
+		-- -netdev tap,id=n0,ifname=tap"$r",script=no,downscript=no \
 		-device virtio-net-pci,disable-legacy=on,netdev=n0 \
 		-gdb "tcp:127.0.0.1:$gdbport" "${icount_args[@]}" "${qmp[@]}" \
 		> "$dir/qemu.out" 2>&1 < /dev/null &
