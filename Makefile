@@ -390,6 +390,15 @@ bench: $(B)/epunk.elf $(B)/echobench
 	tools/bench.sh --matrix $(BENCH_MATRIX) --seconds $(BENCH_SECONDS) \
 		$(if $(BASELINE),--baseline $(BASELINE))
 
+# make trace [ICOUNT=1] [TRACE_RUNS=2]: echo server on a tap in a namespace, host echo client,
+# tracing toggled from gdb, per-hop latency from the NIC interrupt (tools/trace.sh). ICOUNT=1:
+# TCG -icount shift=0, the table in guest instructions; TRACE_RUNS=2 checks two runs identical.
+ICOUNT ?= 0
+TRACE_RUNS ?= 1
+.PHONY: trace
+trace: $(B)/epunk.elf $(B)/echobench
+	ICOUNT=$(ICOUNT) TRACE_RUNS=$(TRACE_RUNS) tools/trace.sh
+
 # The host benchmark client.
 $(B)/echobench: tools/echobench.c Makefile
 	@mkdir -p $(@D)

@@ -124,7 +124,7 @@ static bool verbose(void)
 static __attribute__((noinline)) void vnet_irq(void *arg)
 {
 	struct vnet_queue *q = arg;
-	trace_point(TRACE_IRQ, q->dev, 0);
+	trace_point(TRACE_IRQ, q->dev, (uint32_t)q->vector | (q == &q->dev->txq ? TRACE_IRQ_TX : 0));
 	q->dev->stats.irqs++;
 	virtq_disable_cb(&q->vq);
 	raise_softirq(SOFTIRQ_NET_RX);

@@ -62,6 +62,7 @@ struct eventpoll {
 	uint64_t gen;			/* loop_check_gen when last visited by a check */
 	int loop_check_depth;		/* the depth that visit found */
 	long nitems;			/* epitems in rbr */
+	struct list_head all_node;	/* on eventpoll_all, for debuggers (tools/gdb) */
 };
 
 /* One hook of an epitem on one of the watched file's wait queues. */
@@ -93,6 +94,9 @@ static struct eventpoll *inserting_into;	/* the instance a loop check adds to */
 static LIST_HEAD(tfile_check_list);		/* non-epoll files whose wake-up paths to check */
 static long max_watches;			/* 0 until computed from RAM */
 static long nr_watches;
+/* Every instance, for debuggers only (tools/gdb "epunk epoll"): touched at create and free. */
+LIST_HEAD(eventpoll_all);
+static struct spinlock eventpoll_all_lock = SPINLOCK_INIT;
 
 static const struct file_operations eventpoll_fops;
 
@@ -159,6 +163,9 @@ static bool ep_put(struct eventpoll *ep)
 
 static void ep_free(struct eventpoll *ep)
 {
+	unsigned long flags = spin_lock_irqsave(&eventpoll_all_lock);
+	list_del_init(&ep->all_node);
+	spin_unlock_irqrestore(&eventpoll_all_lock, flags);
 	kfree(ep);
 }
 
@@ -936,5 +943,8 @@ struct file *ep_create(unsigned flags, int *err)
 		return NULL;
 	}
 	ep->file = f;
+	unsigned long irqf = spin_lock_irqsave(&eventpoll_all_lock);
+	list_add_tail(&ep->all_node, &eventpoll_all);
+	spin_unlock_irqrestore(&eventpoll_all_lock, irqf);
 	return f;
 }

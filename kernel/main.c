@@ -72,6 +72,8 @@ static void banner(uint64_t boot_ns)
 void app_exit(int status)
 {
 	int s = status & 0xff;
+	if (trace_enabled)
+		trace_report();		/* the summary at shutdown */
 	if (s > EXIT_STATUS_MAX) {
 		printk("epunk: exit status %d reported as %d (the most QEMU's exit code carries)\n", s,
 		       EXIT_STATUS_MAX);

@@ -5,7 +5,7 @@
 #include <kernel/time.h>
 #include <kernel/trace.h>
 
-#define TRACE_RING	8192	/* records kept (a power of two) */
+#define TRACE_RING	32768	/* records kept (a power of two): ~3,000 echoed requests */
 
 bool trace_enabled;
 struct trace_rec trace_ring[TRACE_RING];	/* read by the gdb commands */
@@ -13,6 +13,13 @@ uint64_t trace_head;				/* records ever written */
 struct trace_hist trace_hists[TRACE_NR_HOPS];	/* [hop]: latency from the last NIC interrupt */
 static uint64_t irq_tsc;			/* TSC of the last NIC interrupt, 0: none yet */
 static uint32_t seen_since_irq;			/* hops already sampled for that interrupt */
+/* A hop is sampled only once what leads to it happened since the interrupt: a waiter woken by
+ * its timeout, or a read of data that came earlier, is no latency of this interrupt. */
+static const uint8_t trace_hop_needs[TRACE_NR_HOPS] = {
+	[TRACE_WAITER_RUN] = TRACE_EP_CALLBACK,
+	[TRACE_EPOLL_RETURN] = TRACE_EP_CALLBACK,
+	[TRACE_APP_READ] = TRACE_SOCK_WAKE,
+};
 
 
 void trace_hist_add(struct trace_hist *h, uint64_t ns)
@@ -56,12 +63,16 @@ void trace_record(enum trace_hop hop, uint64_t obj, uint32_t arg)
 	r->hop = hop;
 	r->arg = arg;
 	if (hop == TRACE_IRQ) {
+		if (arg & TRACE_IRQ_TX)
+			goto out;
 		irq_tsc = now;
 		seen_since_irq = 0;
-	} else if (irq_tsc && !(seen_since_irq & (1u << hop))) {
+	} else if (irq_tsc && !(seen_since_irq & (1u << hop)) &&
+		   (!trace_hop_needs[hop] || (seen_since_irq & (1u << trace_hop_needs[hop])))) {
 		seen_since_irq |= 1u << hop;
 		trace_hist_add(&trace_hists[hop], cycles_to_ns(now - irq_tsc));
 	}
+out:
 	arch_irq_restore(flags);
 }
 

@@ -280,6 +280,14 @@ else
 	[ "$rc" = 0 ] || grep -q '^FAIL' "$out/net-faults.txt" || fail "faults on the wire" "exit status $rc"
 fi
 
+echo "== tracing: every epunk gdb command in batch mode against the echo server (tests/trace-gdb.sh)"
+OUT="$out/trace-gdb" timeout -k 10 300 tests/trace-gdb.sh > "$out/trace-gdb.txt" 2>&1
+rc=$?
+grep -E '^(PASS|FAIL|SKIP)' "$out/trace-gdb.txt"
+passed=$((passed + $(grep -c '^PASS' "$out/trace-gdb.txt")))
+failed=$((failed + $(grep -c '^FAIL' "$out/trace-gdb.txt")))
+[ "$rc" = 0 ] || grep -q '^FAIL' "$out/trace-gdb.txt" || fail "tracing gdb commands" "exit status $rc"
+
 echo "== KVM smoke boot"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	ACCEL=kvm boot kvm "ktest=boot,lapic"

@@ -29,6 +29,10 @@ struct trace_rec {
 	uint32_t arg;		/* vector, mask, count... */
 };
 
+/* TRACE_IRQ's arg: the CPU vector, with this bit for a transmit queue's interrupt. Those are
+ * recorded but do not start a latency measurement: only a receive interrupt does. */
+#define TRACE_IRQ_TX	0x80000000u
+
 #define TRACE_HIST_BUCKETS	48	/* bucket b holds [2^b, 2^(b+1)) ns; bucket 0 also 0 */
 
 struct trace_hist {
