@@ -278,6 +278,7 @@ HOST_SRCS := \
 	drivers/virtqueue.c \
 	net/sock_poll.c \
 	tests/unit/host/host_main.c \
+	tests/unit/host/host_env.c \
 	tests/unit/host/host_sched.c \
 	$(UNIT_TEST_SRCS)
 HOST_OBJS := $(patsubst %,$(B)/host/%.o,$(HOST_SRCS))
