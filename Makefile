@@ -402,10 +402,10 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g -DKTEST_HOST -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror
 # Kernel code, lwIP and the harnesses see the kernel's headers (<kernel/syscall.h>'s types clash
 # with glibc's); the host environment (tests/unit/host) is built against the C library. The frame
-# target puts tests/fuzz/host first: a fake clock and counted bottom halves.
+# target runs on a fake clock and puts tests/fuzz/host first (bottom halves counted).
 FUZZ_KINC = -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Iinclude
 FUZZ_INC_epoll := -Itests/unit/host -Ikernel/include -Idrivers/include -Inet/include
-FUZZ_INC_frame := -Itests/fuzz/host $(FUZZ_INC_epoll) $(LWIP_INCLUDES)
+FUZZ_INC_frame := -DHOST_FAKE_CLOCK -Itests/fuzz/host $(FUZZ_INC_epoll) $(LWIP_INCLUDES)
 FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kernel/slab.c \
 	kernel/wait.c kernel/mutex.c kernel/file.c kernel/eventpoll.c kernel/sys_file.c \
 	kernel/trace_core.c

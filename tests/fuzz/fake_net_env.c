@@ -19,7 +19,7 @@
 
 #include "fake_net_env.h"
 
-uint64_t fuzz_clock_ns;
+uint64_t host_fake_clock_ns;
 struct cpu_state this_cpu;
 
 /* ---- softirqs ---- */
@@ -125,7 +125,7 @@ bool timer_pending(const struct ktimer *t)
 
 void fake_clock_advance(uint64_t ns)
 {
-	fuzz_clock_ns += ns;
+	host_fake_clock_ns += ns;
 	for (int i = 0; i < NTIMERS; i++) {
 		struct ktimer *t = timers[i];
 		if (t && t->deadline <= ktime_ns()) {

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "host_env.h"
 
 #define FD_LIMIT	20		/* descriptors 0..19; 20 and 21 are decoded too (EBADF) */
@@ -96,30 +97,6 @@ static int op_no;
 } while (0)
 
 /* ---- the input ---------------------------------------------------------------------------- */
-
-static const uint8_t *in_p;
-static size_t in_left;
-
-static uint8_t get8(void)
-{
-	if (!in_left)
-		return 0;
-	in_left--;
-	return *in_p++;
-}
-
-static uint32_t get32(void)
-{
-	uint32_t v = 0;
-	for (int i = 0; i < 4; i++)
-		v = v << 8 | get8();
-	return v;
-}
-
-static uint64_t get64(void)
-{
-	return (uint64_t)get32() << 32 | get32();
-}
 
 static int get_fd(void)
 {
@@ -1098,8 +1075,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	long files0 = files_alive();
 
-	in_p = data;
-	in_left = size;
+	input_start(data, size);
 	op_no = 0;
 	while (in_left) {
 		uint8_t op = get8();

@@ -6,7 +6,7 @@
  * net/sys_socket.c, net/sock_poll.c) and the descriptor table, over a fake device and a fake
  * clock (fake_net_env.c). A TCP listener and a UDP socket on port 7 (10.77.91.2) make frames
  * reach real code paths; the harness plays up to four TCP peers and the "application": it
- * accepts, reads, writes, shuts down and closes sockets as the input says.
+ * accepts, connects, reads, writes, shuts down and closes sockets as the input says.
  *
  * Input: a sequence of steps, an opcode byte and its arguments (a missing byte reads as 0):
  * raw frames of arbitrary bytes; TCP segments, UDP datagrams, IPv4 fragments, ICMP echoes and
@@ -30,6 +30,7 @@
 #include <uapi/in.h>
 
 #include "fake_net_env.h"
+#include "fuzz_input.h"
 #include "host_env.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
@@ -47,11 +48,13 @@ struct conn {
 	uint32_t peer_seq;	/* the next sequence number this peer sends */
 	uint32_t our_nxt;	/* past the last byte (SYN, FIN) the stack sent on it */
 	bool seen;		/* the stack has sent on it */
+	uint16_t our_port;	/* the local port of the stack's last connect() to this peer */
 };
 
 static struct conn conns[NCONN];
 static int listen_fd = -1, udp_fd = -1;
 static int app_fds[NAPP];
+static int app_last[NAPP];		/* the last byte read from it, -1 before the first */
 static int arp_pending;			/* bit per peer: answer its ARP request */
 static long files0, socks0;
 static bool verbose;		/* FUZZ_VERBOSE set: print what the stack sends */
@@ -65,27 +68,6 @@ char *getenv(const char *name);	/* the C library's (not in the kernel's <stdlib.
 } while (0)
 
 /* ---- the input ---- */
-
-static const uint8_t *in_p;
-static size_t in_left;
-
-static uint8_t get8(void)
-{
-	if (!in_left)
-		return 0;
-	in_left--;
-	return *in_p++;
-}
-
-static uint16_t get16(void)
-{
-	return (uint16_t)(get8() << 8 | get8());
-}
-
-static uint32_t get32(void)
-{
-	return (uint32_t)get16() << 16 | get16();
-}
 
 static void get_bytes(uint8_t *dst, size_t n)
 {
@@ -192,12 +174,33 @@ static void on_tx(const uint8_t *f, size_t len)
 			arp_pending |= 1 << (tip - PEER_IP(0));
 		return;
 	}
-	if (type != 0x0800 || len < 34 || f[23] != 6)
+	if (len > MAXFRAME)
+		FAIL("the stack sent a %zu-byte frame (MTU 1500)", len);
+	if (type != 0x0800)
 		return;
+	/* What the stack sends must be well formed: lengths and every checksum. */
 	const uint8_t *ip = f + 14;
-	size_t ihl = (size_t)(ip[0] & 15) * 4, tot = rd16(ip + 2);
-	if (tot > len - 14 || ihl < 20 || tot < ihl + 20)
+	size_t ihl = len >= 34 ? (size_t)(ip[0] & 15) * 4 : 0, tot = len >= 34 ? rd16(ip + 2) : 0;
+	if (len < 34 || ihl < 20 || tot < ihl || tot > len - 14)
 		FAIL("the stack sent a malformed IPv4 packet");
+	if (csum_fold(csum_add(0, ip, ihl)))
+		FAIL("the stack sent an IPv4 header with a bad checksum");
+	uint8_t proto = ip[9];
+	bool first_frag = !(rd16(ip + 6) & 0x1fff), whole = first_frag && !(rd16(ip + 6) & 0x2000);
+	if (whole && (proto == 6 || proto == 17) && tot - ihl >= (proto == 6 ? 20u : 8u)) {
+		uint8_t ph[12];
+		memcpy(ph, ip + 12, 8);
+		ph[8] = 0;
+		ph[9] = proto;
+		put16(ph + 10, (uint16_t)(tot - ihl));
+		bool udp_nocsum = proto == 17 && !rd16(ip + ihl + 6);
+		if (!udp_nocsum && csum_fold(csum_add(csum_add(0, ph, 12), ip + ihl, tot - ihl)))
+			FAIL("the stack sent a %s segment with a bad checksum", proto == 6 ? "TCP" : "UDP");
+	}
+	if (whole && proto == 1 && csum_fold(csum_add(0, ip + ihl, tot - ihl)))
+		FAIL("the stack sent an ICMP message with a bad checksum");
+	if (proto != 6 || !whole || tot < ihl + 20)
+		return;
 	const uint8_t *tcp = ip + ihl;
 	uint16_t dport = rd16(tcp + 2);
 	int c = dport - 40000;
@@ -214,6 +217,8 @@ static void on_tx(const uint8_t *f, size_t len)
 	if (!conns[c].seen || (int32_t)(end - conns[c].our_nxt) > 0 || (fl & 0x02))
 		conns[c].our_nxt = end;
 	conns[c].seen = true;
+	if ((fl & 0x12) == 0x02)	/* a SYN of its own: an active open */
+		conns[c].our_port = rd16(tcp);
 }
 
 /* Complete transmissions and answer ARP requests, until the stack is quiet. */
@@ -259,7 +264,7 @@ static void step_tcp(void)
 	uint8_t how = get8(), flags = get8();
 	int c = how & 3;
 	struct conn *cn = &conns[c];
-	uint16_t dport = how & 4 ? get16() : PORT;
+	uint16_t dport = how & 4 ? get16() : (how & 0x40) && cn->our_port ? cn->our_port : PORT;
 	int8_t dseq = (int8_t)(how & 8 ? get8() : 0), dack = (int8_t)(how & 16 ? get8() : 0);
 	uint16_t win = get16();
 	size_t optlen = (size_t)(get8() % 11) * 4;
@@ -281,11 +286,11 @@ static void step_tcp(void)
 	put16(tcp + 18, how & 0x20 ? get16() : 0);	/* urgent pointer */
 	get_bytes(tcp + 20, optlen);
 	for (size_t i = 0; i < plen; i++)
-		tcp[20 + optlen + i] = (uint8_t)(i * 7 + c);
+		tcp[20 + optlen + i] = (uint8_t)(cn->peer_seq + (uint32_t)dseq + i);	/* f(seq) */
 	put16(tcp + 16, l4_csum(c, 6, tcp, tlen) ^ (how & 0x80 ? 0x5a : 0));
 	ip_header(ip, c, 6, tlen, get16(), 0x4000, 0);
 	fake_vnet_rx(f, o + 20 + tlen);
-	if (!dseq && dport == PORT)
+	if (!dseq && (dport == PORT || dport == cn->our_port))
 		cn->peer_seq += (uint32_t)plen + ((flags & 0x02) ? 1 : 0) + ((flags & 0x01) ? 1 : 0);
 }
 
@@ -377,6 +382,21 @@ static void step_tick(void)
 	}
 }
 
+/* Every TCP payload byte the peers send is the low byte of its sequence number, whatever the
+ * segmentation, overlaps and reordering: what a socket reads must count up by one. */
+static void check_stream(int s, const uint8_t *buf, long n, bool peek)
+{
+	int last = app_last[s];
+	for (long i = 0; i < n; i++) {
+		if (last >= 0 && buf[i] != (uint8_t)(last + 1))
+			FAIL("TCP stream on slot %d: byte %ld is %#x after %#x (lost, doubled or "
+			     "reordered data)", s, i, buf[i], last);
+		last = buf[i];
+	}
+	if (!peek)
+		app_last[s] = last;
+}
+
 static int app_slot(uint8_t b)
 {
 	return b % NAPP;
@@ -405,6 +425,7 @@ static void step_app(void)
 				break;
 			}
 			app_fds[k] = (int)fd;
+			app_last[k] = -1;
 		}
 		break;
 	case 1:		/* read */
@@ -414,6 +435,7 @@ static void step_app(void)
 			long n = sys_recvfrom(app_fds[s], buf, len, how & 8 ? MSG_PEEK : 0, NULL, NULL);
 			if (n > (long)len)
 				FAIL("recv returned %ld for %zu bytes", n, len);
+			check_stream(s, buf, n, how & 8);
 		}
 		break;
 	case 3:		/* write */
@@ -436,6 +458,23 @@ static void step_app(void)
 			app_fds[s] = -1;
 		}
 		break;
+	case 6: {	/* connect to a peer: the stack opens a connection */
+		int k;
+		for (k = 0; k < NAPP && app_fds[k] >= 0; k++)
+			;
+		long fd = k < NAPP ? sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0) : -EMFILE;
+		if (fd < 0)
+			break;
+		struct sockaddr_in to = { .sin_family = AF_INET,
+			.sin_port = (in_port_t)__builtin_bswap16((uint16_t)(40000 + (which & 3))),
+			.sin_addr.s_addr = __builtin_bswap32(PEER_IP(which & 3)) };
+		long r = sys_connect((int)fd, (struct sockaddr *)&to, sizeof(to));
+		if (r && r != -EINPROGRESS)
+			FAIL("non-blocking connect: %ld", r);
+		app_fds[k] = (int)fd;
+		app_last[k] = -1;
+		break;
+	}
 	default: {	/* UDP: receive one datagram and echo it back */
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
@@ -586,8 +625,7 @@ static void teardown(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	in_p = data;
-	in_left = size;
+	input_start(data, size);
 	memset(conns, 0, sizeof(conns));
 	while (in_left) {
 		switch (get8() % 10) {
