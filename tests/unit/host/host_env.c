@@ -64,6 +64,7 @@ void arch_backtrace(unsigned long rip, unsigned long rbp)
 
 int host_env_init(size_t arena_bytes)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* a panic's message must not die in the buffer */
 	time_init(1000000, 0);
 	host_arena = aligned_alloc(PAGE_SIZE, arena_bytes);
 	if (!host_arena || page_range_add((uintptr_t)host_arena, arena_bytes)) {

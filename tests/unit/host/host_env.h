@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-/** host_env_init - start the clock (1 GHz "TSC"), give the page allocator @arena_bytes of RAM,
+/** host_env_init - line-buffer stdout, start the clock (1 GHz "TSC"), give the page allocator @arena_bytes of RAM,
  * set up the slabs. Returns 0, or -1 with a message on stderr. */
 int host_env_init(size_t arena_bytes);
 

@@ -8,7 +8,6 @@
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (host_env_init(64UL << 20))
 		return 1;
 	int failed = ktest_run(argc > 1 ? argv[1] : "all");
