@@ -30,8 +30,9 @@ done
 
 bins=""
 for t in $targets; do bins="$bins $dir/fuzz_$t"; done
+# Its own make (not a sub-make of make test's: no jobserver to share).
 # shellcheck disable=SC2086
-${MAKE:-make} --no-print-directory B="${dir%/fuzz}" $bins >/dev/null || {
+env -u MAKEFLAGS -u MAKELEVEL ${MAKE:-make} -j2 --no-print-directory B="${dir%/fuzz}" $bins >/dev/null || {
 	echo "FAIL fuzz: building the targets (make fuzz-build)"; exit 1; }
 
 fail=0
