@@ -3,8 +3,7 @@
  * What the network stack needs beneath it, for the frame fuzzer on the host: bottom halves and
  * softirqs (run when the last local_bh_enable drops the count, as in the kernel), one-shot timers
  * on the fake clock, a virtio-net device whose RX the harness drives and whose TX it captures,
- * and the port's sys_now/net_rand/net_calloc in place of net/port/sys_arch.c, whose RDRAND would
- * make runs differ.
+ * and a deterministic net_rand for the port.
  */
 #include <arch/cpu.h>
 #include <drivers/virtio_net.h>
@@ -135,7 +134,8 @@ void fake_clock_advance(uint64_t ns)
 	}
 }
 
-/* ---- the port (net/port/sys_arch.c's functions, deterministic) ---- */
+/* ---- the port's randomness: xorshift from a fixed seed (net/port/sys_arch.c's own, renamed
+ * away by the Makefile, would use RDRAND) ---- */
 
 static uint64_t rand_state;
 
@@ -150,18 +150,6 @@ uint32_t net_rand(void)
 	rand_state ^= rand_state >> 7;
 	rand_state ^= rand_state << 17;
 	return (uint32_t)(rand_state >> 32);
-}
-
-void *net_calloc(size_t count, size_t size)
-{
-	if (size && count > SIZE_MAX / size)
-		return NULL;
-	return kzalloc(count * size);
-}
-
-uint32_t sys_now(void)
-{
-	return (uint32_t)(ktime_ns() / 1000000);
 }
 
 /* ---- the virtio-net device ---- */
