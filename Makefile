@@ -299,6 +299,7 @@ HOST_SRCS := \
 	drivers/virtqueue.c \
 	net/sock_poll.c \
 	tests/unit/host/host_main.c \
+	tests/unit/host/host_env.c \
 	tests/unit/host/host_sched.c \
 	$(UNIT_TEST_SRCS)
 HOST_OBJS := $(patsubst %,$(B)/host/%.o,$(HOST_SRCS))
@@ -425,3 +426,63 @@ distclean:
 	rm -rf $(B) $(LWIP_BASE)
 
 -include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+
+# ---- Fuzzing (tests/fuzz/, README "Fuzzing") ----
+# make fuzz [FUZZ_TARGET=epoll|frame] [FUZZ_SECONDS=600]: the libFuzzer targets, built with clang
+# (ASan, UBSan) into $(B)/fuzz, each run for FUZZ_SECONDS on a scratch copy of its committed corpus
+# tests/fuzz/corpus/TARGET (kept in $(B)/fuzz/run/TARGET, with any crash-* input). make fuzz-merge
+# adds the inputs of the last run that reach new coverage to the committed corpus.
+FUZZ_CC ?= clang-14
+FUZZ_TARGET ?= epoll frame
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS := -std=gnu11 -O1 -g -DKTEST_HOST -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror
+# Kernel code, lwIP and the harnesses see the kernel's headers (<kernel/syscall.h>'s types clash
+# with glibc's); the host environment (tests/unit/host) is built against the C library. The frame
+# target runs on a fake clock and puts tests/fuzz/host first (bottom halves counted).
+FUZZ_KINC = -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Iinclude
+FUZZ_INC_epoll := -Itests/unit/host -Ikernel/include -Idrivers/include -Inet/include
+FUZZ_INC_frame := -DHOST_FAKE_CLOCK -Itests/fuzz/host $(FUZZ_INC_epoll) $(LWIP_INCLUDES)
+FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kernel/slab.c \
+	kernel/wait.c kernel/mutex.c kernel/file.c kernel/eventpoll.c kernel/sys_file.c \
+	kernel/trace_core.c
+FUZZ_SRCS_epoll := $(FUZZ_CORE) kernel/sys_epoll.c kernel/pipe.c kernel/eventfd.c \
+	tests/fuzz/fuzz_epoll.c
+FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/sys_arch.c net/net.c net/netif_vnet.c \
+	net/socket.c net/sys_socket.c net/sock_poll.c tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
+FUZZ_HOST_SRCS := tests/unit/host/host_env.c tests/unit/host/host_sched.c
+FUZZ_OBJS_epoll := $(patsubst %,$(B)/fuzz/epoll/%.o,$(FUZZ_SRCS_epoll))
+FUZZ_OBJS_frame := $(patsubst %,$(B)/fuzz/frame/%.o,$(FUZZ_SRCS_frame)) \
+	$(patsubst $(LWIPDIR)/%.c,$(B)/fuzz/frame/lwip/%.o,$(LWIP_SRCS))
+FUZZ_HOST_OBJS = $(patsubst %,$(B)/fuzz/$(1)/host/%.o,$(FUZZ_HOST_SRCS))
+define fuzz_rules
+$(B)/fuzz/$(1)/%.c.o: %.c Makefile | fuzz-deps
+	@mkdir -p $$(@D)
+	$$(say) FUZZCC $$<
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) $$(FUZZ_KINC) $$(FUZZ_INC_$(1)) $$(FUZZ_EXTRA) -MMD -MP -c $$< -o $$@
+$(B)/fuzz/$(1)/host/%.c.o: %.c Makefile | fuzz-deps
+	@mkdir -p $$(@D)
+	$$(say) FUZZCC $$<
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) $$(FUZZ_INC_$(1)) -MMD -MP -c $$< -o $$@
+$(B)/fuzz/fuzz_$(1): $$(FUZZ_OBJS_$(1)) $(call FUZZ_HOST_OBJS,$(1))
+	$$(say) FUZZLD $$@
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) -o $$@ $$^
+endef
+$(foreach t,epoll frame,$(eval $(call fuzz_rules,$(t))))
+# The port's RDRAND would make runs differ: its net_rand is renamed away, fake_net_env.c has one.
+$(B)/fuzz/frame/net/port/sys_arch.c.o: FUZZ_EXTRA := -Dnet_rand=port_net_rand \
+	-Dnet_rand_init=port_net_rand_init
+$(B)/fuzz/frame/lwip/%.o: $(LWIPDIR)/%.c Makefile | fuzz-deps
+	@mkdir -p $(@D)
+	$(say) FUZZCC lwip/$*.c
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_KINC) $(FUZZ_INC_frame) -MMD -MP -c $< -o $@
+
+.PHONY: fuzz fuzz-merge fuzz-build fuzz-deps
+fuzz-deps:
+	@tools/deps.sh fuzz
+fuzz-build: $(B)/fuzz/fuzz_epoll $(B)/fuzz/fuzz_frame
+fuzz: $(foreach t,$(FUZZ_TARGET),$(B)/fuzz/fuzz_$(t))
+	FUZZ_DIR=$(B)/fuzz tests/fuzz.sh --seconds $(FUZZ_SECONDS) $(FUZZ_TARGET)
+fuzz-merge: $(foreach t,$(FUZZ_TARGET),$(B)/fuzz/fuzz_$(t))
+	FUZZ_DIR=$(B)/fuzz tests/fuzz.sh --merge $(FUZZ_TARGET)
+-include $(FUZZ_OBJS_epoll:.o=.d) $(FUZZ_OBJS_frame:.o=.d)

@@ -818,7 +818,9 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event *events, int 
 		uint32_t revents = ep_item_poll(epi, &pt, 1);
 		if (!revents)
 			continue;
-		struct epoll_event *uev = events + res;
+		/* In integers: the array may be NULL, and NULL + n is undefined in C. */
+		uintptr_t ua = (uintptr_t)events + (uintptr_t)res * sizeof(struct epoll_event);
+		struct epoll_event *uev = (struct epoll_event *)ua;
 		if (!uaccess_ok(uev, sizeof(*uev))) {
 			list_add(&epi->rdllink, &txlist);
 			if (!res)

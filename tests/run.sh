@@ -288,6 +288,14 @@ passed=$((passed + $(grep -c '^PASS' "$out/trace-gdb.txt")))
 failed=$((failed + $(grep -c '^FAIL' "$out/trace-gdb.txt")))
 [ "$rc" = 0 ] || grep -q '^FAIL' "$out/trace-gdb.txt" || fail "tracing gdb commands" "exit status $rc"
 
+echo "== fuzzing: corpus replay + a short libFuzzer run per target (tests/fuzz.sh)"
+timeout -k 10 300 tests/fuzz.sh --seconds 25 > "$out/fuzz.txt" 2>&1
+rc=$?
+grep -E '^(PASS|FAIL)|^    ' "$out/fuzz.txt"
+passed=$((passed + $(grep -c '^PASS' "$out/fuzz.txt")))
+failed=$((failed + $(grep -c '^FAIL' "$out/fuzz.txt")))
+[ "$rc" = 0 ] || grep -q '^FAIL' "$out/fuzz.txt" || { tail -5 "$out/fuzz.txt"; fail "fuzzing" "exit status $rc"; }
+
 echo "== KVM smoke boot"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	ACCEL=kvm boot kvm "ktest=boot,lapic"

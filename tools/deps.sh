@@ -5,6 +5,7 @@
 # usage: tools/deps.sh [GROUP...]: also what a group needs, asked only by the tools that use it:
 #   bench        the benchmark's plot (tools/bench.sh)
 #   linux-guest  building the Linux baseline guest's initramfs (tools/linux-guest.sh)
+#   fuzz         clang and libFuzzer for the fuzz targets (make fuzz, tests/fuzz.sh)
 set -eu
 need=""
 check() {	# check COMMAND PACKAGE
@@ -32,6 +33,10 @@ for group in "$@"; do
 		check cpio cpio
 		check dpkg-deb dpkg
 		command -v modinfo >/dev/null 2>&1 || [ -x /sbin/modinfo ] || need="$need kmod" ;;
+	fuzz)
+		check clang-14 clang-14
+		ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+			need="$need libclang-rt-14-dev" ;;
 	*) echo "deps: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done

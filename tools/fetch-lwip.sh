@@ -21,33 +21,65 @@ list=/etc/apt/sources.list.d/epunk-deb-src.list
 
 say() { echo "fetch-lwip: $*" >&2; }
 
-# Our changes to lwIP 2.1.3, applied once after unpacking (a marker comment says it is done):
+# Our changes to lwIP 2.1.3, each applied once after unpacking (a marker comment says it is done):
 #  zero-window: tcp_receive() ACKs every zero-length segment outside the receive window, and
 #    with a window of 0 that includes one at exactly RCV.NXT, which RFC 793 (3.3, "Segment
 #    Receive Test") calls acceptable. Two peers whose windows are both 0 then ACK each other's
 #    ACKs forever; over loopback that loop runs inside one softirq and the machine hangs
 #    (also reported against lwIP on loopback as esp-idf issue #2425). The fix accepts that
 #    segment without an ACK.
-patch_lwip() {
-	f=$tree/src/core/tcp_in.c
-	grep -q 'epunk: zero-window' "$f" && return 0
-	awk '{
+#  persist: a zero-window probe sends the first byte of the unsent queue; when the peer ACKs it
+#    and that byte was all there was to send (a 1-byte write), tcp_receive() frees the segment
+#    but leaves the persist timer running, and the next tcp_slowtmr() fails lwIP's assertion
+#    "persist ticking with empty send buffer": a panic here, triggered from the network (found
+#    by tests/fuzz/fuzz_frame.c). The fix stops the persist timer once nothing is left unsent.
+#  mss-shrink: tcp_write() sizes segments by min(MSS, largest window the peer announced / 2), or
+#    the MSS while that is 0. A peer that announces a window of 1, then 0, then 31 makes it 15
+#    after segments of the full MSS are queued, and the next write fails the assertion "mss_local
+#    is too small": a panic from the network (found by fuzz_frame.c). The fix keeps the bound
+#    the queued segment was built with (its length, options and unused room) for that write.
+# patch_line FILE MARKER NAME LINE NEW...: replace the one line of lwIP's src/core/FILE equal to
+# LINE by the NEW lines (CRLF, as the file), or say it cannot.
+patch_line() {
+	f=$tree/src/core/$1
+	marker=$2 name=$3 old=$4
+	shift 4
+	grep -q "epunk: $marker" "$f" && return 0
+	new=$(printf '%s\r\n' "$@")
+	awk -v old="$old" -v new="$new" '{
 		line = $0
 		sub(/\r$/, "", line)
-		if (line == "    if (!TCP_SEQ_BETWEEN(seqno, pcb->rcv_nxt, pcb->rcv_nxt + pcb->rcv_wnd - 1)) {") {
-			print "    if (!TCP_SEQ_BETWEEN(seqno, pcb->rcv_nxt, pcb->rcv_nxt + pcb->rcv_wnd - 1) &&\r"
-			print "        !(pcb->rcv_wnd == 0 && seqno == pcb->rcv_nxt)) { /* epunk: zero-window, RFC 793 */\r"
+		if (line == old) {
+			printf "%s\n", new
 			n++
 		} else {
 			print $0
 		}
 	} END { exit n != 1 }' "$f" > "$f.new" || {
 		rm -f "$f.new"
-		say "cannot apply the zero-window change to $f (not lwIP 2.1.3 as expected?)"
+		say "cannot apply the $name change to $f (not lwIP 2.1.3 as expected?)"
 		exit 1
 	}
 	mv "$f.new" "$f"
-	say "patched $f (zero-window ACK loop)"
+	say "patched $f ($name)"
+}
+patch_lwip() {
+	patch_line tcp_in.c zero-window "zero-window ACK loop" \
+		"    if (!TCP_SEQ_BETWEEN(seqno, pcb->rcv_nxt, pcb->rcv_nxt + pcb->rcv_wnd - 1)) {" \
+		"    if (!TCP_SEQ_BETWEEN(seqno, pcb->rcv_nxt, pcb->rcv_nxt + pcb->rcv_wnd - 1) &&" \
+		"        !(pcb->rcv_wnd == 0 && seqno == pcb->rcv_nxt)) { /* epunk: zero-window, RFC 793 */"
+	patch_line tcp_in.c persist "persist timer after an acknowledged probe" \
+		"      pcb->unsent = tcp_free_acked_segments(pcb, pcb->unsent, \"unsent\", pcb->unacked);" \
+		"      pcb->unsent = tcp_free_acked_segments(pcb, pcb->unsent, \"unsent\", pcb->unacked);" \
+		"      if (pcb->unsent == NULL) {" \
+		"        pcb->persist_backoff = 0; /* epunk: persist, the probe took the last byte */" \
+		"      }"
+	patch_line tcp_out.c mss-shrink "segment size after the peer's window grew" \
+		'    LWIP_ASSERT("mss_local is too small", mss_local >= last_unsent->len + unsent_optlen);' \
+		'    if (mss_local < last_unsent->len + unsent_optlen + pcb->unsent_oversize) {' \
+		'      /* epunk: mss-shrink, the bound the queued segment was built with */' \
+		'      mss_local = last_unsent->len + unsent_optlen + pcb->unsent_oversize;' \
+		'    }'
 }
 
 if [ -f "$tree/src/Filelists.mk" ]; then

@@ -290,6 +290,28 @@ KTEST(eventpoll, ctl_errors)
 	EXPECT_NO_LEAK(m);
 }
 
+/* A NULL or first-page array faults at the first event to store (found by fuzz_epoll: the
+ * address was once computed as NULL + n, undefined behaviour), and the event stays queued. */
+KTEST(eventpoll, bad_event_array_faults_and_keeps_the_event)
+{
+	struct leak_mark m = leak_mark();
+	static struct tfile t;
+	struct file *ep = ep_new(), *f = tfile_new(&t, EPOLLIN);
+	struct epoll_event ev[2];
+
+	ASSERT_TRUE(ep && f);
+	EXPECT_EQ(poll_now(ep, NULL, 2), 0);		/* nothing ready: nothing copied, no fault */
+	EXPECT_EQ(ctl(ep, EPOLL_CTL_ADD, f, 1, EPOLLIN | EPOLLET, 7), 0);
+	EXPECT_EQ(poll_now(ep, NULL, 2), -EFAULT);
+	EXPECT_EQ(poll_now(ep, (struct epoll_event *)64, 2), -EFAULT);
+	ASSERT_EQ(poll_now(ep, ev, 2), 1);		/* the edge was not consumed by the faults */
+	EXPECT_EQ(ev[0].data.u64, 7);
+	EXPECT_EQ(poll_now(ep, ev, 2), 0);
+	file_put(f);
+	file_put(ep);
+	EXPECT_NO_LEAK(m);
+}
+
 KTEST(eventpoll, close_of_watched_file_removes_it)
 {
 	struct leak_mark m = leak_mark();

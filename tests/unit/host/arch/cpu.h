@@ -19,6 +19,16 @@ static inline void arch_irq_disable(void) { }
 static inline bool arch_irqs_enabled(void) { return true; }
 static inline void arch_cpu_relax(void) { }
 
+#ifdef HOST_FAKE_CLOCK
+/* The frame fuzzer's clock: a variable it advances (tests/fuzz/fake_net_env.c), so lwIP's timers
+ * run when the input says and every run of an input is the same. */
+extern uint64_t host_fake_clock_ns;
+
+static inline uint64_t arch_cycles(void)
+{
+	return host_fake_clock_ns;
+}
+#else
 /* A nanosecond clock stands in for the TSC: host tests run time_init(1000000, 0) (1 GHz). */
 static inline uint64_t arch_cycles(void)
 {
@@ -26,6 +36,7 @@ static inline uint64_t arch_cycles(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
+#endif
 
 __attribute__((noreturn)) void arch_exit(int status);
 #define arch_frame_address() ((unsigned long)__builtin_frame_address(0))
