@@ -711,7 +711,9 @@ static void op_write(void)
 	unsigned serial = f && f->kind == K_PIPE_W ? f->pipe->serial : 0;
 	for (size_t i = 0; i < len; i++)
 		buf[i] = pattern(serial, pos + i);
-	if (!f || f->kind != K_PIPE_W)
+	if (f && f->kind == K_EPOLL)
+		want = -EINVAL;		/* Linux: an epoll has no write operation */
+	else if (!f || f->kind != K_PIPE_W)
 		want = -EBADF;
 	else
 		want = model_pipe_write(f, len, badbuf);
@@ -755,7 +757,9 @@ static void op_read(void)
 	}
 	len = get_len();
 	uint8_t *buf = malloc(len ? len : 1);
-	if (!f || f->kind != K_PIPE_R)
+	if (f && f->kind == K_EPOLL)
+		want = -EINVAL;		/* Linux: an epoll has no read operation */
+	else if (!f || f->kind != K_PIPE_R)
 		want = -EBADF;
 	else
 		want = model_pipe_read(f, len, badbuf);
