@@ -100,6 +100,10 @@ void kfree(void *p);
 #define TCP_WND				(44 * TCP_MSS)
 #define TCP_SND_BUF			(44 * TCP_MSS)
 #define TCP_SND_QUEUELEN		((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
+/* TIME_WAIT lasts 2 * TCP_MSL; a variable so that tcp_msl=MS on the command line can shorten it
+ * (leak checks that must see every pcb go). Default 60 s, Linux's TIME_WAIT. */
+extern unsigned long net_tcp_msl_ms;
+#define TCP_MSL				net_tcp_msl_ms
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	0xff
 #define LWIP_TCP_KEEPALIVE		1
