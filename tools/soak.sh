@@ -30,6 +30,7 @@ conns=10000
 cycles=20000
 burst=3000
 faults=1
+fault_status="not run"
 out=build/soak
 mem=${SOAK_MEM:-256M}
 msl=${SOAK_MSL:-1000}
@@ -59,6 +60,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "SKIP soak: needs root (network namespaces and tap)"
 	exit 77
 fi
+[ -x tests/net-faults.sh ] || [ "$faults" = 0 ] || { faults=0; fault_status="tests/net-faults.sh not present"; }
 for f in build/epunk.elf build/loadgen; do
 	[ -x "$f" ] || { echo "soak: $f is missing: run make first" >&2; exit 1; }
 done
@@ -286,12 +288,12 @@ ncrash=$(crashes)
 guest_alive || ncrash=$((ncrash + 1))
 [ "$ncrash" = 0 ] && pass "no crash: the guest is up, no panic or fault on its console" ||
 	fail "crash" "see $serial"
+nic=$(tr -d '\r' < "$serial" | grep '^net: eth0 ' | tail -1 | sed 's/^net: eth0 //; s/;.*//')
 cleanup
 trap - EXIT
 
 # ---- the fault workload (another script, its own guest) ----
-fault_status="not run"
-if [ "$faults" = 1 ] && [ -x tests/net-faults.sh ]; then
+if [ "$faults" = 1 ]; then
 	fs=$((duration / 4))
 	[ "$fs" -ge 30 ] || fs=30
 	echo "== faults: tests/net-faults.sh --duration $fs"
@@ -302,8 +304,6 @@ if [ "$faults" = 1 ] && [ -x tests/net-faults.sh ]; then
 	failed=$((failed + $(grep -c '^FAIL' "$out/faults.txt")))
 	fault_status="status $frc: $(grep -v -E '^(PASS|FAIL|SKIP)' "$out/faults.txt" | tail -1)"
 	[ "$frc" = 0 ] || [ "$frc" = 77 ] || grep -q '^FAIL' "$out/faults.txt" || fail "faults" "exit status $frc"
-elif [ "$faults" = 1 ]; then
-	fault_status="tests/net-faults.sh not present"
 fi
 
 echo "== soak summary ($((SECONDS - t_start + 0)) s after boot, tcg unless ACCEL says otherwise)"
@@ -315,5 +315,6 @@ echo "connect refused/timed out/retried: $refused/$timeouts/$retries"
 echo "leaks:                $leaks"
 echo "crashes:              $ncrash"
 echo "faults:               $fault_status"
+echo "guest NIC at the end: $nic"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$bytes_lost" = 0 ] && [ "$leaks" = 0 ] && [ "$ncrash" = 0 ]
