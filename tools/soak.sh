@@ -209,7 +209,7 @@ mkfifo "$fifo"
 nsx build/loadgen --mode hold -n "$conns" -k 256 -s "$size" --hold-stdin --deadline 1800 \
 	"$guest_ip" "$port" < "$fifo" > "$out/hold.txt" 2> "$out/hold.err" &
 lpid=$!
-exec {holdfd}> "$fifo"
+exec {holdfd}<> "$fifo"	# read-write: never blocks, even if loadgen died early
 for _ in $(seq 18000); do
 	grep -q '^loadgen: holding' "$out/hold.txt" && break
 	kill -0 "$lpid" 2>/dev/null || break
@@ -302,7 +302,13 @@ if [ "$faults" = 1 ]; then
 	grep -E '^(PASS|FAIL|SKIP)' "$out/faults.txt"
 	passed=$((passed + $(grep -c '^PASS' "$out/faults.txt")))
 	failed=$((failed + $(grep -c '^FAIL' "$out/faults.txt")))
-	fault_status="status $frc: $(grep -v -E '^(PASS|FAIL|SKIP)' "$out/faults.txt" | tail -1)"
+	# its summary line: "net-faults summary (...): ..., bytes verified N, bytes lost N, crashes N, ..."
+	fsum=$(grep '^net-faults summary' "$out/faults.txt" | tail -1)
+	fnum() { sed -n "s/.*[(,:] $1 \([0-9]*\).*/\1/p" <<< "$fsum"; }
+	bytes_verified=$((bytes_verified + $(fnum 'bytes verified' | grep . || echo 0)))
+	bytes_lost=$((bytes_lost + $(fnum 'bytes lost' | grep . || echo 0)))
+	fault_crashes=$(fnum crashes | grep . || echo 0)
+	fault_status="exit status $frc; ${fsum:-no summary line (see $out/faults.txt)}"
 	[ "$frc" = 0 ] || [ "$frc" = 77 ] || grep -q '^FAIL' "$out/faults.txt" || fail "faults" "exit status $frc"
 fi
 
@@ -313,6 +319,7 @@ echo "bytes verified:       $bytes_verified"
 echo "bytes lost:           $bytes_lost"
 echo "connect refused/timed out/retried: $refused/$timeouts/$retries"
 echo "leaks:                $leaks"
+ncrash=$((ncrash + ${fault_crashes:-0}))
 echo "crashes:              $ncrash"
 echo "faults:               $fault_status"
 echo "guest NIC at the end: $nic"
