@@ -413,6 +413,24 @@ $(B)/wire: tools/wire.c Makefile
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@
 test: $(B)/wire
 
+# make soak [DURATION=1800] [SOAK_CONNS=10000] [SOAK_CYCLES=20000]: the reliability workloads
+# (tools/soak.sh): connections held at once, connect/echo/close churn in rounds until DURATION
+# seconds are used, a connect burst past the backlog, tests/net-faults.sh when present; leak
+# counters checked against their baseline. make test runs a short version (tests/scale.sh).
+DURATION ?= 1800
+SOAK_CONNS ?= 10000
+SOAK_CYCLES ?= 20000
+.PHONY: soak
+soak: $(B)/epunk.elf $(B)/loadgen $(B)/wire
+	tools/soak.sh --duration $(DURATION) --conns $(SOAK_CONNS) --cycles $(SOAK_CYCLES)
+test: $(B)/loadgen
+
+# The host load generator of make soak and tests/scale.sh.
+$(B)/loadgen: tools/loadgen.c Makefile
+	@mkdir -p $(@D)
+	$(say) HOSTCC $<
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@
+
 test-host: $(B)/host/unittest
 	$(B)/host/unittest all
 

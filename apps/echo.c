@@ -4,14 +4,16 @@
  * application and, built with gcc, as the Linux guest's server in the benchmark.
  *
  * usage: echo [port=7] [mode=et|lt] [max_conns=100000] [udp=on|off] [stats=SECONDS]
- *             [duration=SECONDS] [quiet]
+ *             [duration=SECONDS] [close_port=PORT] [quiet]
  *
  * Non-blocking sockets, edge-triggered by default. The listener is drained on every wake-up;
  * each connection echoes what it reads, keeps what the socket would not take in a per-connection
  * output buffer and asks for EPOLLOUT only while that buffer is not empty. A connection whose
  * buffer passes OUT_HIGH, or whose buffer cannot grow (memory is short), stops being read until
  * the peer catches up (backpressure): data is never dropped and memory pressure closes nothing.
- * Statistics
+ * With close_port=PORT a second TCP listener serves the same echo, except that the server closes
+ * a connection first, once it has echoed a read that ends in '\n' (tools/loadgen's
+ * server-first close). Statistics
  * are printed every stats= seconds (0: never) and when the server stops (duration= elapsed).
  */
 #define _GNU_SOURCE
@@ -34,6 +36,7 @@
 #define OUT_HIGH	(256u << 10)	/* stop reading a connection with this much unsent */
 #define TAG_LISTEN	((uint64_t)-1)
 #define TAG_UDP		((uint64_t)-2)
+#define TAG_LISTEN_CLOSE ((uint64_t)-3)
 
 struct conn {
 	int fd;
@@ -41,6 +44,7 @@ struct conn {
 	bool want_out;		/* EPOLLOUT is in the interest set */
 	bool throttled;		/* not reading: too much unsent */
 	bool mem_wait;		/* not reading: the output buffer could not grow; retry on EPOLLOUT */
+	bool close_on_line;	/* accepted on close_port: close after echoing a read ending in '\n' */
 	char *out;		/* unsent bytes, out[out_off .. out_len) */
 	size_t out_off, out_len, out_cap;
 };
@@ -56,13 +60,14 @@ struct stats {
 
 static struct {
 	int port;
+	int close_port;		/* 0: none */
 	bool et;
 	bool udp;
 	bool quiet;
 	long max_conns;
 	long stats_every;	/* seconds, 0 = never */
 	long duration;		/* seconds, 0 = forever */
-} opt = { 7, true, true, false, 100000, 0, 0 };
+} opt = { 7, 0, true, true, false, 100000, 0, 0 };
 
 static int ep;
 static struct conn **conns;	/* indexed by descriptor */
@@ -101,6 +106,8 @@ static int parse_args(int argc, char **argv)
 			opt.quiet = true;
 		else if (!strncmp(a, "port=", 5) && num_ok && n > 0 && n < 65536)
 			opt.port = (int)n;
+		else if (!strncmp(a, "close_port=", 11) && num_ok && n > 0 && n < 65536)
+			opt.close_port = (int)n;
 		else if (!strcmp(a, "mode=et") || !strcmp(a, "mode=lt"))
 			opt.et = !strcmp(a, "mode=et");
 		else if (!strcmp(a, "udp=on") || !strcmp(a, "udp=off"))
@@ -114,7 +121,7 @@ static int parse_args(int argc, char **argv)
 		else {
 			fprintf(stderr, "echo: bad argument '%s'\n"
 				"usage: echo [port=7] [mode=et|lt] [max_conns=N] [udp=on|off] "
-				"[stats=SECONDS] [duration=SECONDS] [quiet]\n", a);
+				"[stats=SECONDS] [duration=SECONDS] [close_port=PORT] [quiet]\n", a);
 			return -1;
 		}
 	}
@@ -260,6 +267,8 @@ static void conn_read(struct conn *c)
 			conn_fail(c, "output buffer", ENOMEM);
 			return;
 		}
+		if (c->close_on_line && iobuf[r - 1] == '\n')
+			c->closing = true;	/* the server closes first, once this is flushed */
 		if (c->out_len - c->out_off > OUT_HIGH)
 			c->throttled = true;
 		if (!opt.et)
@@ -302,7 +311,7 @@ static void conn_event(struct conn *c, uint32_t ev)
 		conn_read(c);
 }
 
-static void accept_all(int lfd)
+static void accept_all(int lfd, bool close_on_line)
 {
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -327,6 +336,7 @@ static void accept_all(int lfd)
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c->fd = fd;
+		c->close_on_line = close_on_line;
 		conns[fd] = c;
 		st.accepted++;
 		if (++st.active > st.peak)
@@ -358,9 +368,9 @@ static void udp_echo(int ufd)
 	}
 }
 
-static int open_socket(int type)
+static int open_socket(int type, int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port),
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				 .sin_addr.s_addr = htonl(INADDR_ANY) };
 	int one = 1, fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
@@ -378,26 +388,36 @@ static int open_socket(int type)
 int main(int argc, char **argv)
 {
 	struct epoll_event events[MAX_EVENTS];
-	int lfd, ufd = -1;
+	int lfd, ufd = -1, cfd = -1;
 
 	if (parse_args(argc, argv))
 		return 2;
 	conns_size = opt.max_conns + 1024;
 	conns = calloc((size_t)conns_size, sizeof(*conns));
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	lfd = open_socket(SOCK_STREAM);
+	lfd = open_socket(SOCK_STREAM, opt.port);
 	if (!conns || ep < 0 || lfd < 0) {
 		fprintf(stderr, "echo: cannot listen on TCP port %d: %s\n", opt.port, strerror(errno));
 		return 1;
 	}
 	ctl(EPOLL_CTL_ADD, lfd, EPOLLIN | (opt.et ? EPOLLET : 0), TAG_LISTEN);
 	if (opt.udp) {
-		ufd = open_socket(SOCK_DGRAM);
+		ufd = open_socket(SOCK_DGRAM, opt.port);
 		if (ufd < 0) {
 			fprintf(stderr, "echo: cannot bind UDP port %d: %s\n", opt.port, strerror(errno));
 			return 1;
 		}
 		ctl(EPOLL_CTL_ADD, ufd, EPOLLIN | (opt.et ? EPOLLET : 0), TAG_UDP);
+	}
+	if (opt.close_port) {
+		cfd = open_socket(SOCK_STREAM, opt.close_port);
+		if (cfd < 0) {
+			fprintf(stderr, "echo: cannot listen on TCP port %d: %s\n", opt.close_port,
+				strerror(errno));
+			return 1;
+		}
+		ctl(EPOLL_CTL_ADD, cfd, EPOLLIN | (opt.et ? EPOLLET : 0), TAG_LISTEN_CLOSE);
+		printf("echo: server-first close on TCP port %d\n", opt.close_port);
 	}
 	printf("echo: listening on TCP%s port %d (%s-triggered, max %ld connections)\n",
 	       opt.udp ? " and UDP" : "", opt.port, opt.et ? "edge" : "level", opt.max_conns);
@@ -418,7 +438,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = events[i].data.u64;
 			if (tag == TAG_LISTEN)
-				accept_all(lfd);
+				accept_all(lfd, false);
+			else if (tag == TAG_LISTEN_CLOSE)
+				accept_all(cfd, true);
 			else if (tag == TAG_UDP)
 				udp_echo(ufd);
 			else if (conns[tag])

@@ -175,6 +175,10 @@ void kmain(void)
 		printk("epunk: net_stats=%s: expected a number of seconds, 1..3600\n", cmdline_get("net_stats"));
 		arch_exit(EXIT_FAILURE_STATUS);
 	}
+	if (net_set_tcp_msl(cmdline_get("tcp_msl"))) {
+		printk("epunk: tcp_msl=%s: expected milliseconds, 100..600000\n", cmdline_get("tcp_msl"));
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
 	banner(boot_ns);
 	if (cmdline_get("meminfo"))
 		meminfo_print();

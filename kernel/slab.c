@@ -479,6 +479,24 @@ void *krealloc(void *p, size_t size)
 	return n;
 }
 
+void kmem_usage(struct kmem_usage *u)
+{
+	struct kmem_cache_stats cs;
+	struct kmem_cache *c;
+
+	u->objects = u->bytes = u->slab_pages = 0;
+	unsigned long flags = spin_lock_irqsave(&kmem_caches_lock);
+	list_for_each_entry(c, &kmem_caches, node) {
+		kmem_cache_stats(c, &cs);
+		u->objects += cs.in_use;
+		u->bytes += cs.in_use * cs.size;
+		u->slab_pages += cs.pages;
+	}
+	spin_unlock_irqrestore(&kmem_caches_lock, flags);
+	u->large_blocks = __atomic_load_n(&kmalloc_large.blocks, __ATOMIC_RELAXED);
+	u->large_pages = __atomic_load_n(&kmalloc_large.pages, __ATOMIC_RELAXED);
+}
+
 void meminfo_print(void)
 {
 	struct page_stats ps;

@@ -24,6 +24,7 @@
 #include <kernel/time.h>
 #include <kernel/timer.h>
 #include <net/net.h>
+#include <stdlib.h>
 
 #include "lwip/init.h"
 #include "lwip/memp.h"
@@ -152,6 +153,20 @@ void net_mem_counters(struct net_mem_counters *c)
 	for (struct udp_pcb *u = udp_pcbs; u; u = u->next)
 		c->udp++;
 	net_unlock();
+}
+
+unsigned long net_tcp_msl_ms = 60000;
+
+int net_set_tcp_msl(const char *v)
+{
+	char *end;
+	if (!v)
+		return 0;
+	long ms = strtol(v, &end, 10);
+	if (!*v || *end || ms < 100 || ms > 600000)
+		return -EINVAL;
+	WRITE_ONCE(net_tcp_msl_ms, (unsigned long)ms);
+	return 0;
 }
 
 int net_time_wait_purge(void)

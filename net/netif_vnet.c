@@ -18,6 +18,9 @@
 #include <drivers/virtio_net.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
+#include <kernel/eventpoll.h>
+#include <kernel/file.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
@@ -25,12 +28,14 @@
 #include <kernel/trace.h>
 #include <net/net.h>
 #include <net/netif_vnet.h>
+#include <net/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
@@ -301,6 +306,29 @@ static void print_net_stats(void)
 	}
 }
 
+/* The leak counters, one machine-readable line (tools/soak.sh reads it): what a closed
+ * connection must give back. */
+static void print_leak_counters(void)
+{
+	struct net_mem_counters m;
+	struct kmem_usage k;
+	struct page_stats ps;
+	size_t pools = 0;
+
+	net_mem_counters(&m);
+	kmem_usage(&k);
+	page_stats(&ps);
+	for (int i = 0; i < m.pools; i++)
+		pools += m.pool_used[i];
+	printk("counters: socks=%ld files=%ld fds=%d epitems=%ld tcp_active=%u tcp_listen=%u "
+	       "tcp_tw=%u tcp_bound=%u udp=%u lwip_heap=%zu lwip_pools=%zu pcbs=%zu segs=%zu "
+	       "pbufs=%zu slab_objs=%zu slab_bytes=%zu slab_pages=%zu large=%zu pages_used=%zu\n",
+	       socks_alive(), files_alive(), fd_count(), ep_watches(), m.tcp_active, m.tcp_listen,
+	       m.tcp_time_wait, m.tcp_bound, m.udp, m.heap_used, pools, m.pool_used[MEMP_TCP_PCB],
+	       m.pool_used[MEMP_TCP_SEG], m.pool_used[MEMP_PBUF] + m.pool_used[MEMP_PBUF_POOL],
+	       k.objects, k.bytes, k.slab_pages, k.large_blocks, ps.total - ps.free);
+}
+
 static struct thread *stats_thread;
 
 static void *stats_main(void *arg)
@@ -309,6 +337,7 @@ static void *stats_main(void *arg)
 	for (;;) {
 		nsleep(stats_every_ns);
 		print_net_stats();
+		print_leak_counters();
 	}
 	return NULL;
 }

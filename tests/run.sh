@@ -296,6 +296,20 @@ passed=$((passed + $(grep -c '^PASS' "$out/fuzz.txt")))
 failed=$((failed + $(grep -c '^FAIL' "$out/fuzz.txt")))
 [ "$rc" = 0 ] || grep -q '^FAIL' "$out/fuzz.txt" || { tail -5 "$out/fuzz.txt"; fail "fuzzing" "exit status $rc"; }
 
+
+echo "== scale and churn, short (tests/scale.sh: 2,000 held, 3,000-connect burst, 5,000 cycles, leaks)"
+OUT="$out/scale" timeout -k 10 600 tests/scale.sh > "$out/scale.txt" 2>&1
+rc=$?
+grep -E '^(PASS|FAIL|SKIP)' "$out/scale.txt"
+sed -n '/^== soak summary/,$p' "$out/scale.txt" | sed '$d'
+if [ "$rc" = 77 ]; then
+	skip "scale and churn" "$(grep '^SKIP' "$out/scale.txt" | head -1)"
+else
+	passed=$((passed + $(grep -c '^PASS' "$out/scale.txt")))
+	failed=$((failed + $(grep -c '^FAIL' "$out/scale.txt")))
+	[ "$rc" = 0 ] || grep -q '^FAIL' "$out/scale.txt" || fail "scale and churn" "exit status $rc"
+fi
+
 echo "== KVM smoke boot"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	ACCEL=kvm boot kvm "ktest=boot,lapic"

@@ -64,7 +64,8 @@ void kfree(void *p);
 #define mem_clib_calloc			net_calloc
 #define MEMP_MEM_MALLOC			1
 #define MEM_ALIGNMENT			8
-/* Counts for statistics and lwIP's sanity checks only (MEMP_MEM_MALLOC has no fixed pools). */
+/* Counts for statistics and lwIP's sanity checks only (MEMP_MEM_MALLOC has no fixed pools):
+ * not caps; tools/soak.sh holds 10,000 connections, more than MEMP_NUM_TCP_PCB. */
 #define MEMP_NUM_TCP_PCB		8192
 #define MEMP_NUM_TCP_PCB_LISTEN		1024
 #define MEMP_NUM_UDP_PCB		1024
@@ -100,6 +101,10 @@ void kfree(void *p);
 #define TCP_WND				(44 * TCP_MSS)
 #define TCP_SND_BUF			(44 * TCP_MSS)
 #define TCP_SND_QUEUELEN		((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
+/* TIME_WAIT lasts 2 * TCP_MSL; a variable so that tcp_msl=MS on the command line can shorten it
+ * (leak checks that must see every pcb go). Default 60 s, Linux's TIME_WAIT. */
+extern unsigned long net_tcp_msl_ms;
+#define TCP_MSL				net_tcp_msl_ms
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	0xff
 #define LWIP_TCP_KEEPALIVE		1

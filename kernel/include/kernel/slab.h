@@ -96,6 +96,18 @@ size_t ksize(const void *p);
 /** kmalloc_cache - the cache kmalloc(@size) uses, or NULL when @size is served by whole pages. */
 struct kmem_cache *kmalloc_cache(size_t size);
 
+/* Totals over every cache and the big blocks (leak checks, the counters line of net_stats). */
+struct kmem_usage {
+	size_t objects;		/* cache objects allocated now */
+	size_t bytes;		/* their object sizes summed */
+	size_t slab_pages;	/* pages the caches' slabs hold (empty cached slabs included) */
+	size_t large_blocks;	/* kmalloc blocks served by whole pages */
+	size_t large_pages;	/* pages those blocks hold */
+};
+
+/** kmem_usage - a snapshot of the totals (each cache is read under the cache list's lock). */
+void kmem_usage(struct kmem_usage *u);
+
 /**
  * meminfo_print - the page counters (total/free/used in pages and KiB, free blocks by order) and
  * one line per cache: name, object size, in use, total allocations, slabs, pages.

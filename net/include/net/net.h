@@ -87,6 +87,12 @@ void net_mem_counters(struct net_mem_counters *c);
 const char *net_pool_name(int i);
 
 /**
+ * net_set_tcp_msl - tcp_msl=MS from the command line (NULL: keep the default, 60000): TIME_WAIT
+ * then lasts 2 * MS. Returns 0, or -EINVAL when @v is not a number in 100..600000.
+ */
+int net_set_tcp_msl(const char *v);
+
+/**
  * net_time_wait_purge - drop every TIME_WAIT pcb now (lwIP keeps them 2 * TCP_MSL = 120 s).
  * For leak checks in tests only: it gives up TIME_WAIT's protection of old segments.
  * Returns how many were dropped.
