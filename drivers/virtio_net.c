@@ -120,6 +120,9 @@ static int nvnets;
  * only reads it: one copy serves every frame. */
 static const struct virtio_net_hdr_v1 tx_hdr;
 
+void tail_irq(void);
+static bool tail_base;
+void tail_bh(void);
 static bool verbose(void)
 {
 	return !cmdline_get("quiet");
@@ -134,6 +137,8 @@ static __attribute__((noinline)) void vnet_irq(void *arg)
 	struct vnet_queue *q = arg;
 	trace_point(TRACE_IRQ, q->dev, (uint32_t)q->vector | (q == &q->dev->txq ? TRACE_IRQ_TX : 0));
 	q->dev->stats.irqs++;
+	if (q != &q->dev->txq)
+		tail_irq();
 	virtq_disable_cb(&q->vq);
 	raise_softirq(SOFTIRQ_NET_RX);
 }
@@ -205,6 +210,7 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 {
 	int n = 0;
 	trace_point(TRACE_BH, d, (uint32_t)budget);
+	tail_bh();
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 
 	d->stats.polls++;
@@ -328,6 +334,10 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	slot->arg = arg;
 	slot->len = (uint32_t)total;
 	virtq_add(vq, bufs, n, 0, slot);
+	if (tail_base) {
+		virtq_kick(vq);
+		return 0;
+	}
 	d->stats.tx_kicks_deferred++;
 	if (!d->tx_kick_pending) {
 		d->tx_kick_pending = true;
@@ -670,6 +680,7 @@ int vnet_probe(void)
 			print_features(d);
 		}
 	}
+	tail_base = cmdline_get("tail_base") != NULL;
 	if (nvnets) {
 		open_softirq(SOFTIRQ_NET_RX, vnet_softirq);
 		open_softirq(SOFTIRQ_NET_TX, vnet_tx_softirq);
