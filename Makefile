@@ -93,7 +93,6 @@ KERNEL_SRCS := \
 	kernel/select.c \
 	kernel/app.c \
 	kernel/trace.c \
-	kernel/tailstat.c \
 	kernel/trace_core.c \
 	kernel/sys_misc.c \
 	kernel/syscall.c \

@@ -120,9 +120,6 @@ static int nvnets;
  * only reads it: one copy serves every frame. */
 static const struct virtio_net_hdr_v1 tx_hdr;
 
-void tail_irq(void);
-static bool tail_base;
-void tail_bh(void);
 static bool verbose(void)
 {
 	return !cmdline_get("quiet");
@@ -137,8 +134,6 @@ static __attribute__((noinline)) void vnet_irq(void *arg)
 	struct vnet_queue *q = arg;
 	trace_point(TRACE_IRQ, q->dev, (uint32_t)q->vector | (q == &q->dev->txq ? TRACE_IRQ_TX : 0));
 	q->dev->stats.irqs++;
-	if (q != &q->dev->txq)
-		tail_irq();
 	virtq_disable_cb(&q->vq);
 	raise_softirq(SOFTIRQ_NET_RX);
 }
@@ -210,7 +205,6 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 {
 	int n = 0;
 	trace_point(TRACE_BH, d, (uint32_t)budget);
-	tail_bh();
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 
 	d->stats.polls++;
@@ -334,10 +328,6 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	slot->arg = arg;
 	slot->len = (uint32_t)total;
 	virtq_add(vq, bufs, n, 0, slot);
-	if (tail_base) {
-		virtq_kick(vq);
-		return 0;
-	}
 	d->stats.tx_kicks_deferred++;
 	if (!d->tx_kick_pending) {
 		d->tx_kick_pending = true;
@@ -680,7 +670,6 @@ int vnet_probe(void)
 			print_features(d);
 		}
 	}
-	tail_base = cmdline_get("tail_base") != NULL;
 	if (nvnets) {
 		open_softirq(SOFTIRQ_NET_RX, vnet_softirq);
 		open_softirq(SOFTIRQ_NET_TX, vnet_tx_softirq);

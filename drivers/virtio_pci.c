@@ -140,12 +140,9 @@ int virtio_set_config_vector(struct virtio_dev *vd, uint16_t entry)
 	return mmio_read16(COMMON(vd, msix_config)) == entry ? 0 : -EIO;
 }
 
-void tail_notify(int q, uint64_t cycles);
 static void virtio_pci_notify(struct virtq *vq)
 {
-	uint64_t t0 = arch_cycles();
 	mmio_write16(vq->notify_addr, vq->index);
-	tail_notify(vq->index, arch_cycles() - t0);
 }
 
 static unsigned ring_order(uint16_t num)

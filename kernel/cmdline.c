@@ -18,7 +18,6 @@ static const struct cmdline_opt known[] = {
 	{ "ip", "network address: ADDR/PREFIX (with gw=ADDR), or dhcp (the default)" },
 	{ "gw", "default gateway, with a static ip=" },
 	{ "net_stats", "print network counters every SECONDS" },
-	{ "tail_base", "TEMPORARY" },
 	{ "trace", "on | off: TSC tracepoints along the data path (default off)" },
 	{ "trace_report", "print per-hop latency histograms every SECONDS (turns tracing on)" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },

@@ -212,8 +212,6 @@ static int ep_poll_callback(struct wait_entry *wait, unsigned mode, int flags, v
 		list_add_tail(&epi->rdllink, &ep->rdllist);
 	}
 	trace_point(TRACE_EP_CALLBACK, epi, pollflags);
-	extern void tail_cb(void);
-	tail_cb();
 
 	if (waitqueue_active(&ep->wq)) {
 		if (epi->event.events & EPOLLEXCLUSIVE) {

@@ -167,11 +167,9 @@ void preempt_enable(void)
 		preempt_schedule();
 }
 
-void tail_any_irq(void);
 void irq_enter_hook(void)
 {
 	this_cpu.irq_depth++;
-	tail_any_irq();
 }
 
 /* Every hardware interrupt ends here, after its EOI: run deferred work, then preempt if a switch

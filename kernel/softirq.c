@@ -12,9 +12,6 @@
 
 #define SOFTIRQ_ROUNDS	10	/* then leave the rest for the next interrupt exit or bh enable */
 
-extern bool tail_in_softirq;
-void tail_bh_disable(void);
-void tail_bh_enable(void);
 static softirq_fn handlers[SOFTIRQ_NR];
 static uint32_t pending;
 static uint64_t runs[SOFTIRQ_NR];
@@ -36,7 +33,6 @@ void do_softirq(void)
 		return;
 	}
 	this_cpu.bh_count++;
-	tail_in_softirq = true;
 	for (int round = 0; round < SOFTIRQ_ROUNDS && pending; round++) {
 		uint32_t todo = pending;
 		pending = 0;
@@ -49,7 +45,6 @@ void do_softirq(void)
 		}
 		arch_irq_disable();
 	}
-	tail_in_softirq = false;
 	this_cpu.bh_count--;
 	bool leftover = pending != 0;
 	arch_irq_restore(flags);
@@ -102,7 +97,6 @@ void raise_softirq(enum softirq_nr nr)
 void local_bh_disable(void)
 {
 	this_cpu.bh_count++;
-	tail_bh_disable();
 	barrier();
 }
 
@@ -110,7 +104,6 @@ void local_bh_enable(void)
 {
 	barrier();
 	BUG_ON(!this_cpu.bh_count);
-	tail_bh_enable();
 	this_cpu.bh_count--;
 	if (!this_cpu.bh_count && !this_cpu.irq_depth && READ_ONCE(pending) && arch_irqs_enabled())
 		do_softirq();

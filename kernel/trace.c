@@ -25,10 +25,8 @@ const char *trace_hop_name(enum trace_hop hop)
 	return hop < TRACE_NR_HOPS ? hop_names[hop] : "?";
 }
 
-void tail_report(void);
 void trace_report(void)
 {
-	tail_report();
 	printk("trace: latency from the NIC interrupt, ns (log2 buckets: upper bounds)\n");
 	printk("  %-20s %9s %9s %9s %9s %9s\n", "hop", "samples", "p50", "p90", "p99", "max");
 	for (int h = TRACE_BH; h < TRACE_NR_HOPS; h++) {

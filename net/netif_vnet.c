@@ -79,8 +79,6 @@ static void vnetif_rx(void *ctx, void *frame, size_t len, void *buf)
 	struct pbuf *p;
 
 	trace_point(TRACE_LWIP_IN, vi, (uint32_t)len);
-	extern void tail_frame(void);
-	tail_frame();
 	if (len <= RX_COPYBREAK || rx_lent >= RX_LENT_MAX) {
 		p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 		if (p)
