@@ -19,6 +19,13 @@
  *   - vnet_softirq -> vnet_poll: receive (budgeted), transmit reclaim, re-enable notifications.
  *   - vnet_tx: softirq, or a thread with bottom halves disabled: so the TX queue is only ever
  *     used by one of them at a time (bottom halves off also keeps threads from preempting).
+ *     It publishes the frame but does not ring the doorbell: it marks the queue and raises
+ *     SOFTIRQ_NET_TX, whose handler (vnet_tx_softirq) makes one event-idx kick decision for
+ *     everything published since the last one. A doorbell is an exit into the emulator (tens of
+ *     microseconds under TCG, during which it may process the whole queue); rung inside a
+ *     thread's bottom-half-off section it held back any receive interrupt taken meanwhile. Now
+ *     the section ends first, a pending NET_RX runs before NET_TX in the same round, and frames
+ *     sent together (a poll's ACKs, a burst of writes) share one exit, as Linux's xmit_more.
  *   - the RX queue and the buffer pool are under rx_lock (irqsave), since vnet_rx_release may
  *     come from any context. The rx handler is called without the lock.
  *   - virtq_enable_cb* run with interrupts off (the hard handler may disable concurrently). */
@@ -103,6 +110,7 @@ struct vnet {
 	uint64_t rx_bad_release;	/* vnet_rx_release of a buffer that was not lent */
 	/* transmit */
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
+	bool tx_kick_pending;		/* frames published, doorbell decision left to NET_TX */
 	struct vnet_stats stats;
 };
 
@@ -320,8 +328,29 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	slot->arg = arg;
 	slot->len = (uint32_t)total;
 	virtq_add(vq, bufs, n, 0, slot);
-	virtq_kick(vq);
+	d->stats.tx_kicks_deferred++;
+	if (!d->tx_kick_pending) {
+		d->tx_kick_pending = true;
+		raise_softirq(SOFTIRQ_NET_TX);	/* we are in a bottom-half-off section: runs after it */
+	}
 	return 0;
+}
+
+/* The deferred doorbell: one kick decision for all frames published since the previous one.
+ * Softirq (NET_TX), so vnet_tx cannot run meanwhile. */
+static void vnet_tx_flush(struct vnet *d)
+{
+	if (!d->tx_kick_pending)
+		return;
+	d->tx_kick_pending = false;
+	if (virtq_kick(&d->txq.vq))
+		d->stats.tx_doorbells++;
+}
+
+static void vnet_tx_softirq(void)
+{
+	for (int i = 0; i < nvnets; i++)
+		vnet_tx_flush(&vnets[i]);
 }
 
 /* Completed transmissions: free their descriptors, count them, call their done. Softirq. */
@@ -641,8 +670,10 @@ int vnet_probe(void)
 			print_features(d);
 		}
 	}
-	if (nvnets)
+	if (nvnets) {
 		open_softirq(SOFTIRQ_NET_RX, vnet_softirq);
+		open_softirq(SOFTIRQ_NET_TX, vnet_tx_softirq);
+	}
 	return nvnets;
 }
 

@@ -37,8 +37,10 @@ void do_softirq(void)
 		uint32_t todo = pending;
 		pending = 0;
 		arch_irq_enable();
-		for (int nr = 0; nr < SOFTIRQ_NR; nr++) {
-			if ((todo & (1u << nr)) && handlers[nr]) {
+		while (todo) {	/* the raised ones only, lowest number first */
+			unsigned nr = (unsigned)__builtin_ctz(todo);
+			todo &= todo - 1;
+			if (handlers[nr]) {
 				runs[nr]++;
 				handlers[nr]();
 			}

@@ -108,6 +108,9 @@ fi
 
 ip netns add "$ns" &&
 	ip netns exec "$ns" ip link set lo up &&
+	# The client's connections end in TIME_WAIT on the host side: a fast guest can use up the
+	# default 28k ephemeral ports within a phase (EADDRNOTAVAIL). This namespace's own range.
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="1024 65535" &&
 	ip netns exec "$ns" ip tuntap add dev tap0 mode tap &&
 	ip netns exec "$ns" ip link set tap0 up &&
 	ip netns exec "$ns" ip addr add "$host/24" dev tap0 || { fail "namespace setup"; exit 1; }

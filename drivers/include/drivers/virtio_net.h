@@ -46,7 +46,9 @@ void vnet_rx_release(struct vnet *d, void *buf);
  * device has consumed them (softirq context). Returns 0; -EAGAIN when the ring is full;
  * -EMSGSIZE when longer than VNET_FRAME_MAX; -EINVAL for no segments, too many, or a frame
  * shorter than an Ethernet header. Callable from thread context with bottom halves disabled,
- * or from the softirq.
+ * or from the softirq. The frame is published at once, but the device is told (the doorbell)
+ * only by the SOFTIRQ_NET_TX bottom half, which runs when the caller's section ends (or later in
+ * the same softirq run): one doorbell for every frame sent meanwhile.
  */
 struct vnet_seg {
 	const void *data;	/* identity-mapped memory: its address is what the device reads */
@@ -70,6 +72,8 @@ struct vnet_stats {
 	uint64_t irqs;			/* hardware interrupts taken */
 	uint64_t polls;			/* vnet_rx_poll runs */
 	uint64_t tx_watchdog_kicks;	/* doorbells rung by the TX watchdog (see virtio_net.c) */
+	uint64_t tx_doorbells;		/* doorbells rung by the deferred TX kick (SOFTIRQ_NET_TX) */
+	uint64_t tx_kicks_deferred;	/* frames published with their doorbell left to that kick */
 };
 void vnet_stats(struct vnet *d, struct vnet_stats *s);
 
