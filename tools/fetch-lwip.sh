@@ -87,13 +87,16 @@ lwip_edit() {
 #    any new one, including entries created because a stranger sent us an ARP request or reply.
 #    An ARP storm from many sources then evicts the entry of the host we are talking to over and
 #    over, and every packet to it waits for a new resolution (measured: connections idle past
-#    20 s). As Linux's neighbour GC does not drop referenced entries, the change makes lwIP
-#    recycle by last *use* (a packet sent through the entry, or queued on it while pending) and
-#    never for an unsolicited ARP message when the least recently used entry carried traffic in
-#    the last ETHARP_KEEP_USED_MS: such a message then only gets its reply (if it is a request),
-#    as when the table is too small. Entries an unsolicited message creates count as unused, so
-#    strangers only ever displace each other; our own need for an address (etharp_query) still
-#    takes the least recently used entry. ARP_TABLE_SIZE itself is set in lwipopts.h.
+#    20 s). The change follows Linux's neighbour table, whose forced GC drops neither referenced
+#    entries nor ones updated in the last 5 s, and refuses a new entry when nothing can go: an
+#    entry that carried a packet in the last ETHARP_KEEP_USED_MS (5 s) is in use and is never
+#    recycled, nor is a pending one before it had 1..2 s to be answered. Entries made for a
+#    stranger's ARP message count as unused until we send through them, and such a message may
+#    only take an unused entry (else it just gets its reply, if it is a request); our own need
+#    (etharp_query) may also take the least recently used pending entry that had its time. A
+#    flood of replies to forged sources can then fail new resolutions for a few seconds (the
+#    packet is dropped, as Linux's "neighbour table overflow"), never the peers in use.
+#    ARP_TABLE_SIZE itself is set in lwipopts.h.
 patch_etharp() {
 	lwip_edit "$tree/src/core/ipv4/etharp.c" 'epunk: arp-lru' 'ARP recycling by last use' <<-'EOF'
 	@ #include "lwip/etharp.h"
@@ -104,29 +107,37 @@ patch_etharp() {
 	> /* epunk: arp-lru, an entry for the sender of an ARP message to us that we did not ask for */
 	> #define ETHARP_FLAG_UNSOLICITED  8
 	> #ifndef ETHARP_KEEP_USED_MS
-	> #define ETHARP_KEEP_USED_MS      60000
+	> #define ETHARP_KEEP_USED_MS      5000
 	> #endif
 	@   /* { we have no match } => try to create a new entry */
-	<   /* epunk: arp-lru, the one candidate is the least recently used entry (static ones aside) */
+	<   /* epunk: arp-lru, the one candidate: the least recently used entry idle for
+	<    * ETHARP_KEEP_USED_MS (entries strangers made count as idle), else, for our own need only,
+	<    * the least recently used pending entry that had 2 ticks (1..2 s) to be answered. Resolved
+	<    * entries in use and younger pending ones are never recycled, static ones neither. */
 	<   if ((empty == ARP_TABLE_SIZE) && ((flags & ETHARP_FLAG_TRY_HARD) != 0)) {
-	<     u32_t now = sys_now(), idle = 0;
-	<     s16_t lru = ARP_TABLE_SIZE;
+	<     u32_t now = sys_now(), idle[2] = { 0, 0 };
+	<     s16_t lru[2] = { ARP_TABLE_SIZE, ARP_TABLE_SIZE }, v;
 	<     for (i = 0; i < ARP_TABLE_SIZE; ++i) {
 	<       u8_t st = arp_table[i].state;
-	<       if ((st == ETHARP_STATE_PENDING || (st >= ETHARP_STATE_STABLE && st <= ETHARP_STATE_STABLE_REREQUESTING_2)) &&
-	<           (u32_t)(now - arp_table[i].used) >= idle) {
-	<         lru = i;
-	<         idle = (u32_t)(now - arp_table[i].used);
+	<       u32_t t = (u32_t)(now - arp_table[i].used);
+	<       int c = (t >= ETHARP_KEEP_USED_MS) ? 0 : 1;
+	<       if (((st == ETHARP_STATE_PENDING) && ((c == 0) || (arp_table[i].ctime >= 2))) ||
+	<           ((c == 0) && (st >= ETHARP_STATE_STABLE) && (st <= ETHARP_STATE_STABLE_REREQUESTING_2))) {
+	<         if ((lru[c] == ARP_TABLE_SIZE) || (t >= idle[c])) {
+	<           lru[c] = i;
+	<           idle[c] = t;
+	<         }
 	<       }
 	<     }
+	<     v = (lru[0] < ARP_TABLE_SIZE) ? lru[0] : ((flags & ETHARP_FLAG_UNSOLICITED) != 0) ? ARP_TABLE_SIZE : lru[1];
 	<     old_stable = old_pending = old_queue = ARP_TABLE_SIZE;
-	<     if ((lru < ARP_TABLE_SIZE) && (((flags & ETHARP_FLAG_UNSOLICITED) == 0) || (idle >= ETHARP_KEEP_USED_MS))) {
-	<       if (arp_table[lru].state != ETHARP_STATE_PENDING) {
-	<         old_stable = lru;
-	<       } else if (arp_table[lru].q != NULL) {
-	<         old_queue = lru;
+	<     if (v < ARP_TABLE_SIZE) {
+	<       if (arp_table[v].state != ETHARP_STATE_PENDING) {
+	<         old_stable = v;
+	<       } else if (arp_table[v].q != NULL) {
+	<         old_queue = v;
 	<       } else {
-	<         old_pending = lru;
+	<         old_pending = v;
 	<       }
 	<     }
 	<   }
@@ -178,6 +189,7 @@ if [ -f "$tree/src/Filelists.mk" ]; then
 	patch_lwip
 	patch_etharp
 	patch_synflood
+	touch "$tree/src/Filelists.mk"	# make runs this when the script is newer: done now
 	exit 0
 fi
 mkdir -p "$dir"

@@ -20,13 +20,13 @@
  *    allocator; an idle connection costs only the latter.
  *    Listen backlogs (TCP_LISTEN_BACKLOG) hold up to 255 pending connections (lwIP's u8_t).
  *    Keepalive is available per socket (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT); SO_REUSEADDR.
- *  - ARP: a 64-entry table (lwIP's default is 10; an index must stay below 0x7f), recycled by
- *    last use and never for a stranger's unsolicited ARP while the least recently used entry
- *    carried traffic within ETHARP_KEEP_USED_MS (tools/fetch-lwip.sh, "arp-lru"): an ARP storm
- *    from many addresses cannot evict the peers we talk to. 60 s: past that an idle peer's entry
- *    may go, and the next packet to it costs one resolution, which still succeeds in a storm
- *    (its reply matches our pending entry and needs no room). 64 entries cost 1.5 KiB and
- *    one linear scan per ARP message or cache miss.
+ *  - ARP: a 64-entry table (lwIP's default is 10; an index must stay below 0x7f) where an entry
+ *    that carried a packet in the last ETHARP_KEEP_USED_MS is never recycled, nor a pending one
+ *    before it had a second to be answered (tools/fetch-lwip.sh, "arp-lru"): an ARP storm or
+ *    the replies to a flood from many addresses cannot evict the peers we talk to. 5 s, as
+ *    Linux's neighbour GC spares entries updated in the last 5 s: an idle peer's entry may go,
+ *    and the next packet to it costs one resolution. 64 entries cost 1.5 KiB and one linear
+ *    scan per ARP message or cache miss.
  *  - Listen backlogs count half-open connections too; a SYN finding one full drops the oldest
  *    half-open connection instead of itself (tools/fetch-lwip.sh, "syn-flood").
  *  - Checksums are computed in software, per netif (LWIP_CHECKSUM_CTRL_PER_NETIF): the
@@ -89,7 +89,7 @@ void kfree(void *p);
 #define LWIP_ARP			1
 #define LWIP_ETHERNET			1
 #define ARP_TABLE_SIZE			64
-#define ETHARP_KEEP_USED_MS		60000
+#define ETHARP_KEEP_USED_MS		5000
 #define LWIP_ICMP			1
 #define LWIP_DHCP			1
 #define LWIP_AUTOIP			0
