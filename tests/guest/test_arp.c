@@ -2,8 +2,9 @@
 /* lwIP's ARP table and listen backlog under hostile traffic, through a test interface of our own
  * (10.77.15.2/24, no device: what it sends is captured here, what it receives is fed to
  * ethernet_input as the driver glue does). Checks the two changes tools/fetch-lwip.sh makes:
- * "arp-lru" (an ARP storm from 150 addresses never evicts a peer in use, entries are recycled by
- * last use, ordinary ARP still resolves, answers and ages) and "syn-flood" (a full backlog of
+ * "arp-lru" (an ARP storm from more addresses than the table holds never evicts a peer in use,
+ * a table full of entries in use refuses new ones, ordinary ARP still resolves, answers and
+ * ages) and "syn-flood" (a full backlog of
  * half-open connections does not lock out a real client; half-open ones stay bounded). */
 #include <kernel/ktest.h>
 #include <net/net.h>
@@ -20,7 +21,10 @@
 #define SUBNET		0x0a4d0f00u	/* 10.77.15.0/24 */
 #define OUR		(SUBNET | 2)
 #define PEER		(SUBNET | 1)
-#define FAKE(k)		(SUBNET | (100 + (k) % 150))
+#define NFAKE		252		/* .3 .. .254: more than the table holds */
+#define FAKE(k)		(SUBNET | (3 + (k) % NFAKE))
+
+_Static_assert(ARP_TABLE_SIZE + 40 < NFAKE, "the tests overflow the ARP table from one /24");
 #define TEST_PORT	7777
 
 static const uint8_t our_mac[6] = { 0x02, 0x00, 0x4d, 0x0f, 0x00, 0x02 };
@@ -193,7 +197,7 @@ static void resolve_peer(struct ktest_ctx *ktest_ctx)
 	EXPECT_TRUE(in_table(PEER));
 }
 
-KTEST(arp, storm_of_150_sources_keeps_the_peer_in_use)
+KTEST(arp, storm_of_252_sources_keeps_the_peer_in_use)
 {
 	if (!up(ktest_ctx))
 		return;
@@ -221,44 +225,41 @@ KTEST(arp, storm_of_150_sources_keeps_the_peer_in_use)
 	EXPECT_EQ(to_peer, sends);
 	EXPECT_EQ(cap.arp_requests, 0u);
 	EXPECT_TRUE(in_table(PEER));
-	/* Every request was answered, and the strangers filled a table larger than lwIP's 10. */
+	/* Every request was answered, and the strangers filled the table. */
 	EXPECT_EQ(cap.arp_replies, requests);
-	EXPECT_GT(our_entries(), 10);
+	EXPECT_GT(our_entries(), ARP_TABLE_SIZE - 8);
 	netif_remove(&tn);
 	EXPECT_EQ(our_entries(), 0);
 	net_unlock();
 }
 
-KTEST(arp, own_need_recycles_the_least_recently_used)
+KTEST(arp, a_full_table_refuses_rather_than_evict_a_peer_in_use)
 {
 	if (!up(ktest_ctx))
 		return;
 	resolve_peer(ktest_ctx);
-	for (unsigned k = 0; k < 300; k++)
-		feed_arp(1, FAKE(k), OUR);	/* a full table of strangers */
-	/* 90 new destinations (.3 .. .92) that never answer, the peer used after each: the
-	 * strangers' entries go first, then the table refuses new ones (it holds only the peer and
-	 * pending entries that had no time to be answered), and the peer is never evicted (stock
-	 * lwIP recycled stable entries before pending ones: the peer, every time). */
+	/* 252 new destinations that never answer, the peer used after each: pending entries fill
+	 * the table, then it refuses new ones (no request goes out) rather than evict the peer or
+	 * a pending entry that had no time to be answered. Stock lwIP recycled stable entries
+	 * before pending ones: the peer, every time. */
 	uint8_t pm[6];
 	mac_of(PEER, pm);
 	unsigned direct = 0;
 	memset(&cap, 0, sizeof(cap));
-	for (unsigned k = 0; k < 90; k++) {
-		send_ip(SUBNET | (3 + k));
+	for (unsigned k = 0; k < NFAKE; k++) {
+		send_ip(FAKE(k));
 		unsigned ip_before = cap.ip;
 		send_ip(PEER);
 		direct += cap.ip == ip_before + 1 && !memcmp(cap.last_ip_dst, pm, 6);
 	}
-	EXPECT_EQ(direct, 90u);
-	EXPECT_GT(cap.arp_requests, 10u);	/* new entries took the strangers' places */
-	EXPECT_LT(cap.arp_requests, 90u);	/* and then were refused */
-	/* 2 s later the unanswered ones may go: a destination that answers gets resolved. */
+	EXPECT_EQ(direct, (unsigned)NFAKE);
+	EXPECT_GT(cap.arp_requests, (unsigned)ARP_TABLE_SIZE - 8);
+	EXPECT_LT(cap.arp_requests, (unsigned)NFAKE);
+	/* 2 s later the unanswered ones may go: a refused destination that answers gets resolved. */
 	etharp_tmr();
 	etharp_tmr();
-	/* A destination that answers is resolved and gets its queued packet, table full or not. */
 	memset(&cap, 0, sizeof(cap));
-	uint32_t q = SUBNET | 250;
+	uint32_t q = FAKE(NFAKE - 1);
 	uint8_t qm[6];
 	mac_of(q, qm);
 	send_ip(q);
@@ -376,7 +377,7 @@ KTEST(arp, syn_flood_leaves_room_for_a_real_client)
 	tcp_accept(lp, on_accept);
 	accepted = 0;
 	accepted_pcb = NULL;
-	/* 1000 SYNs from 150 addresses that never finish the handshake. */
+	/* 1000 SYNs from 252 addresses that never finish the handshake. */
 	for (unsigned k = 0; k < 1000; k++)
 		feed_tcp(FAKE(k), (uint16_t)(20000 + k), 0x02, 1000 * k, 0);
 	EXPECT_EQ(half_open(), 8);		/* bounded by the backlog */
