@@ -160,7 +160,8 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_pci.c \
 	tests/guest/test_virtio_net.c \
 	tests/guest/test_badsys.c \
-	tests/guest/test_hardening.c
+	tests/guest/test_hardening.c \
+	tests/guest/test_arp.c
 
 # make DEBUG=1: the kernel, lwIP, lib/ and apps built with the undefined-behaviour sanitizer, a kernel
 # subset of -fsanitize=undefined (no float checks: there is no FPU state; no vptr: C only).
@@ -206,6 +207,8 @@ KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS)) $(LWIP_OBJS)
 $(patsubst %,$(B)/k/%.o,$(NET_SRCS)): EXTRA_CFLAGS := $(NET_INCLUDES) $(LWIP_INCLUDES)
 $(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
 	EXTRA_CFLAGS := $(NET_INCLUDES)
+# The ARP and backlog tests drive lwIP directly.
+$(B)/k/tests/guest/test_arp.c.o: EXTRA_CFLAGS := $(NET_INCLUDES) $(LWIP_INCLUDES)
 
 # Applications: ordinary C programs (int main(int argc, char **argv)) built into the image, each
 # main() renamed app_NAME_main; app=NAME on the command line picks one. APP_SRC=path/to/file.c

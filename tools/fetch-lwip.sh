@@ -82,8 +82,146 @@ patch_lwip() {
 		'    }'
 }
 
+# lwip_edit FILE MARK WHAT < SCRIPT: line edits to one lwIP file, all or nothing, once (the file
+# holds MARK afterwards). SCRIPT: "@ LINE" names a line that must occur exactly once (compared
+# without its CR), then "< TEXT" lines go before it, "> TEXT" lines after it, and "-" drops it.
+# Inserted lines get the CRLF ends of the file around them.
+lwip_edit() {
+	grep -q "$2" "$1" && return 0
+	awk 'FNR == NR {
+		op = substr($0, 1, 1); text = substr($0, 3)
+		if (op == "@") { n++; anchor[n] = text; at[text] = n }
+		else if (op == "<") before[n] = before[n] text "\r\n"
+		else if (op == ">") after[n] = after[n] text "\r\n"
+		else if (op == "-") drop[n] = 1
+		next
+	}
+	{
+		line = $0
+		sub(/\r$/, "", line)
+		if (!(line in at)) { print; next }
+		k = at[line]; seen[k]++
+		printf "%s", before[k]
+		if (!drop[k]) print
+		printf "%s", after[k]
+	}
+	END { for (k = 1; k <= n; k++) if (seen[k] != 1) { print "line " k ": " anchor[k] > "/dev/stderr"; exit 1 } }' \
+		- "$1" > "$1.new" || {
+		rm -f "$1.new"
+		say "cannot apply the $3 change to $1 (not lwIP 2.1.3 as expected?)"
+		exit 1
+	}
+	mv "$1.new" "$1"
+	say "patched $1 ($3)"
+}
+
+#  arp-lru: lwIP's ARP table recycles the *oldest stable* entry (by time since it was learnt) for
+#    any new one, including entries created because a stranger sent us an ARP request or reply.
+#    An ARP storm from many sources then evicts the entry of the host we are talking to over and
+#    over, and every packet to it waits for a new resolution (measured: connections idle past
+#    20 s). The change follows Linux's neighbour table, whose forced GC drops neither referenced
+#    entries nor ones updated in the last 5 s, and refuses a new entry when nothing can go: an
+#    entry that carried a packet in the last ETHARP_KEEP_USED_MS (5 s) is in use and is never
+#    recycled, nor is a pending one before it had 1..2 s to be answered. Entries made for a
+#    stranger's ARP message count as unused until we send through them, and such a message may
+#    only take an unused entry (else it just gets its reply, if it is a request); our own need
+#    (etharp_query) may also take the least recently used pending entry that had its time. A
+#    flood of replies to forged sources can then fail new resolutions for a few seconds (the
+#    packet is dropped, as Linux's "neighbour table overflow"), never the peers in use.
+#    ARP_TABLE_SIZE itself is set in lwipopts.h.
+patch_etharp() {
+	lwip_edit "$tree/src/core/ipv4/etharp.c" 'epunk: arp-lru' 'ARP recycling by last use' <<-'EOF'
+	@ #include "lwip/etharp.h"
+	> #include "lwip/sys.h"
+	@   u16_t ctime;
+	>   u32_t used;  /* epunk: arp-lru, sys_now() when a packet last went through (or queued) */
+	@ #define ETHARP_FLAG_FIND_ONLY    2
+	> /* epunk: arp-lru, an entry for the sender of an ARP message to us that we did not ask for */
+	> #define ETHARP_FLAG_UNSOLICITED  8
+	> #ifndef ETHARP_KEEP_USED_MS
+	> #define ETHARP_KEEP_USED_MS      5000
+	> #endif
+	@   /* { we have no match } => try to create a new entry */
+	<   /* epunk: arp-lru, the one candidate: the least recently used entry idle for
+	<    * ETHARP_KEEP_USED_MS (entries strangers made count as idle), else, for our own need only,
+	<    * the least recently used pending entry that had 2 ticks (1..2 s) to be answered. Resolved
+	<    * entries in use and younger pending ones are never recycled, static ones neither. */
+	<   if ((empty == ARP_TABLE_SIZE) && ((flags & ETHARP_FLAG_TRY_HARD) != 0)) {
+	<     u32_t now = sys_now(), idle[2] = { 0, 0 };
+	<     s16_t lru[2] = { ARP_TABLE_SIZE, ARP_TABLE_SIZE }, v;
+	<     for (i = 0; i < ARP_TABLE_SIZE; ++i) {
+	<       u8_t st = arp_table[i].state;
+	<       u32_t t = (u32_t)(now - arp_table[i].used);
+	<       int c = (t >= ETHARP_KEEP_USED_MS) ? 0 : 1;
+	<       if (((st == ETHARP_STATE_PENDING) && ((c == 0) || (arp_table[i].ctime >= 2))) ||
+	<           ((c == 0) && (st >= ETHARP_STATE_STABLE) && (st <= ETHARP_STATE_STABLE_REREQUESTING_2))) {
+	<         if ((lru[c] == ARP_TABLE_SIZE) || (t >= idle[c])) {
+	<           lru[c] = i;
+	<           idle[c] = t;
+	<         }
+	<       }
+	<     }
+	<     v = (lru[0] < ARP_TABLE_SIZE) ? lru[0] : ((flags & ETHARP_FLAG_UNSOLICITED) != 0) ? ARP_TABLE_SIZE : lru[1];
+	<     old_stable = old_pending = old_queue = ARP_TABLE_SIZE;
+	<     if (v < ARP_TABLE_SIZE) {
+	<       if (arp_table[v].state != ETHARP_STATE_PENDING) {
+	<         old_stable = v;
+	<       } else if (arp_table[v].q != NULL) {
+	<         old_queue = v;
+	<       } else {
+	<         old_pending = v;
+	<       }
+	<     }
+	<   }
+	<
+	@   LWIP_ASSERT("arp_table[i].state == ETHARP_STATE_EMPTY",
+	<   /* epunk: arp-lru, a new entry we asked for counts as used now, one we did not as unused */
+	<   arp_table[i].used = sys_now() - (((flags & ETHARP_FLAG_UNSOLICITED) != 0) ? (u32_t)ETHARP_KEEP_USED_MS : 0);
+	@                           for_us ? ETHARP_FLAG_TRY_HARD : ETHARP_FLAG_FIND_ONLY);
+	-
+	>                           for_us ? (ETHARP_FLAG_TRY_HARD | ETHARP_FLAG_UNSOLICITED) : ETHARP_FLAG_FIND_ONLY); /* epunk: arp-lru */
+	@   return ethernet_output(netif, q, (struct eth_addr *)(netif->hwaddr), &arp_table[arp_idx].ethaddr, ETHTYPE_IP);
+	<   arp_table[arp_idx].used = sys_now();  /* epunk: arp-lru */
+	@     result = ethernet_output(netif, q, srcaddr, &(arp_table[i].ethaddr), ETHTYPE_IP);
+	<     arp_table[i].used = sys_now();  /* epunk: arp-lru */
+	@   } else if (arp_table[i].state == ETHARP_STATE_PENDING) {
+	>     arp_table[i].used = sys_now();  /* epunk: arp-lru */
+	EOF
+}
+
+#  syn-flood: a listener whose backlog is full (half-open and not yet accepted connections, at
+#    most 255 in lwIP) drops every further SYN, and half-open ones live 20 s (TCP_SYN_RCVD_TIMEOUT):
+#    a flood of SYNs from addresses that never complete the handshake kept the echo server from
+#    accepting anyone for as long as it lasted (measured: 0 of 24 connections). Linux answers with
+#    SYN cookies, or before them pruned its SYN queue. Here a SYN that finds the backlog full
+#    first drops the oldest half-open connection of that listener (no RST: its source is likely
+#    forged), as lwIP's own SYN_RCVD timeout would later; established connections waiting for
+#    accept() are never dropped. Memory stays bounded by the backlog; a real client, whose ACK
+#    comes one round trip after the SYN-ACK, completes unless a whole backlog of SYNs arrives
+#    within that round trip.
+patch_synflood() {
+	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-flood' 'SYN flood: drop the oldest half-open' <<-'EOF'
+	@     if (pcb->accepts_pending >= pcb->backlog) {
+	<     if (pcb->accepts_pending >= pcb->backlog) { /* epunk: syn-flood, make room if it can */
+	<       struct tcp_pcb *old = NULL, *p;
+	<       for (p = tcp_active_pcbs; p != NULL; p = p->next) {
+	<         if ((p->listener == pcb) && (p->state == SYN_RCVD) &&
+	<             ((old == NULL) || ((u32_t)(tcp_ticks - p->tmr) >= (u32_t)(tcp_ticks - old->tmr)))) {
+	<           old = p;
+	<         }
+	<       }
+	<       if (old != NULL) {
+	<         tcp_abandon(old, 0);
+	<       }
+	<     }
+	EOF
+}
+
 if [ -f "$tree/src/Filelists.mk" ]; then
 	patch_lwip
+	patch_etharp
+	patch_synflood
+	touch "$tree/src/Filelists.mk"	# make runs this when the script is newer: done now
 	exit 0
 fi
 mkdir -p "$dir"
@@ -173,4 +311,6 @@ fi
 mv "$dir/unpack/$top" "$tree"
 rm -rf "$dir/unpack"
 patch_lwip
+patch_etharp
+patch_synflood
 say "lwIP $version in $tree"

@@ -20,6 +20,16 @@
  *    allocator; an idle connection costs only the latter.
  *    Listen backlogs (TCP_LISTEN_BACKLOG) hold up to 255 pending connections (lwIP's u8_t).
  *    Keepalive is available per socket (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT); SO_REUSEADDR.
+ *  - ARP: 192 entries (lwIP's default is 10; past 0x7f its index type widens to 16 bits), more
+ *    than the wire's 150 forged sources plus the real peers, as Linux's table (up to 1024) holds
+ *    them all: then a storm evicts nothing. When it is full, an entry that carried a packet in
+ *    the last ETHARP_KEEP_USED_MS is never recycled, nor a pending one before it had a second to
+ *    be answered (tools/fetch-lwip.sh, "arp-lru"): the table refuses the new entry instead, so
+ *    even more sources cannot evict the peers we talk to. 5 s, as Linux's neighbour GC spares
+ *    entries updated in the last 5 s; an idle peer's entry may go and its next packet costs one
+ *    resolution. 192 entries cost 5 KiB and a linear scan per ARP message or cache miss.
+ *  - Listen backlogs count half-open connections too; a SYN finding one full drops the oldest
+ *    half-open connection instead of itself (tools/fetch-lwip.sh, "syn-flood").
  *  - Checksums are computed in software, per netif (LWIP_CHECKSUM_CTRL_PER_NETIF): the
  *    loopback interface skips them, as Linux's does; a NIC driver may offload.
  *  - Loopback: LWIP_HAVE_LOOPIF gives "lo" at 127.0.0.1/8; LWIP_NETIF_LOOPBACK also loops
@@ -80,6 +90,8 @@ void kfree(void *p);
 #define LWIP_IPV6			0
 #define LWIP_ARP			1
 #define LWIP_ETHERNET			1
+#define ARP_TABLE_SIZE			192
+#define ETHARP_KEEP_USED_MS		5000
 #define LWIP_ICMP			1
 #define LWIP_DHCP			1
 #define LWIP_AUTOIP			0

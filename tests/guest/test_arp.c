@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: MIT
+/* lwIP's ARP table and listen backlog under hostile traffic, through a test interface of our own
+ * (10.77.15.2/24, no device: what it sends is captured here, what it receives is fed to
+ * ethernet_input as the driver glue does). Checks the two changes tools/fetch-lwip.sh makes:
+ * "arp-lru" (an ARP storm from more addresses than the table holds never evicts a peer in use,
+ * a table full of entries in use refuses new ones, ordinary ARP still resolves, answers and
+ * ages) and "syn-flood" (a full backlog of
+ * half-open connections does not lock out a real client; half-open ones stay bounded). */
+#include <kernel/ktest.h>
+#include <net/net.h>
+#include <string.h>
+
+#include "lwip/etharp.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "netif/ethernet.h"
+
+#define SUBNET		0x0a4d0f00u	/* 10.77.15.0/24 */
+#define OUR		(SUBNET | 2)
+#define PEER		(SUBNET | 1)
+#define NFAKE		252		/* .3 .. .254: more than the table holds */
+#define FAKE(k)		(SUBNET | (3 + (k) % NFAKE))
+
+_Static_assert(ARP_TABLE_SIZE + 40 < NFAKE, "the tests overflow the ARP table from one /24");
+#define TEST_PORT	7777
+
+static const uint8_t our_mac[6] = { 0x02, 0x00, 0x4d, 0x0f, 0x00, 0x02 };
+
+/* What the test interface sent. */
+static struct {
+	unsigned arp_requests, arp_replies, ip;
+	uint32_t last_tpa;		/* target of the last ARP request, host order */
+	uint8_t last_ip_dst[6];		/* Ethernet destination of the last IPv4 frame */
+	uint8_t last_tcp_flags;
+	uint32_t last_tcp_seq;
+} cap;
+
+static struct netif tn;
+
+static void mac_of(uint32_t ip, uint8_t mac[6])
+{
+	const uint8_t m[6] = { 0x02, 0x00, 0x4d, 0x0f, (uint8_t)(ip >> 8), (uint8_t)ip };
+	memcpy(mac, m, 6);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static err_t capture(struct netif *netif, struct pbuf *p)
+{
+	uint8_t f[14 + 40];
+	(void)netif;
+	u16_t n = pbuf_copy_partial(p, f, sizeof(f), 0);
+	if (n >= 42 && f[12] == 0x08 && f[13] == 0x06) {
+		if (f[21] == 1) {
+			cap.arp_requests++;
+			cap.last_tpa = be32(f + 38);
+		} else if (f[21] == 2) {
+			cap.arp_replies++;
+		}
+	} else if (n >= 34 && f[12] == 0x08 && f[13] == 0x00) {
+		cap.ip++;
+		memcpy(cap.last_ip_dst, f, 6);
+		if (n >= 54 && f[23] == 6) {
+			cap.last_tcp_flags = f[14 + 20 + 13];
+			cap.last_tcp_seq = be32(f + 14 + 20 + 4);
+		}
+	}
+	return ERR_OK;
+}
+
+static err_t tn_init(struct netif *netif)
+{
+	netif->name[0] = 't';
+	netif->name[1] = 'a';
+	netif->output = etharp_output;
+	netif->linkoutput = capture;
+	netif->mtu = 1500;
+	netif->hwaddr_len = ETH_HWADDR_LEN;
+	memcpy(netif->hwaddr, our_mac, 6);
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_DISABLE_ALL);	/* hand-made frames */
+	return ERR_OK;
+}
+
+static bool tn_up(void)
+{
+	ip4_addr_t a, m, g;
+	ip4_addr_set_u32(&a, lwip_htonl(OUR));
+	ip4_addr_set_u32(&m, lwip_htonl(0xffffff00u));
+	ip4_addr_set_zero(&g);
+	memset(&tn, 0, sizeof(tn));
+	if (!netif_add(&tn, &a, &m, &g, NULL, tn_init, ethernet_input))
+		return false;
+	netif_set_up(&tn);
+	netif_set_link_up(&tn);
+	memset(&cap, 0, sizeof(cap));
+	return true;
+}
+
+/* An ARP message from @sip (MAC derived from it) to @tip, as the wire delivers it. */
+static void feed_arp(int op, uint32_t sip, uint32_t tip)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, 42, PBUF_RAM);
+	if (!p)
+		return;
+	uint8_t *f = p->payload, smac[6];
+	mac_of(sip, smac);
+	if (op == 1)
+		memset(f, 0xff, 6);
+	else
+		memcpy(f, our_mac, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	const uint8_t hdr[8] = { 0, 1, 0x08, 0, 6, 4, 0, (uint8_t)op };
+	memcpy(f + 14, hdr, 8);
+	memcpy(f + 22, smac, 6);
+	put_be32(f + 28, sip);
+	memcpy(f + 32, op == 1 ? (const uint8_t[6]){ 0 } : our_mac, 6);
+	put_be32(f + 38, tip);
+	tn.input(p, &tn);
+}
+
+/* A 20-byte IPv4 packet to @dst through ARP, as IP output does it. */
+static err_t send_ip(uint32_t dst)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_IP, 20, PBUF_RAM);
+	if (!p)
+		return ERR_MEM;
+	memset(p->payload, 0, 20);
+	ip4_addr_t d;
+	ip4_addr_set_u32(&d, lwip_htonl(dst));
+	err_t e = etharp_output(&tn, p, &d);
+	pbuf_free(p);
+	return e;
+}
+
+static bool in_table(uint32_t ip)
+{
+	ip4_addr_t a;
+	struct eth_addr *eth;
+	const ip4_addr_t *ipr;
+	ip4_addr_set_u32(&a, lwip_htonl(ip));
+	return etharp_find_addr(&tn, &a, &eth, &ipr) >= 0;
+}
+
+static int our_entries(void)
+{
+	int n = 0;
+	for (size_t i = 0; i < ARP_TABLE_SIZE; i++) {
+		ip4_addr_t *ip;
+		struct netif *nif;
+		struct eth_addr *eth;
+		if (etharp_get_entry(i, &ip, &nif, &eth) && nif == &tn)
+			n++;
+	}
+	return n;
+}
+
+/* net_lock() and the test interface up; false (unlocked, failed) if it cannot be added. */
+static bool up(struct ktest_ctx *ktest_ctx)
+{
+	net_lock();
+	bool ok = tn_up();
+	EXPECT_TRUE(ok);
+	if (!ok)
+		net_unlock();
+	return ok;
+}
+
+/* Resolve PEER the ordinary way: our request, its reply, the queued packet goes out. */
+static void resolve_peer(struct ktest_ctx *ktest_ctx)
+{
+	uint8_t pm[6];
+	EXPECT_EQ(send_ip(PEER), ERR_OK);
+	EXPECT_EQ(cap.arp_requests, 1u);
+	EXPECT_EQ(cap.last_tpa, PEER);
+	EXPECT_EQ(cap.ip, 0u);
+	feed_arp(2, PEER, OUR);
+	mac_of(PEER, pm);
+	EXPECT_EQ(cap.ip, 1u);
+	EXPECT_EQ(memcmp(cap.last_ip_dst, pm, 6), 0);
+	EXPECT_TRUE(in_table(PEER));
+}
+
+KTEST(arp, storm_of_252_sources_keeps_the_peer_in_use)
+{
+	if (!up(ktest_ctx))
+		return;
+	resolve_peer(ktest_ctx);
+	for (int t = 0; t < 5; t++)
+		etharp_tmr();		/* the peer was learnt 5 s before the storm */
+	memset(&cap, 0, sizeof(cap));
+	uint8_t pm[6];
+	mac_of(PEER, pm);
+	unsigned requests = 0, sends = 0, to_peer = 0;
+	for (unsigned k = 0; k < 3000; k++) {
+		if (k % 500 == 499)
+			etharp_tmr();	/* the storm lasts seconds */
+		int op = k % 3 ? 1 : 2;
+		feed_arp(op, FAKE(k), OUR);
+		requests += op == 1;
+		if (k % 5 == 0) {
+			sends++;
+			unsigned ip_before = cap.ip;
+			send_ip(PEER);
+			to_peer += cap.ip == ip_before + 1 && !memcmp(cap.last_ip_dst, pm, 6);
+		}
+	}
+	/* Every packet to the peer went straight out: its entry was never evicted. */
+	EXPECT_EQ(to_peer, sends);
+	EXPECT_EQ(cap.arp_requests, 0u);
+	EXPECT_TRUE(in_table(PEER));
+	/* Every request was answered, and the strangers filled the table. */
+	EXPECT_EQ(cap.arp_replies, requests);
+	EXPECT_GT(our_entries(), ARP_TABLE_SIZE - 8);
+	netif_remove(&tn);
+	EXPECT_EQ(our_entries(), 0);
+	net_unlock();
+}
+
+KTEST(arp, a_full_table_refuses_rather_than_evict_a_peer_in_use)
+{
+	if (!up(ktest_ctx))
+		return;
+	resolve_peer(ktest_ctx);
+	/* 252 new destinations that never answer, the peer used after each: pending entries fill
+	 * the table, then it refuses new ones (no request goes out) rather than evict the peer or
+	 * a pending entry that had no time to be answered. Stock lwIP recycled stable entries
+	 * before pending ones: the peer, every time. */
+	uint8_t pm[6];
+	mac_of(PEER, pm);
+	unsigned direct = 0;
+	memset(&cap, 0, sizeof(cap));
+	for (unsigned k = 0; k < NFAKE; k++) {
+		send_ip(FAKE(k));
+		unsigned ip_before = cap.ip;
+		send_ip(PEER);
+		direct += cap.ip == ip_before + 1 && !memcmp(cap.last_ip_dst, pm, 6);
+	}
+	EXPECT_EQ(direct, (unsigned)NFAKE);
+	EXPECT_GT(cap.arp_requests, (unsigned)ARP_TABLE_SIZE - 8);
+	EXPECT_LT(cap.arp_requests, (unsigned)NFAKE);
+	/* 2 s later the unanswered ones may go: a refused destination that answers gets resolved. */
+	etharp_tmr();
+	etharp_tmr();
+	memset(&cap, 0, sizeof(cap));
+	uint32_t q = FAKE(NFAKE - 1);
+	uint8_t qm[6];
+	mac_of(q, qm);
+	send_ip(q);
+	EXPECT_EQ(cap.arp_requests, 1u);
+	EXPECT_EQ(cap.last_tpa, q);
+	feed_arp(2, q, OUR);
+	EXPECT_EQ(cap.ip, 1u);
+	EXPECT_EQ(memcmp(cap.last_ip_dst, qm, 6), 0);
+	EXPECT_TRUE(in_table(PEER));
+	netif_remove(&tn);
+	net_unlock();
+}
+
+KTEST(arp, entries_in_use_are_rerequested_and_all_age_out)
+{
+	if (!up(ktest_ctx))
+		return;
+	resolve_peer(ktest_ctx);
+	feed_arp(1, FAKE(0), OUR);
+	EXPECT_TRUE(in_table(FAKE(0)));
+	/* A minute before ARP_MAXAGE a packet to the peer also asks for its address again. */
+	for (int t = 0; t < ARP_MAXAGE - 15; t++)
+		etharp_tmr();
+	memset(&cap, 0, sizeof(cap));
+	send_ip(PEER);
+	EXPECT_EQ(cap.ip, 1u);
+	EXPECT_EQ(cap.arp_requests, 1u);
+	EXPECT_EQ(cap.last_tpa, PEER);
+	feed_arp(2, PEER, OUR);		/* the answer renews the peer's entry */
+	for (int t = 0; t < 15; t++)
+		etharp_tmr();
+	EXPECT_FALSE(in_table(FAKE(0)));	/* the stranger aged out, */
+	EXPECT_TRUE(in_table(PEER));		/* the renewed peer did not yet */
+	for (int t = 0; t < ARP_MAXAGE; t++)
+		etharp_tmr();
+	EXPECT_FALSE(in_table(PEER));
+	EXPECT_EQ(our_entries(), 0);
+	netif_remove(&tn);
+	net_unlock();
+}
+
+/* ---- SYN flood ---- */
+
+static int accepted;
+static struct tcp_pcb *accepted_pcb;
+
+static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	(void)arg;
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	accepted++;
+	accepted_pcb = pcb;
+	return ERR_OK;
+}
+
+/* A TCP segment from @sip:@sport to our TEST_PORT (checksums off on this interface). */
+static void feed_tcp(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, 14 + 20 + 20, PBUF_RAM);
+	if (!p)
+		return;
+	uint8_t *f = p->payload, smac[6];
+	memset(f, 0, 54);
+	mac_of(sip, smac);
+	memcpy(f, our_mac, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14, *t = ip + 20;
+	ip[0] = 0x45;
+	ip[3] = 40;
+	ip[8] = 64;
+	ip[9] = 6;
+	put_be32(ip + 12, sip);
+	put_be32(ip + 16, OUR);
+	t[0] = (uint8_t)(sport >> 8);
+	t[1] = (uint8_t)sport;
+	t[2] = TEST_PORT >> 8;
+	t[3] = TEST_PORT & 0xff;
+	put_be32(t + 4, seq);
+	put_be32(t + 8, ack);
+	t[12] = 0x50;
+	t[13] = flags;
+	t[14] = 0xff;
+	t[15] = 0xff;
+	tn.input(p, &tn);
+}
+
+static int half_open(void)
+{
+	int n = 0;
+	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
+		n += p->state == SYN_RCVD && p->local_port == TEST_PORT;
+	return n;
+}
+
+KTEST(arp, syn_flood_leaves_room_for_a_real_client)
+{
+	if (!up(ktest_ctx))
+		return;
+	resolve_peer(ktest_ctx);
+	struct tcp_pcb *l = tcp_new(), *lp = NULL;
+	ip4_addr_t a;
+	ip4_addr_set_u32(&a, lwip_htonl(OUR));
+	if (l && tcp_bind(l, &a, TEST_PORT) == ERR_OK)
+		lp = tcp_listen_with_backlog(l, 8);
+	EXPECT_TRUE(lp != NULL);
+	if (!lp) {
+		if (l)
+			tcp_abort(l);
+		netif_remove(&tn);
+		net_unlock();
+		return;
+	}
+	tcp_accept(lp, on_accept);
+	accepted = 0;
+	accepted_pcb = NULL;
+	/* 1000 SYNs from 252 addresses that never finish the handshake. */
+	for (unsigned k = 0; k < 1000; k++)
+		feed_tcp(FAKE(k), (uint16_t)(20000 + k), 0x02, 1000 * k, 0);
+	EXPECT_EQ(half_open(), 8);		/* bounded by the backlog */
+	/* The peer connects: its SYN gets a SYN-ACK, its ACK makes the connection. */
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp(PEER, 40000, 0x02, 5000, 0);
+	feed_arp(2, PEER, OUR);	/* the SYN-ACKs to the flood may have cost the peer its entry */
+	EXPECT_EQ(cap.last_tcp_flags, 0x12);
+	uint32_t iss = cap.last_tcp_seq;
+	feed_tcp(FAKE(7), 30000, 0x02, 1, 0);	/* the flood goes on in between */
+	feed_tcp(PEER, 40000, 0x10, 5001, iss + 1);
+	EXPECT_EQ(accepted, 1);
+	EXPECT_LE(half_open(), 8);
+	if (accepted_pcb)
+		tcp_abort(accepted_pcb);
+	tcp_close(lp);
+	/* The half-open ones go with their listener's interface. */
+	netif_remove(&tn);
+	for (struct tcp_pcb *p = tcp_active_pcbs, *next; p; p = next) {
+		next = p->next;
+		if (p->local_port == TEST_PORT)
+			tcp_abort(p);
+	}
+	EXPECT_EQ(half_open(), 0);
+	net_unlock();
+}
