@@ -46,7 +46,12 @@
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
+#include <kernel/timer.h>
 #include <linux/virtio_net.h>
+
+/* The TX watchdog's poll period while frames are outstanding (see vnet_tx_watchdog). */
+#define VNET_TX_WATCHDOG_NS	(20 * NSEC_PER_MSEC)
 
 #define VNET_RING_MAX		256	/* entries per queue we use, at most */
 #define VNET_RXQ		0
@@ -111,6 +116,7 @@ struct vnet {
 	/* transmit */
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
 	bool tx_kick_pending;		/* frames published, doorbell decision left to NET_TX */
+	struct ktimer tx_timer;		/* polls the watchdog while frames are outstanding */
 	struct vnet_stats stats;
 };
 
@@ -328,6 +334,8 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	slot->arg = arg;
 	slot->len = (uint32_t)total;
 	virtq_add(vq, bufs, n, 0, slot);
+	if (!timer_pending(&d->tx_timer))
+		timer_arm_after(&d->tx_timer, VNET_TX_WATCHDOG_NS);
 	d->stats.tx_kicks_deferred++;
 	if (!d->tx_kick_pending) {
 		d->tx_kick_pending = true;
@@ -345,6 +353,12 @@ static void vnet_tx_flush(struct vnet *d)
 	d->tx_kick_pending = false;
 	if (virtq_kick(&d->txq.vq))
 		d->stats.tx_doorbells++;
+}
+
+void vnet_tx_lose_kick(struct vnet *d)
+{
+	BUG_ON(!in_softirq() || in_irq());
+	d->tx_kick_pending = false;
 }
 
 static void vnet_tx_softirq(void)
@@ -374,9 +388,16 @@ static void vnet_tx_reclaim(struct vnet *d)
 /*
  * TX watchdog. Under heavy load under TCG the device has been seen idle with transmit buffers
  * published while event-idx suppression withheld the notification (avail_event left behind our
- * last check), so nothing would ever restart it and every connection stalled for seconds. If two
- * polls in a row find buffers outstanding and none completed, ring the doorbell: under steady
- * traffic completions arrive between polls and this never fires.
+ * last check), so nothing would ever restart it. If two polls in a row find buffers outstanding
+ * and none completed, ring the doorbell: under steady traffic completions arrive between polls
+ * and this never fires.
+ *
+ * Polls must not depend on receive traffic: caught in a gdb session (QEMU user networking,
+ * echo of 4 MiB), 18 frames sat published and unconsumed with no interrupt for over 90 s. The
+ * peer had stopped sending because our ACKs were among them, and lwIP would not retransmit
+ * either (tcp_rexmit_rto_prepare refuses while a segment's pbuf is still held by the driver),
+ * so only the peer's backed-off retransmissions brought the polls that let this fire. So a
+ * timer polls every VNET_TX_WATCHDOG_NS while frames are outstanding.
  */
 static void vnet_tx_watchdog(struct vnet *d)
 {
@@ -391,6 +412,15 @@ static void vnet_tx_watchdog(struct vnet *d)
 		vq->notify(vq);
 	}
 	d->tx_free_seen = free_now;
+	if (free_now != vq->num && !timer_pending(&d->tx_timer))
+		timer_arm_after(&d->tx_timer, VNET_TX_WATCHDOG_NS);
+}
+
+/* Hard interrupt: a poll, which runs the watchdog (and re-arms this while frames are out). */
+static void vnet_tx_timer_fire(struct ktimer *t)
+{
+	(void)t;
+	raise_softirq(SOFTIRQ_NET_RX);
 }
 
 static void vnet_poll(struct vnet *d)
@@ -554,6 +584,7 @@ static int vnet_start(struct vnet *d, bool msix)
 	uint16_t rx_entry = VIRTIO_MSI_NO_VECTOR, tx_entry = VIRTIO_MSI_NO_VECTOR;
 	int err;
 
+	timer_init(&d->tx_timer, vnet_tx_timer_fire, d);
 	virtio_reset(vd);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_DRIVER);

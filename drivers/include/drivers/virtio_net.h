@@ -78,6 +78,13 @@ struct vnet_stats {
 void vnet_stats(struct vnet *d, struct vnet_stats *s);
 
 /**
+ * vnet_tx_lose_kick - fault injection for tests: forget the doorbell owed for the frames
+ * published so far, as if the device had missed the notification. Call with bottom halves
+ * disabled, right after vnet_tx. Only the TX watchdog can then get those frames out.
+ */
+void vnet_tx_lose_kick(struct vnet *d);
+
+/**
  * vnet_rx_frame_len - the frame length in a receive buffer of @buf_size bytes for which the
  * device reported @used_len bytes written, or -1 when that length cannot be right (shorter than
  * the virtio header plus an Ethernet header, or longer than the buffer). Device input: checked
