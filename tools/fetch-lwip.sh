@@ -217,10 +217,27 @@ patch_synflood() {
 	EOF
 }
 
+#  syn-flood-age: only a half-open connection whose SYN-ACK has waited two slow-timer ticks
+#    (0.5-1 s: its rtime, which segments that acknowledge nothing do not reset) is dropped for a
+#    new SYN; younger ones are most likely real clients whose ACK is a round trip away. Without
+#    it, 300 connects at once (tests/scale.sh's warm-up) against the backlog of 255 under TCG
+#    dropped a client whose handshake was completing: its first data met a RST. Now such a
+#    burst's extra SYNs are dropped instead and their clients retry, as with stock lwIP, while a
+#    flood's half-open connections still make room once their SYN-ACK has waited that long.
+patch_synflood_age() {
+	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-flood-age' 'SYN flood: only half-open ones waiting 0.5 s' <<-'EOF'
+	@         if ((p->listener == pcb) && (p->state == SYN_RCVD) &&
+	<         if ((p->listener == pcb) && (p->state == SYN_RCVD) && /* epunk: syn-flood-age */
+	<             (p->rtime >= 2) &&
+	-
+	EOF
+}
+
 if [ -f "$tree/src/Filelists.mk" ]; then
 	patch_lwip
 	patch_etharp
 	patch_synflood
+	patch_synflood_age
 	touch "$tree/src/Filelists.mk"	# make runs this when the script is newer: done now
 	exit 0
 fi
@@ -313,4 +330,5 @@ rm -rf "$dir/unpack"
 patch_lwip
 patch_etharp
 patch_synflood
+patch_synflood_age
 say "lwIP $version in $tree"
