@@ -46,6 +46,19 @@ expect_in() {
 	return 0
 }
 
+# tally NAME LOG RC: fold a sub-script's PASS/FAIL lines (in LOG, its exit status RC) into the
+# totals; status 77 with a SKIP line is a skip, any other non-zero status without FAIL a failure.
+tally() {
+	local name=$1 log=$2 rc=$3
+	if [ "$rc" = 77 ] && grep -q '^SKIP' "$log"; then
+		skip "$name" "$(grep '^SKIP' "$log" | head -1)"
+		return
+	fi
+	passed=$((passed + $(grep -c '^PASS' "$log")))
+	failed=$((failed + $(grep -c '^FAIL' "$log")))
+	[ "$rc" = 0 ] || grep -q '^FAIL' "$log" || { tail -5 "$log"; fail "$name" "exit status $rc"; }
+}
+
 echo "== host unit tests (kernel sources built for the host, ASan + UBSan)"
 build/host/unittest all > "$out/host.log" 2>&1
 rc=$?
@@ -213,13 +226,7 @@ echo "== network end to end: host clients against the guest's echo server (tests
 OUT="$out/net" tests/net-e2e.sh > "$out/net-e2e.txt" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL|SKIP)' "$out/net-e2e.txt"
-if [ "$rc" = 77 ]; then
-	skip "network end to end" "$(grep '^SKIP' "$out/net-e2e.txt" | head -1)"
-else
-	passed=$((passed + $(grep -c '^PASS' "$out/net-e2e.txt")))
-	failed=$((failed + $(grep -c '^FAIL' "$out/net-e2e.txt")))
-	[ "$rc" = 0 ] || grep -q '^FAIL' "$out/net-e2e.txt" || fail "network end to end" "exit status $rc"
-fi
+tally "network end to end" "$out/net-e2e.txt" "$rc"
 
 echo "== bad syscall input: the badsys table's expectations checked on host Linux"
 # The guest runs the same rows in ktest=all (suite badsys); here each expected errno is proven
@@ -272,29 +279,19 @@ OUT="$out/faults" timeout -k 10 400 tests/net-faults.sh > "$out/net-faults.txt" 
 rc=$?
 grep -E '^(PASS|FAIL|SKIP)' "$out/net-faults.txt"
 grep '^net-faults summary' "$out/net-faults.txt"
-if [ "$rc" = 77 ]; then
-	skip "faults on the wire" "$(grep '^SKIP' "$out/net-faults.txt" | head -1)"
-else
-	passed=$((passed + $(grep -c '^PASS' "$out/net-faults.txt")))
-	failed=$((failed + $(grep -c '^FAIL' "$out/net-faults.txt")))
-	[ "$rc" = 0 ] || grep -q '^FAIL' "$out/net-faults.txt" || fail "faults on the wire" "exit status $rc"
-fi
+tally "faults on the wire" "$out/net-faults.txt" "$rc"
 
 echo "== tracing: every epunk gdb command in batch mode against the echo server (tests/trace-gdb.sh)"
 OUT="$out/trace-gdb" timeout -k 10 300 tests/trace-gdb.sh > "$out/trace-gdb.txt" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL|SKIP)' "$out/trace-gdb.txt"
-passed=$((passed + $(grep -c '^PASS' "$out/trace-gdb.txt")))
-failed=$((failed + $(grep -c '^FAIL' "$out/trace-gdb.txt")))
-[ "$rc" = 0 ] || grep -q '^FAIL' "$out/trace-gdb.txt" || fail "tracing gdb commands" "exit status $rc"
+tally "tracing gdb commands" "$out/trace-gdb.txt" "$rc"
 
 echo "== fuzzing: corpus replay + a short libFuzzer run per target (tests/fuzz.sh)"
 timeout -k 10 300 tests/fuzz.sh --seconds 25 > "$out/fuzz.txt" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL)|^    ' "$out/fuzz.txt"
-passed=$((passed + $(grep -c '^PASS' "$out/fuzz.txt")))
-failed=$((failed + $(grep -c '^FAIL' "$out/fuzz.txt")))
-[ "$rc" = 0 ] || grep -q '^FAIL' "$out/fuzz.txt" || { tail -5 "$out/fuzz.txt"; fail "fuzzing" "exit status $rc"; }
+tally "fuzzing" "$out/fuzz.txt" "$rc"
 
 
 echo "== scale and churn, short (tests/scale.sh: 2,000 held, 3,000-connect burst, 5,000 cycles, leaks)"
@@ -302,13 +299,7 @@ OUT="$out/scale" timeout -k 10 600 tests/scale.sh > "$out/scale.txt" 2>&1
 rc=$?
 grep -E '^(PASS|FAIL|SKIP)' "$out/scale.txt"
 sed -n '/^== soak summary/,$p' "$out/scale.txt" | sed '$d'
-if [ "$rc" = 77 ]; then
-	skip "scale and churn" "$(grep '^SKIP' "$out/scale.txt" | head -1)"
-else
-	passed=$((passed + $(grep -c '^PASS' "$out/scale.txt")))
-	failed=$((failed + $(grep -c '^FAIL' "$out/scale.txt")))
-	[ "$rc" = 0 ] || grep -q '^FAIL' "$out/scale.txt" || fail "scale and churn" "exit status $rc"
-fi
+tally "scale and churn" "$out/scale.txt" "$rc"
 
 echo "== KVM smoke boot"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
