@@ -9,11 +9,12 @@
 #  2. hostile frames: the wire injects generated frames (random, bad lengths and checksums,
 #     truncated, IP options, TCP flag soups, fragments, ARP storms, mutated copies of real
 #     frames) while the client keeps echoing over a clean wire: no crash, no hang, every byte.
-# usage: tests/net-faults.sh [--duration SECONDS] [--seed N] [--inject N] [--hostile-only]
-#                            [--wire "WIRE OPTIONS"]
+# usage: tests/net-faults.sh [--duration SECONDS] [--rate FRAMES/S] [--seed N] [--inject N]
+#                            [--hostile-only] [--wire "WIRE OPTIONS"]
 #   without --duration: the short version for make test (about 2 minutes under TCG, 40 s of
 #   traffic per phase, 200000 injected frames spread over the phase); with it: each phase runs
-#   SECONDS/2 and the injector sends as fast as the guest takes frames until the phase ends.
+#   SECONDS/2 and the injector sends --rate frames a second (default 6250; 0: as fast as the
+#   guest takes them, a flood past what a TCG guest absorbs, see the README) until it ends.
 #   --hostile-only skips the impaired phase; --wire adds options to the hostile phase's wire (say
 #   "--kinds arp --inject-rate 5000" for an ARP storm alone, "--sources 4" for fewer sources).
 #   KERNEL=FILE boots another image (default build/epunk.elf), OUT=DIR keeps the outputs there.
@@ -25,24 +26,26 @@ seed=${SEED:-$(( $(date +%s) % 100000 ))}
 inject=200000
 only=""
 wire_extra=""
+rate_opt=6250
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--duration) duration=$2; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
 	--inject) inject=$2; shift 2 ;;
+	--rate) rate_opt=$2; shift 2 ;;
 	--hostile-only) only=hostile; shift ;;
 	--wire) wire_extra=$2; shift 2 ;;
-	*) echo "usage: $0 [--duration SECONDS] [--seed N] [--inject N] [--hostile-only] [--wire OPTIONS]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--duration SECONDS] [--rate FRAMES/S] [--seed N] [--inject N] [--hostile-only] [--wire OPTIONS]" >&2; exit 2 ;;
 	esac
 done
-for v in "$seed" "$inject" ${duration:+"$duration"}; do
+for v in "$seed" "$inject" "$rate_opt" ${duration:+"$duration"}; do
 	case "$v" in ''|*[!0-9]*) echo "net-faults: '$v' is not a number" >&2; exit 2 ;; esac
 done
 if [ -n "$duration" ]; then
 	[ "$duration" -ge 20 ] || { echo "net-faults: --duration wants at least 20 seconds" >&2; exit 2; }
 	phase=$((duration / 2))
 	inject=-1
-	rate=0		# as fast as the guest takes them
+	rate=$rate_opt	# 0: as fast as the guest takes them
 else
 	phase=40
 	rate=$((inject * 10 / (phase * 8)))	# spread over 80% of the phase
