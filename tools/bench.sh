@@ -22,6 +22,7 @@
 # --smoke: 0 pass, 1 fail, 77 skip (epunk cannot serve echo yet: the reason is printed).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+. tools/netns.sh
 
 baseline=${BASELINE:-}
 matrix=${BENCH_MATRIX:-full}
@@ -156,13 +157,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The namespace: tap0 is the host end of the guest's NIC; the client runs here too.
-nsx() { ip netns exec "$ns" "$@"; }
-ip netns add "$ns" || exit 1
-if ! { nsx ip link set lo up &&
-	nsx ip tuntap add dev tap0 mode tap &&
-	nsx sysctl -qw net.ipv6.conf.tap0.disable_ipv6=1 &&
-	nsx ip addr add "$host_ip/$prefix" dev tap0 &&
-	nsx ip link set tap0 up; }; then
+if ! { netns_new "$ns" && netns_tap "$ns" tap0 "$host_ip/$prefix"; }; then
 	echo "bench: cannot set up the network namespace" >&2
 	exit 1
 fi

@@ -217,31 +217,20 @@ patch_synflood() {
 	EOF
 }
 
-#  syn-flood-age: only a half-open connection whose SYN came at least SYN_EVICT_MS ago is
-#    dropped for a new SYN (the pcb gets the SYN's sys_now() stamp). Younger ones are most
-#    likely real clients whose ACK is a round trip away: 300 connects at once (tests/scale.sh's
-#    warm-up) against the backlog of 255 under TCG had a client whose handshake was completing
-#    dropped by a later SYN of the same burst, and its first data met a RST. Now a burst's extra
-#    SYNs are dropped instead and their clients retry, as with stock lwIP, while a flood's
-#    half-open connections still make room once they are that old. The trade-off, measured:
-#    20 ms served a 20,000 frames/s storm's real clients better but still reset a 3,000-connect
-#    burst's on a loaded host; 500 ms is past any round trip we saw under TCG. pcb->tmr is no
-#    age: a flood's stray segments keep refreshing it.
+#  syn-flood-age: only a half-open connection whose SYN-ACK has waited two slow-timer ticks
+#    since it was last sent (rtime >= 2: 0.5-1 s; a retransmitted SYN-ACK starts it again) is
+#    dropped for a new SYN. Any younger one may be a real client whose ACK is a round trip away:
+#    300 connects at once (tests/scale.sh's warm-up) against the backlog of 255 under TCG had a
+#    client whose handshake was completing dropped by a later SYN of the same burst, and its
+#    first data met a RST. Tried and measured: an age counted from the SYN (20 ms or 0.5 s)
+#    reset clients of a 3,000-connect burst whose SYN-ACK had been sent again late (the first
+#    lost in a full TX ring); pcb->tmr is no age at all, a flood's stray segments refresh it.
 patch_synflood_age() {
-	lwip_edit "$tree/src/include/lwip/tcp.h" 'epunk: syn-stamp' 'the SYN stamp of a pcb' <<-'EOF'
-	@   u16_t remote_port;
-	>   u32_t epunk_syn_ms; /* epunk: syn-stamp, sys_now() at the SYN that made it (SYN_RCVD) */
-	EOF
-	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-flood-age' 'SYN flood: only half-open ones 0.5 s old' <<-'EOF'
-	@ #include <string.h>
-	< #include "lwip/sys.h" /* epunk: syn-flood-age, sys_now */
-	< #define SYN_EVICT_MS 500
+	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-flood-age' 'SYN flood: only half-open ones whose SYN-ACK waited 0.5 s' <<-'EOF'
 	@         if ((p->listener == pcb) && (p->state == SYN_RCVD) &&
-	<         if ((p->listener == pcb) && (p->state == SYN_RCVD) &&
-	<             ((u32_t)(sys_now() - p->epunk_syn_ms) >= SYN_EVICT_MS) &&
+	<         if ((p->listener == pcb) && (p->state == SYN_RCVD) && /* epunk: syn-flood-age */
+	<             (p->rtime >= 2) &&
 	-
-	@     npcb->state = SYN_RCVD;
-	>     npcb->epunk_syn_ms = sys_now();
 	EOF
 }
 

@@ -24,6 +24,7 @@
 # Network: namespace epunk-soak-PID, tap0 = 10.77.13.1/24, the guest 10.77.13.2; nothing else.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+. tools/netns.sh
 
 duration=0
 conns=10000
@@ -95,12 +96,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 nsx() { ip netns exec "$ns" "$@"; }
-ip netns add "$ns" || exit 1
-if ! { nsx ip link set lo up &&
-	nsx ip tuntap add dev tap0 mode tap &&
-	nsx sysctl -qw net.ipv6.conf.tap0.disable_ipv6=1 &&
-	nsx ip addr add "$host_ip/24" dev tap0 &&
-	nsx ip link set tap0 up &&
+if ! { netns_new "$ns" && netns_tap "$ns" tap0 "$host_ip/24" &&
 	# the namespace's own sysctls: room for the ports the churn goes through
 	nsx sysctl -qw net.ipv4.ip_local_port_range="1024 65000" &&
 	nsx sysctl -qw net.ipv4.tcp_tw_reuse=1; }; then

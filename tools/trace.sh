@@ -16,6 +16,7 @@
 # 10.77.11.2; removed on exit with every process started here, whatever happens. Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+. tools/netns.sh
 
 icount=${ICOUNT:-0}
 runs=${TRACE_RUNS:-1}
@@ -80,15 +81,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 nsx() { ip netns exec "$ns" "$@"; }
-ip netns add "$ns" || exit 1
-nsx ip link set lo up || exit 1
+netns_new "$ns" || exit 1
 # tap_up N: a fresh tap for run N (a tap just released by QEMU can stay busy a moment); the
 # previous run's loses its address.
 tap_up() {
 	[ "$1" -gt 1 ] && nsx ip addr flush dev "tap$(($1 - 1))" 2>/dev/null
-	nsx ip tuntap add dev "tap$1" mode tap &&
-		nsx sysctl -qw "net.ipv6.conf.tap$1.disable_ipv6=1" &&
-		nsx ip addr add "$host_ip/24" dev "tap$1" && nsx ip link set "tap$1" up
+	netns_tap "$ns" "tap$1" "$host_ip/24"
 }
 
 # What a tracepoint costs, and (under -icount) that the TSC counts instructions exactly.

@@ -387,11 +387,12 @@ KTEST(arp, syn_flood_leaves_room_for_a_real_client)
 	feed_tcp(PEER, 40000, 0x02, 5000, 0);
 	EXPECT_EQ(cap.last_tcp_flags, 0);
 	EXPECT_EQ(half_open(), 8);
-	/* Once their SYNs are a second old they are fair game: the peer's SYN, sent again, takes
-	 * the place of the oldest; its SYN-ACK goes out, its ACK makes the connection. */
+	/* Once their SYN-ACKs have waited two slow-timer ticks they are fair game: the peer's
+	 * SYN, sent again, takes the place of the oldest; its SYN-ACK goes out, its ACK makes the
+	 * connection. */
 	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
 		if (p->state == SYN_RCVD && p->local_port == TEST_PORT)
-			p->epunk_syn_ms -= 1000;
+			p->rtime += 2;
 	memset(&cap, 0, sizeof(cap));
 	feed_tcp(PEER, 40000, 0x02, 5000, 0);
 	feed_arp(2, PEER, OUR);	/* the SYN-ACKs to the flood may have cost the peer its entry */
