@@ -225,12 +225,18 @@ patch_synflood() {
 #    first data met a RST. Tried and measured: an age counted from the SYN (20 ms or 0.5 s)
 #    reset clients of a 3,000-connect burst whose SYN-ACK had been sent again late (the first
 #    lost in a full TX ring); pcb->tmr is no age at all, a flood's stray segments refresh it.
+#    The SYN-ACK that a client's repeated SYN draws (tcp_rexmit in SYN_RCVD) restarts rtime too:
+#    without that, a client whose first SYN-ACK was lost in a full TX ring still looked old while
+#    its ACK to the second was on the way (make test's burst, from a clean clone). A forged SYN
+#    repeats the original's sequence number only by chance, so a flood's entries still age.
 patch_synflood_age() {
 	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-flood-age' 'SYN flood: only half-open ones whose SYN-ACK waited 0.5 s' <<-'EOF'
 	@         if ((p->listener == pcb) && (p->state == SYN_RCVD) &&
 	<         if ((p->listener == pcb) && (p->state == SYN_RCVD) && /* epunk: syn-flood-age */
 	<             (p->rtime >= 2) &&
 	-
+	@         tcp_rexmit(pcb);
+	>         pcb->rtime = 0; /* epunk: syn-flood-age, the SYN-ACK goes out again now */
 	EOF
 }
 
