@@ -11,6 +11,8 @@
 #   --runs N   boot and measure N times (default 1); with N > 1 the per-hop tables are compared
 #              and the script fails unless they are identical
 # Environment: ICOUNT=1, TRACE_RUNS, TRACE_CONNS (1), TRACE_SIZE (64), TRACE_SECONDS (3),
+#   TRACE_PIN (1: the guest's CPU thread gets the host's last CPU to itself, QEMU's other
+#   threads and the echo client the rest; 0: no pinning; off on a 1-CPU host),
 #   ACCEL, FIRMWARE, QEMUFLAGS as for tools/qemu.sh.
 # Network: namespace epunk-trace-PID with a tap (tapN for run N) = 10.77.11.1/24, the guest
 # 10.77.11.2; removed on exit with every process started here, whatever happens. Needs root.
@@ -19,13 +21,16 @@ cd "$(dirname "$0")/.." || exit 1
 . tools/netns.sh
 
 icount=${ICOUNT:-0}
+pin=${TRACE_PIN:-1}
+[ "$(nproc)" -lt 2 ] && pin=0
+client_cpus=()
 runs=${TRACE_RUNS:-1}
 conns=${TRACE_CONNS:-1}
 size=${TRACE_SIZE:-64}
 seconds=${TRACE_SECONDS:-3}
 out=build/trace
 usage() {
-	sed -n 's/^# \{0,1\}//; 8,14p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 8,16p' "$0" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -40,6 +45,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$icount" in 0 | 1) ;; *) echo "trace: ICOUNT must be 0 or 1, not '$icount'" >&2; exit 2 ;; esac
+case "$pin" in 0 | 1) ;; *) echo "trace: TRACE_PIN must be 0 or 1, not '$pin'" >&2; exit 2 ;; esac
 for v in runs conns size seconds; do
 	if ! [[ ${!v} =~ ^[0-9]+$ ]] || [ "${!v}" = 0 ]; then
 		echo "trace: $v must be a positive whole number (got '${!v}')" >&2
@@ -113,7 +119,7 @@ gdb_run() {
 echo_run() {
 	local warm=1 i0 i1 reqs
 	[ "$icount" = 1 ] && warm=0 && i0=$(qmp_icount)
-	if ! nsx build/echobench -q -c "$conns" -s "$size" -w "$warm" -d "$seconds" "$guest_ip" 7 \
+	if ! nsx "${client_cpus[@]}" build/echobench -q -c "$conns" -s "$size" -w "$warm" -d "$seconds" "$guest_ip" 7 \
 		> "$dir/echobench-$1.txt" 2>&1; then
 		cat "$dir/echobench-$1.txt" >&2
 		echo "trace: the echo client failed (tracing $1)" >&2
@@ -146,6 +152,24 @@ print(msg["return"].get("icount", ""))
 EOT
 }
 
+# pin_vcpu: the guest's CPU thread gets the last host CPU to itself; QEMU's other threads and
+# the echo client share the others. Unpinned, on a 2-CPU host three busy threads (vCPU, QEMU's
+# I/O thread, the client) share two CPUs, and the host's scheduler put gaps of tens of
+# microseconds into the guest's interrupt path: p99 interrupt -> bottom half 22-39 us unpinned,
+# 3-4 us pinned (make trace, 100 connections, TCG, 2026-11-22).
+pin_vcpu() {
+	local qp t last=$(($(nproc) - 1))
+	qp=$(pgrep -n -f -- "-gdb tcp:127.0.0.1:$gdbport") || { echo "trace: no QEMU to pin" >&2; return 1; }
+	for t in /proc/"$qp"/task/*; do
+		if grep -q "^CPU" "$t/comm"; then
+			taskset -pc "$last" "${t##*/}" > /dev/null
+		else
+			taskset -pc "0-$((last - 1))" "${t##*/}" > /dev/null
+		fi
+	done
+	client_cpus=(taskset -c "0-$((last - 1))")
+}
+
 # One boot: traffic with tracing off, tracing on from gdb, traffic again, the table from gdb.
 one_run() {
 	local r=$1 t0
@@ -157,7 +181,8 @@ one_run() {
 	rm -rf "$dir" && mkdir -p "$dir"
 	tap_up "$r" || { echo "trace: cannot set up the tap in the namespace" >&2; return 1; }
 	echo "== run $r: echo server on a tap, $conns connection(s) x $size B, ${seconds} s per pass" \
-		"($( [ "$icount" = 1 ] && echo "TCG -icount shift=0" || echo "${ACCEL:-tcg}"))"
+		"($( [ "$icount" = 1 ] && echo "TCG -icount shift=0" || echo "${ACCEL:-tcg}")$( [ "$pin" = 1 ] &&
+			echo ", vCPU pinned to host CPU $(($(nproc) - 1))"))"
 	nsx tools/qemu.sh --timeout $((180 + 4 * seconds)) --log "$dir/serial.log" \
 		--append "quiet app=echo args=\"port=7 mode=et\" ip=$guest_ip/24 gw=$host_ip trace=off" \
 		-- -netdev tap,id=n0,ifname=tap"$r",script=no,downscript=no \
@@ -173,6 +198,7 @@ one_run() {
 		fi
 		sleep 0.2
 	done
+	[ "$pin" = 1 ] && pin_vcpu
 	# Off and on alternate twice, so that the emulator's warm-up and drift weigh on both.
 	local off1 on1 off2 on2
 	off1=$(echo_run off1) || return 1

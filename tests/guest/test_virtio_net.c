@@ -94,8 +94,25 @@ static void test_tx_done(void *arg)
 	rxs.tx_done++;
 }
 
+/* Every frame published so far has completed (waits up to 2 s): the device is then idle and,
+ * with event-idx, waiting for the next doorbell. Transmit completions are
+ * reclaimed lazily (the TX interrupt is off while the ring has room), so a test that counts
+ * them starts from here. */
+static bool tx_idle(struct vnet *d)
+{
+	struct vnet_stats s;
+	uint64_t end = ktime_ns() + 2000 * NSEC_PER_MSEC;
+	for (;;) {
+		vnet_stats(d, &s);
+		if (s.tx_frames == s.tx_kicks_deferred || ktime_ns() >= end)
+			return s.tx_frames == s.tx_kicks_deferred;
+		msleep(1);
+	}
+}
+
 static void rx_setup(struct vnet *d)
 {
+	tx_idle(d);	/* the previous test's completions land in its own counters */
 	memset(&rxs, 0, sizeof(rxs));
 	rxs.dev = d;
 	vnet_mac(d, rxs.mac);
@@ -312,7 +329,8 @@ static void build_stray_frame(uint8_t frame[60])
 	frame[13] = 0xb5;
 }
 
-/* Frames nobody answers: their completions must come by the transmit interrupt alone. */
+/* Frames nobody answers: their completions must come without receive traffic. Fewer than half
+ * the ring: the transmit interrupt stays off and the TX timer's polls reclaim them. */
 static void tx_only(struct ktest_ctx *ktest_ctx, struct vnet *d)
 {
 	enum { N = 50 };
@@ -336,7 +354,8 @@ static void tx_only(struct ktest_ctx *ktest_ctx, struct vnet *d)
 	EXPECT_EQ(rxs.tx_done, sent);
 	EXPECT_EQ(rxs.arp_replies, 0);
 	EXPECT_EQ(s1.tx_frames - s0.tx_frames, sent);
-	EXPECT_GT(s1.irqs, s0.irqs);
+	EXPECT_GT(s1.polls, s0.polls);
+	EXPECT_LT(s1.irqs - s0.irqs, (uint64_t)sent / 10);	/* not one interrupt per frame */
 }
 
 /* Every device, each on its own QEMU network. */
@@ -400,20 +419,6 @@ static void defer_softirq(void)
 	for (int i = 0; i < 3; i++)
 		defer_sent += vnet_tx(defer_dev, &seg, 1, test_tx_done, NULL) == 0;
 	vnet_stats(defer_dev, &defer_in_softirq);
-}
-
-/* Wait until every frame published so far has completed: the device is then idle and, with
- * event-idx, waiting for the next doorbell. */
-static bool tx_idle(struct vnet *d)
-{
-	struct vnet_stats s;
-	uint64_t end = ktime_ns() + 2000 * NSEC_PER_MSEC;
-	for (;;) {
-		vnet_stats(d, &s);
-		if (s.tx_frames == s.tx_kicks_deferred || ktime_ns() >= end)
-			return s.tx_frames == s.tx_kicks_deferred;
-		msleep(1);
-	}
 }
 
 static void tx_deferred(struct ktest_ctx *ktest_ctx, struct vnet *d)

@@ -26,6 +26,7 @@ HOP_IRQ, HOP_BH, HOP_LWIP, HOP_WAKE, HOP_CB = 0, 1, 2, 3, 4
 # As trace_hop_needs in kernel/trace_core.c: a hop counts once what leads to it was seen.
 HOP_NEEDS = {5: HOP_CB, 6: HOP_CB, 7: HOP_WAKE}
 IRQ_TX = 0x80000000	# TRACE_IRQ_TX: a transmit queue's interrupt (kernel/include/kernel/trace.h)
+IRQ_BH_OFF = 0x40000000	# TRACE_IRQ_BH_OFF: it came while bottom halves were off
 
 EPOLL_BITS = [(0x001, "IN"), (0x002, "PRI"), (0x004, "OUT"), (0x008, "ERR"), (0x010, "HUP"),
               (0x040, "RDNORM"), (0x080, "RDBAND"), (0x100, "WRNORM"), (0x200, "WRBAND"),
@@ -253,7 +254,8 @@ switch the tracepoints on or off (writes trace_enabled)."""
             elif hop == 7:
                 detail = "up to %d bytes" % argv
             elif hop == HOP_IRQ:
-                detail = "vector %d, %s queue" % (argv & 0xff, "tx" if argv & IRQ_TX else "rx")
+                detail = "vector %d, %s queue%s" % (argv & 0xff, "tx" if argv & IRQ_TX else "rx",
+                                                   ", bottom halves off" if argv & IRQ_BH_OFF else "")
             else:
                 detail = "%d" % argv
             print("  %10d %20d %12s  %-20s 0x%016x %s" % (first + i, tsc, since, name, obj, detail))

@@ -32,6 +32,9 @@ struct trace_rec {
 /* TRACE_IRQ's arg: the CPU vector, with this bit for a transmit queue's interrupt. Those are
  * recorded but do not start a latency measurement: only a receive interrupt does. */
 #define TRACE_IRQ_TX	0x80000000u
+/* ... and this one when bottom halves were off as it came (a thread in a bottom-half-off section,
+ * or a bottom half running): its own bottom half waits for that section to end. */
+#define TRACE_IRQ_BH_OFF	0x40000000u
 
 #define TRACE_HIST_BUCKETS	48	/* bucket b holds [2^b, 2^(b+1)) ns; bucket 0 also 0 */
 
