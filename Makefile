@@ -110,6 +110,7 @@ NET_SRCS := \
 	net/port/sys_arch.c \
 	net/net.c \
 	net/sock_poll.c \
+	net/syncookie.c \
 	net/socket.c \
 	net/sys_socket.c \
 	net/netif_vnet.c
@@ -143,6 +144,7 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_eventpoll.c \
 	tests/unit/test_trace.c \
 	tests/unit/test_sock_poll.c \
+	tests/unit/test_syncookie.c \
 	tests/unit/test_virtqueue.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
@@ -301,6 +303,7 @@ HOST_SRCS := \
 	arch/x86_64/pvh.c \
 	drivers/virtqueue.c \
 	net/sock_poll.c \
+	net/syncookie.c \
 	tests/unit/host/host_main.c \
 	tests/unit/host/host_env.c \
 	tests/unit/host/host_sched.c \
@@ -470,7 +473,8 @@ FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kerne
 FUZZ_SRCS_epoll := $(FUZZ_CORE) kernel/sys_epoll.c kernel/pipe.c kernel/eventfd.c \
 	tests/fuzz/fuzz_epoll.c
 FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/sys_arch.c net/net.c net/netif_vnet.c \
-	net/socket.c net/sys_socket.c net/sock_poll.c tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
+	net/socket.c net/sys_socket.c net/sock_poll.c net/syncookie.c tests/fuzz/fake_net_env.c \
+	tests/fuzz/fuzz_frame.c
 FUZZ_HOST_SRCS := tests/unit/host/host_env.c tests/unit/host/host_sched.c
 FUZZ_OBJS_epoll := $(patsubst %,$(B)/fuzz/epoll/%.o,$(FUZZ_SRCS_epoll))
 FUZZ_OBJS_frame := $(patsubst %,$(B)/fuzz/frame/%.o,$(FUZZ_SRCS_frame)) \

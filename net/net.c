@@ -24,6 +24,7 @@
 #include <kernel/time.h>
 #include <kernel/timer.h>
 #include <net/net.h>
+#include <net/syncookie.h>
 #include <stdlib.h>
 
 #include "lwip/init.h"
@@ -31,6 +32,7 @@
 #include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
+#include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
@@ -66,6 +68,30 @@ void net_timers_update(void)
 		timer_arm(&net_timer, deadline);
 	}
 	arch_irq_restore(flags);
+}
+
+static uint64_t syncookies_sent, syncookies_accepted;
+
+unsigned int net_syncookie_make(unsigned int saddr, unsigned int daddr, unsigned short sport,
+				unsigned short dport, unsigned int client_isn, unsigned short mss)
+{
+	syncookies_sent++;
+	return syncookie_make(saddr, daddr, sport, dport, client_isn, mss, sys_now());
+}
+
+int net_syncookie_check(unsigned int saddr, unsigned int daddr, unsigned short sport,
+			unsigned short dport, unsigned int client_isn, unsigned int cookie,
+			unsigned short *mss)
+{
+	bool ok = syncookie_check(saddr, daddr, sport, dport, client_isn, cookie, sys_now(), mss);
+	syncookies_accepted += ok;
+	return ok;
+}
+
+void net_syncookie_stats(uint64_t *sent, uint64_t *accepted)
+{
+	*sent = syncookies_sent;
+	*accepted = syncookies_accepted;
 }
 
 void net_unlock(void)
@@ -111,6 +137,7 @@ int net_init(void)
 	if (net_up)
 		return 0;
 	net_rand_init();
+	syncookie_set_key((uint64_t)net_rand() << 32 | net_rand(), (uint64_t)net_rand() << 32 | net_rand());
 	timer_init(&net_timer, net_timer_fire, NULL);
 	open_softirq(SOFTIRQ_NET_TIMER, net_timer_softirq);
 	net_lock();

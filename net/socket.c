@@ -530,6 +530,19 @@ static err_t sk_tcp_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	return ERR_OK;
 }
 
+/* lwIP's "syn-cookie" change (tools/fetch-lwip.sh) asks this before it answers a SYN with a
+ * cookie or makes a connection from one: a listener of ours whose accept queue holds its
+ * backlog takes neither (the client retries, as with Linux). A raw lwIP listener (in-guest
+ * tests) has no accept queue. */
+int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb)
+{
+	const struct sock *lsk = lpcb->callback_arg;
+
+	if (lpcb->accept != sk_tcp_accept || !lsk)
+		return 0;
+	return lsk->accept_len >= lpcb->backlog;
+}
+
 static void sk_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
 			u16_t port)
 {

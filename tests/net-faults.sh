@@ -171,6 +171,7 @@ finish() {
 	stop "$wpid"
 	wpid=""
 	tr -d '\r' < "$out/$1.log" | grep '^net: eth0' | tail -1 > "$out/$1-guest.stats"
+	tr -d '\r' < "$out/$1.log" | grep '^net: SYN cookies' | tail -1 >> "$out/$1-guest.stats"
 }
 
 # client NAME SECONDS STALL: the echo client for SECONDS, output to NAME-client.txt; a connection

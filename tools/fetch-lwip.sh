@@ -189,62 +189,158 @@ patch_etharp() {
 	EOF
 }
 
-#  syn-flood: a listener whose backlog is full (half-open and not yet accepted connections, at
-#    most 255 in lwIP) drops every further SYN, and half-open ones live 20 s (TCP_SYN_RCVD_TIMEOUT):
-#    a flood of SYNs from addresses that never complete the handshake kept the echo server from
-#    accepting anyone for as long as it lasted (measured: 0 of 24 connections). Linux answers with
-#    SYN cookies, or before them pruned its SYN queue. Here a SYN that finds the backlog full
-#    first drops the oldest half-open connection of that listener (no RST: its source is likely
-#    forged), as lwIP's own SYN_RCVD timeout would later; established connections waiting for
-#    accept() are never dropped. Memory stays bounded by the backlog; a real client, whose ACK
-#    comes one round trip after the SYN-ACK, completes unless a whole backlog of SYNs arrives
-#    within that round trip.
-patch_synflood() {
-	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-flood' 'SYN flood: drop the oldest half-open' <<-'EOF'
-	@     if (pcb->accepts_pending >= pcb->backlog) {
-	<     if (pcb->accepts_pending >= pcb->backlog) { /* epunk: syn-flood, make room if it can */
-	<       struct tcp_pcb *old = NULL, *p;
-	<       for (p = tcp_active_pcbs; p != NULL; p = p->next) {
-	<         if ((p->listener == pcb) && (p->state == SYN_RCVD) &&
-	<             ((old == NULL) || ((u32_t)(tcp_ticks - p->tmr) >= (u32_t)(tcp_ticks - old->tmr)))) {
-	<           old = p;
-	<         }
-	<       }
-	<       if (old != NULL) {
-	<         tcp_abandon(old, 0);
-	<       }
-	<     }
-	EOF
-}
-
-#  syn-flood-age: only a half-open connection whose SYN-ACK has waited two slow-timer ticks
-#    since it was last sent (rtime >= 2: 0.5-1 s; a retransmitted SYN-ACK starts it again) is
-#    dropped for a new SYN. Any younger one may be a real client whose ACK is a round trip away:
-#    300 connects at once (tests/scale.sh's warm-up) against the backlog of 255 under TCG had a
-#    client whose handshake was completing dropped by a later SYN of the same burst, and its
-#    first data met a RST. Tried and measured: an age counted from the SYN (20 ms or 0.5 s)
-#    reset clients of a 3,000-connect burst whose SYN-ACK had been sent again late (the first
-#    lost in a full TX ring); pcb->tmr is no age at all, a flood's stray segments refresh it.
-#    The SYN-ACK that a client's repeated SYN draws (tcp_rexmit in SYN_RCVD) restarts rtime too:
-#    without that, a client whose first SYN-ACK was lost in a full TX ring still looked old while
-#    its ACK to the second was on the way (make test's burst, from a clean clone). A forged SYN
-#    repeats the original's sequence number only by chance, so a flood's entries still age.
-patch_synflood_age() {
-	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-flood-age' 'SYN flood: only half-open ones whose SYN-ACK waited 0.5 s' <<-'EOF'
-	@         if ((p->listener == pcb) && (p->state == SYN_RCVD) &&
-	<         if ((p->listener == pcb) && (p->state == SYN_RCVD) && /* epunk: syn-flood-age */
-	<             (p->rtime >= 2) &&
+#  syn-cookie: a listener whose backlog is full (half-open and not yet accepted connections, at
+#    most 255 in lwIP) dropped every further SYN, and half-open ones live 20 s
+#    (TCP_SYN_RCVD_TIMEOUT): a flood of SYNs from addresses that never complete the handshake
+#    kept the echo server from accepting anyone while it lasted (measured: 0 of 24 connections).
+#    Dropping the oldest half-open connection for each new SYN (tried first) still left real
+#    clients waiting past 10 s under the hostile-frame flood (56 of 109,451 in a 23-minute soak):
+#    no age tells a real client's pending handshake from a forged one. Now, as Linux with
+#    tcp_syncookies, such a SYN is answered with a SYN-ACK whose sequence number is a cookie
+#    (net/syncookie.c: a keyed hash of the addresses, ports, the client's sequence number and
+#    the time, plus the client's MSS) and nothing is kept; the ACK that returns a valid cookie
+#    makes the connection in SYN_RCVD and tcp_process establishes it as usual. A SYN that the
+#    pcb pool cannot take is answered the same way. A listener of ours whose accept queue is
+#    full answers neither (net_tcp_acceptq_full: the client retries, as with Linux).
+#    accepts_pending becomes a u16_t: the half-open ones (up to the backlog) and the queue of
+#    established ones (up to the backlog again, now that cookies get past the half-open ones)
+#    together can pass 255.
+patch_syncookie() {
+	lwip_edit "$tree/src/include/lwip/tcp.h" 'epunk: syn-cookie' 'SYN cookies: a wider backlog count' <<-'EOF'
+	@   u8_t accepts_pending;
 	-
-	@         tcp_rexmit(pcb);
-	>         pcb->rtime = 0; /* epunk: syn-flood-age, the SYN-ACK goes out again now */
+	>   u16_t accepts_pending; /* epunk: syn-cookie, half-open plus queued can pass 255 */
+	EOF
+	lwip_edit "$tree/src/core/tcp_out.c" 'epunk: syn-cookie' 'SYN cookies: a SYN-ACK without a pcb' <<-'EOF'
+	@ #endif /* LWIP_TCP */
+	< /* epunk: syn-cookie, a SYN-ACK for a SYN no pcb was made for: its sequence number is the
+	<  * cookie, its one option our MSS. The listener gives the route's hints, as for tcp_rst. */
+	< void
+	< tcp_syncookie_synack(const struct tcp_pcb *lpcb, u32_t iss, u32_t ackno, u16_t mss,
+	<                      const ip_addr_t *local_ip, const ip_addr_t *remote_ip,
+	<                      u16_t local_port, u16_t remote_port)
+	< {
+	<   struct pbuf *p;
+	<   u32_t *opts;
+	<
+	<   p = tcp_output_alloc_header_common(ackno, LWIP_TCP_OPT_LEN_MSS, 0, lwip_htonl(iss),
+	<                                      local_port, remote_port, TCP_SYN | TCP_ACK,
+	<                                      TCPWND_MIN16(TCP_WND));
+	<   if (p == NULL) {
+	<     return;
+	<   }
+	<   opts = (u32_t *)(void *)((struct tcp_hdr *)p->payload + 1);
+	<   *opts = TCP_BUILD_MSS_OPTION(mss);
+	<   tcp_output_control_segment(lpcb, p, local_ip, remote_ip);
+	< }
+	<
+	EOF
+	lwip_edit "$tree/src/core/tcp_in.c" 'epunk: syn-cookie' 'SYN cookies' <<-'EOF'
+	@ static void tcp_listen_input(struct tcp_pcb_listen *pcb);
+	> /* epunk: syn-cookie, see tools/fetch-lwip.sh */
+	> void tcp_syncookie_synack(const struct tcp_pcb *lpcb, u32_t iss, u32_t ackno, u16_t mss,
+	>                           const ip_addr_t *local_ip, const ip_addr_t *remote_ip,
+	>                           u16_t local_port, u16_t remote_port);
+	> static void tcp_parseopt(struct tcp_pcb *pcb);
+	>
+	> /* epunk: syn-cookie, answer the SYN in hand with a cookie, unless the accept queue is full */
+	> static void
+	> tcp_syncookie_reply(struct tcp_pcb_listen *lpcb)
+	> {
+	>   struct tcp_pcb opt;  /* for tcp_parseopt only: the MSS the client offers */
+	>   u32_t iss;
+	>
+	>   if (net_tcp_acceptq_full(lpcb)) {
+	>     return;
+	>   }
+	>   memset(&opt, 0, sizeof(opt));
+	>   opt.mss = 536;  /* no MSS option: RFC 1122's default */
+	>   tcp_parseopt(&opt);
+	>   iss = net_syncookie_make(ip4_addr_get_u32(ip_2_ip4(ip_current_src_addr())),
+	>                            ip4_addr_get_u32(ip_2_ip4(ip_current_dest_addr())),
+	>                            tcphdr->src, tcphdr->dest, seqno, opt.mss);
+	>   tcp_syncookie_synack((const struct tcp_pcb *)lpcb, iss, seqno + 1,
+	>                        tcp_eff_send_mss(TCP_MSS, ip_current_dest_addr(), ip_current_src_addr()),
+	>                        ip_current_dest_addr(), ip_current_src_addr(), tcphdr->dest, tcphdr->src);
+	> }
+	>
+	> /* epunk: syn-cookie, an ACK (no SYN, no RST) for a listener: 0 when it does not return a
+	>  * valid cookie (lwIP goes on: a RST), else 1 with *out its connection, made in SYN_RCVD as
+	>  * tcp_listen_input makes one after a SYN, for tcp_process to establish; NULL when it cannot
+	>  * be made now (accept queue full, no pcb), and the segment is dropped: the client sends
+	>  * it again. */
+	> static int
+	> tcp_syncookie_input(struct tcp_pcb_listen *lpcb, struct tcp_pcb **out)
+	> {
+	>   struct tcp_pcb *npcb;
+	>   u16_t mss;
+	>
+	>   *out = NULL;
+	>   if (((flags & (TCP_SYN | TCP_RST | TCP_ACK)) != TCP_ACK) ||
+	>       !net_syncookie_check(ip4_addr_get_u32(ip_2_ip4(ip_current_src_addr())),
+	>                            ip4_addr_get_u32(ip_2_ip4(ip_current_dest_addr())),
+	>                            tcphdr->src, tcphdr->dest, seqno - 1, ackno - 1, &mss)) {
+	>     return 0;
+	>   }
+	>   if (net_tcp_acceptq_full(lpcb)) {
+	>     return 1;
+	>   }
+	>   npcb = tcp_alloc(lpcb->prio);
+	>   if (npcb == NULL) {
+	>     TCP_STATS_INC(tcp.memerr);
+	>     return 1;
+	>   }
+	>   ip_addr_copy(npcb->local_ip, *ip_current_dest_addr());
+	>   ip_addr_copy(npcb->remote_ip, *ip_current_src_addr());
+	>   npcb->local_port = lpcb->local_port;
+	>   npcb->remote_port = tcphdr->src;
+	>   npcb->state = SYN_RCVD;
+	>   npcb->rcv_nxt = seqno;
+	>   npcb->rcv_ann_right_edge = npcb->rcv_nxt;
+	>   npcb->lastack = ackno - 1;   /* our ISN: the cookie, its SYN-ACK sent */
+	>   npcb->snd_wl2 = ackno - 1;
+	>   npcb->snd_nxt = ackno;
+	>   npcb->snd_lbb = ackno;
+	>   npcb->snd_wl1 = seqno - 1;   /* forces the window update */
+	>   npcb->callback_arg = lpcb->callback_arg;
+	>   npcb->listener = lpcb;
+	>   npcb->so_options = lpcb->so_options & SOF_INHERITED;
+	>   npcb->netif_idx = lpcb->netif_idx;
+	>   npcb->snd_wnd = tcphdr->wnd;
+	>   npcb->snd_wnd_max = npcb->snd_wnd;
+	>   npcb->mss = tcp_eff_send_mss(mss, &npcb->local_ip, &npcb->remote_ip);
+	>   TCP_REG_ACTIVE(npcb);
+	>   MIB2_STATS_INC(mib2.tcppassiveopens);
+	>   *out = npcb;
+	>   return 1;
+	> }
+	@         tcp_listen_input(lpcb);
+	-
+	>         /* epunk: syn-cookie, an ACK returning a valid cookie makes its connection here */
+	>         if (tcp_syncookie_input(lpcb, &pcb) == 0) {
+	>           tcp_listen_input(lpcb);
+	>         } else if (pcb != NULL) {
+	>           goto syncookie_established;
+	>         }
+	@     /* The incoming segment belongs to a connection. */
+	< syncookie_established: /* epunk: syn-cookie */
+	@       LWIP_DEBUGF(TCP_DEBUG, ("tcp_listen_input: listen backlog exceeded for port %"U16_F"\n", tcphdr->dest));
+	>       tcp_syncookie_reply(pcb); /* epunk: syn-cookie */
+	@       TCP_EVENT_ACCEPT(pcb, NULL, pcb->callback_arg, ERR_MEM, err);
+	>       tcp_syncookie_reply(pcb); /* epunk: syn-cookie, no pcb for a half-open one now */
 	EOF
 }
 
+# A tree patched by an earlier version of this script with a change since withdrawn (the
+# SYN-flood eviction, replaced by syn-cookie) is unpacked afresh.
+if [ -f "$tree/src/core/tcp_in.c" ] && grep -q 'epunk: syn-flood' "$tree/src/core/tcp_in.c"; then
+	say "$tree carries a withdrawn change (syn-flood): unpacking it again"
+	rm -rf "$tree"
+fi
 if [ -f "$tree/src/Filelists.mk" ]; then
 	patch_lwip
 	patch_etharp
-	patch_synflood
-	patch_synflood_age
+	patch_syncookie
 	touch "$tree/src/Filelists.mk"	# make runs this when the script is newer: done now
 	exit 0
 fi
@@ -336,6 +432,5 @@ mv "$dir/unpack/$top" "$tree"
 rm -rf "$dir/unpack"
 patch_lwip
 patch_etharp
-patch_synflood
-patch_synflood_age
+patch_syncookie
 say "lwIP $version in $tree"

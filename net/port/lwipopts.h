@@ -54,6 +54,16 @@ void net_loopback_signal(void *netif);
 void *net_calloc(size_t count, size_t size);
 void *kmalloc(size_t size);
 void kfree(void *p);
+/* SYN cookies, for our lwIP change "syn-cookie" (tools/fetch-lwip.sh): net/net.c makes and
+ * checks them (addresses as lwIP stores them, ports in host order), net/socket.c says whether a
+ * listener's accept queue is full (then a SYN is dropped, cookie or not, as Linux does). */
+struct tcp_pcb_listen;
+unsigned int net_syncookie_make(unsigned int saddr, unsigned int daddr, unsigned short sport,
+				unsigned short dport, unsigned int client_isn, unsigned short mss);
+int net_syncookie_check(unsigned int saddr, unsigned int daddr, unsigned short sport,
+			unsigned short dport, unsigned int client_isn, unsigned int cookie,
+			unsigned short *mss);
+int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb);
 
 #define NO_SYS				1
 #define SYS_LIGHTWEIGHT_PROT		0

@@ -36,6 +36,7 @@ static struct {
 	uint8_t last_ip_dst[6];		/* Ethernet destination of the last IPv4 frame */
 	uint8_t last_tcp_flags;
 	uint32_t last_tcp_seq;
+	uint32_t last_tcp_ack;
 } cap;
 
 static struct netif tn;
@@ -77,6 +78,7 @@ static err_t capture(struct netif *netif, struct pbuf *p)
 		if (n >= 54 && f[23] == 6) {
 			cap.last_tcp_flags = f[14 + 20 + 13];
 			cap.last_tcp_seq = be32(f + 14 + 20 + 4);
+			cap.last_tcp_ack = be32(f + 14 + 20 + 8);
 		}
 	}
 	return ERR_OK;
@@ -316,21 +318,24 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
-/* A TCP segment from @sip:@sport to our TEST_PORT (checksums off on this interface). */
-static void feed_tcp(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack)
+/* A TCP segment from @sip:@sport to our TEST_PORT (checksums off on this interface), with an
+ * MSS option if @mss is not 0. */
+static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			 uint16_t mss)
 {
-	struct pbuf *p = pbuf_alloc(PBUF_RAW, 14 + 20 + 20, PBUF_RAM);
+	unsigned optlen = mss ? 4 : 0, len = 14 + 20 + 20 + optlen;
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 	if (!p)
 		return;
 	uint8_t *f = p->payload, smac[6];
-	memset(f, 0, 54);
+	memset(f, 0, len);
 	mac_of(sip, smac);
 	memcpy(f, our_mac, 6);
 	memcpy(f + 6, smac, 6);
 	f[12] = 0x08;
 	uint8_t *ip = f + 14, *t = ip + 20;
 	ip[0] = 0x45;
-	ip[3] = 40;
+	ip[3] = (uint8_t)(40 + optlen);
 	ip[8] = 64;
 	ip[9] = 6;
 	put_be32(ip + 12, sip);
@@ -341,11 +346,22 @@ static void feed_tcp(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, 
 	t[3] = TEST_PORT & 0xff;
 	put_be32(t + 4, seq);
 	put_be32(t + 8, ack);
-	t[12] = 0x50;
+	t[12] = (uint8_t)((5 + optlen / 4) << 4);
 	t[13] = flags;
 	t[14] = 0xff;
 	t[15] = 0xff;
+	if (mss) {
+		t[20] = 2;	/* MSS */
+		t[21] = 4;
+		t[22] = (uint8_t)(mss >> 8);
+		t[23] = (uint8_t)mss;
+	}
 	tn.input(p, &tn);
+}
+
+static void feed_tcp(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	feed_tcp_mss(sip, sport, flags, seq, ack, 0);
 }
 
 static int half_open(void)
@@ -356,7 +372,7 @@ static int half_open(void)
 	return n;
 }
 
-KTEST(arp, syn_flood_leaves_room_for_a_real_client)
+KTEST(arp, syn_flood_answered_with_cookies)
 {
 	if (!up(ktest_ctx))
 		return;
@@ -378,30 +394,53 @@ KTEST(arp, syn_flood_leaves_room_for_a_real_client)
 	accepted = 0;
 	accepted_pcb = NULL;
 	/* 1000 SYNs from 252 addresses that never finish the handshake. */
+	uint64_t sent0, ok0, sent1, ok1;
+	net_syncookie_stats(&sent0, &ok0);
 	for (unsigned k = 0; k < 1000; k++)
 		feed_tcp(FAKE(k), (uint16_t)(20000 + k), 0x02, 1000 * k, 0);
 	EXPECT_EQ(half_open(), 8);		/* bounded by the backlog */
-	/* While the half-open ones are young (real clients' ACKs may be a round trip away), a
-	 * further SYN is dropped, not given one of their places. */
-	memset(&cap, 0, sizeof(cap));
-	feed_tcp(PEER, 40000, 0x02, 5000, 0);
-	EXPECT_EQ(cap.last_tcp_flags, 0);
-	EXPECT_EQ(half_open(), 8);
-	/* Once their SYN-ACKs have waited two slow-timer ticks they are fair game: the peer's
-	 * SYN, sent again, takes the place of the oldest; its SYN-ACK goes out, its ACK makes the
-	 * connection. */
-	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
-		if (p->state == SYN_RCVD && p->local_port == TEST_PORT)
-			p->rtime += 2;
+	net_syncookie_stats(&sent1, &ok1);
+	EXPECT_EQ(sent1 - sent0, 992);		/* the rest were answered with cookies */
+	/* The backlog is full: a real client's SYN is answered with a cookie and leaves no state. */
 	memset(&cap, 0, sizeof(cap));
 	feed_tcp(PEER, 40000, 0x02, 5000, 0);
 	feed_arp(2, PEER, OUR);	/* the SYN-ACKs to the flood may have cost the peer its entry */
 	EXPECT_EQ(cap.last_tcp_flags, 0x12);
-	uint32_t iss = cap.last_tcp_seq;
+	EXPECT_EQ(cap.last_tcp_ack, 5001);
+	uint32_t cookie = cap.last_tcp_seq;
+	EXPECT_EQ(half_open(), 8);
 	feed_tcp(FAKE(7), 30000, 0x02, 1, 0);	/* the flood goes on in between */
-	feed_tcp(PEER, 40000, 0x10, 5001, iss + 1);
+	/* An ACK whose cookie is off by one, or comes from another port, meets a RST. */
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp(PEER, 40000, 0x10, 5001, cookie + 2);
+	EXPECT_EQ(cap.last_tcp_flags & 0x04, 0x04);
+	feed_tcp(PEER, 40001, 0x10, 5001, cookie + 1);
+	EXPECT_EQ(cap.last_tcp_flags & 0x04, 0x04);
+	EXPECT_EQ(accepted, 0);
+	/* The real ACK makes the connection, with the MSS a SYN without the option implies. */
+	feed_tcp(PEER, 40000, 0x10, 5001, cookie + 1);
 	EXPECT_EQ(accepted, 1);
-	EXPECT_LE(half_open(), 8);
+	if (accepted_pcb) {
+		EXPECT_EQ(accepted_pcb->state, ESTABLISHED);
+		EXPECT_EQ(accepted_pcb->mss, 536);
+		EXPECT_EQ(accepted_pcb->snd_nxt, cookie + 1);
+		EXPECT_EQ(accepted_pcb->rcv_nxt, 5001);
+		tcp_abort(accepted_pcb);
+		accepted_pcb = NULL;
+	}
+	/* A client offering MSS 1400 gets it back through the cookie; its first data comes with
+	 * the ACK and is delivered. */
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp_mss(PEER, 40002, 0x02, 7000, 0, 1400);
+	EXPECT_EQ(cap.last_tcp_flags, 0x12);
+	cookie = cap.last_tcp_seq;
+	feed_tcp(PEER, 40002, 0x10, 7001, cookie + 1);
+	EXPECT_EQ(accepted, 2);
+	if (accepted_pcb)
+		EXPECT_EQ(accepted_pcb->mss, 1400);
+	net_syncookie_stats(&sent1, &ok1);
+	EXPECT_EQ(ok1 - ok0, 2);
+	EXPECT_EQ(half_open(), 8);
 	if (accepted_pcb)
 		tcp_abort(accepted_pcb);
 	tcp_close(lp);
