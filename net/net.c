@@ -70,7 +70,7 @@ void net_timers_update(void)
 	arch_irq_restore(flags);
 }
 
-static uint64_t syncookies_sent, syncookies_accepted;
+static uint64_t syncookies_sent, syncookies_valid;
 
 unsigned int net_syncookie_make(unsigned int saddr, unsigned int daddr, unsigned short sport,
 				unsigned short dport, unsigned int client_isn, unsigned short mss)
@@ -84,14 +84,14 @@ int net_syncookie_check(unsigned int saddr, unsigned int daddr, unsigned short s
 			unsigned short *mss)
 {
 	bool ok = syncookie_check(saddr, daddr, sport, dport, client_isn, cookie, sys_now(), mss);
-	syncookies_accepted += ok;
+	syncookies_valid += ok;
 	return ok;
 }
 
-void net_syncookie_stats(uint64_t *sent, uint64_t *accepted)
+void net_syncookie_stats(uint64_t *sent, uint64_t *valid)
 {
 	*sent = syncookies_sent;
-	*accepted = syncookies_accepted;
+	*valid = syncookies_valid;
 }
 
 void net_unlock(void)

@@ -306,10 +306,10 @@ static void print_net_stats(void)
 		       (unsigned long long)v.polls, rx_lent, m.tcp_active, m.tcp_listen,
 		       m.tcp_time_wait, m.heap_used);
 	}
-	uint64_t sent, accepted;
-	net_syncookie_stats(&sent, &accepted);
-	printk("net: SYN cookies sent %llu, accepted %llu\n", (unsigned long long)sent,
-	       (unsigned long long)accepted);
+	uint64_t sent, valid;
+	net_syncookie_stats(&sent, &valid);
+	printk("net: SYN cookies sent %llu, valid ones returned %llu\n", (unsigned long long)sent,
+	       (unsigned long long)valid);
 }
 
 /* The leak counters, one machine-readable line (tools/soak.sh reads it): what a closed
