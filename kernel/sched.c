@@ -172,12 +172,16 @@ void irq_enter_hook(void)
 	this_cpu.irq_depth++;
 }
 
-/* Every hardware interrupt ends here, after its EOI: run deferred work, then preempt if a switch
- * is due and the interrupted code allows it. */
-void irq_exit_hook(void)
+/* Every hardware interrupt ends in these two: the deferred work it raised runs first, then, once
+ * the interrupt is acknowledged, a thread switch if one is due and the interrupted code allows it. */
+void irq_exit_softirq(void)
 {
 	this_cpu.irq_depth--;
 	do_softirq();
+}
+
+void irq_exit_preempt(void)
+{
 	if (this_cpu.need_resched && !this_cpu.preempt_count && !this_cpu.bh_count)
 		preempt_schedule();
 }

@@ -15,6 +15,11 @@
 #define APIC_TPR	0x080
 #define APIC_EOI	0x0b0
 #define APIC_SVR	0x0f0
+#define APIC_ISR	0x100	/* 8 registers of 32 bits, 0x10 apart */
+#define APIC_ICR	0x300
+#define APIC_ICR_HI	0x310
+#define X2APIC_SELF_IPI	0x83f
+#define ICR_SELF	(1u << 18)	/* destination shorthand: self */
 #define APIC_LVT_TIMER	0x320
 #define APIC_TIMER_INIT	0x380
 #define APIC_TIMER_CUR	0x390
@@ -52,6 +57,21 @@ uint32_t lapic_id(void)
 void lapic_eoi(void)
 {
 	apic_write(APIC_EOI, 0);
+}
+
+void arch_irq_self(int vec)
+{
+	if (x2apic) {
+		wrmsr(X2APIC_SELF_IPI, (uint32_t)vec);
+	} else {
+		apic_write(APIC_ICR_HI, 0);
+		apic_write(APIC_ICR, ICR_SELF | (uint32_t)vec);	/* fixed delivery, edge */
+	}
+}
+
+bool arch_irq_in_service(int vec)
+{
+	return apic_read(APIC_ISR + 0x10 * ((uint32_t)vec / 32)) & (1u << (vec % 32));
 }
 
 void arch_timer_arm(uint64_t deadline)

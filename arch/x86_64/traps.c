@@ -197,6 +197,20 @@ void trap_dispatch(struct trap_frame *f)
 		s->fn(s->arg);
 	else
 		printk("epunk: unexpected interrupt on vector %lu\n", (unsigned long)vec);
-	lapic_eoi();
-	irq_exit_hook();
+	/*
+	 * A device's EOI waits until the bottom half it raised has run. Under a hypervisor the EOI
+	 * is an exit (a write to the xAPIC page) that QEMU serves under its global lock, which its
+	 * I/O thread holds while it moves packets: it sat between the NIC's interrupt and the
+	 * bottom half, and was the tail of that hop when the CPU had been idle. The bottom half
+	 * runs with interrupts on; only vectors of the device's priority class and below wait for
+	 * the EOI (the driver keeps its queues' interrupts off while it polls anyway). The timer,
+	 * in the top class, is acknowledged first, as before.
+	 */
+	bool device = vec != IRQ_VECTOR_TIMER;
+	if (!device)
+		lapic_eoi();
+	irq_exit_softirq();
+	if (device)
+		lapic_eoi();
+	irq_exit_preempt();
 }

@@ -7,6 +7,7 @@
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/softirq.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
 
@@ -61,4 +62,51 @@ KTEST(lapic, no_periodic_tick_when_idle)
 	       (unsigned long long)n, arch_timer_mode());
 	/* One deadline, one interrupt; the count-down mode may need one more for a long wait. */
 	EXPECT_LE(n, 3);
+}
+
+/*
+ * A device's EOI comes after the bottom half it raised (arch/x86_64/traps.c): during that
+ * softirq the vector is still in service at the local APIC, the timer (the top priority class)
+ * still interrupts, and once the interrupt has returned the vector is no longer in service.
+ */
+static int eoi_vec;
+static volatile int eoi_in_service, eoi_timer_in_bh, eoi_bh_ran;
+static struct ktimer eoi_timer;
+
+static void eoi_irq(void *arg)
+{
+	(void)arg;
+	raise_softirq(SOFTIRQ_TEST);
+}
+
+static void eoi_softirq(void)
+{
+	eoi_in_service = arch_irq_in_service(eoi_vec);
+	fired = 0;
+	timer_arm_after(&eoi_timer, NSEC_PER_MSEC);
+	uint64_t end = arch_cycles() + ns_to_cycles(500 * NSEC_PER_MSEC);
+	while (!fired && arch_cycles() < end)
+		arch_cpu_relax();
+	eoi_timer_in_bh = fired;
+	eoi_bh_ran = 1;
+}
+
+KTEST(lapic, device_eoi_follows_its_bottom_half)
+{
+	timer_init(&eoi_timer, on_timer, NULL);
+	eoi_vec = arch_irq_alloc_vector(eoi_irq, NULL);
+	ASSERT_GE(eoi_vec, IRQ_VECTOR_FIRST);
+	open_softirq(SOFTIRQ_TEST, eoi_softirq);
+	eoi_bh_ran = eoi_in_service = eoi_timer_in_bh = 0;
+	arch_irq_self(eoi_vec);
+	uint64_t end = arch_cycles() + ns_to_cycles(NSEC_PER_SEC);
+	while (!eoi_bh_ran && arch_cycles() < end)
+		arch_cpu_relax();
+	EXPECT_TRUE(eoi_bh_ran);
+	EXPECT_TRUE(eoi_in_service);		/* not acknowledged before its bottom half */
+	EXPECT_TRUE(eoi_timer_in_bh);		/* the timer was not held back meanwhile */
+	EXPECT_FALSE(arch_irq_in_service(eoi_vec));	/* acknowledged after it */
+	EXPECT_EQ(arch_irq_count(eoi_vec), 1);
+	open_softirq(SOFTIRQ_TEST, NULL);
+	arch_irq_set_handler(eoi_vec, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #ifndef ARCH_IRQ_H
 #define ARCH_IRQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define IRQ_VECTOR_FIRST	0x30	/* first vector handed out to devices */
@@ -30,9 +31,16 @@ uint64_t arch_irq_count(int vec);
  */
 void arch_msi_compose(int vector, uint64_t *addr, uint32_t *data);
 
+/** arch_irq_self - raise @vec on this CPU through its local APIC (a self-IPI), for tests. */
+void arch_irq_self(int vec);
+/** arch_irq_in_service - whether the local APIC has @vec in service (taken, not yet EOI'd). */
+bool arch_irq_in_service(int vec);
+
 /* Hooks generic code provides around every hardware interrupt handler: irq_enter_hook before it,
- * irq_exit_hook after its EOI (deferred work and preemption happen there). */
+ * irq_exit_softirq after it (the deferred work runs there), irq_exit_preempt last, after the EOI
+ * (a due thread switch happens there). */
 void irq_enter_hook(void);
-void irq_exit_hook(void);
+void irq_exit_softirq(void);
+void irq_exit_preempt(void);
 
 #endif
