@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # make test's short reliability run: tools/soak.sh with small figures (2,000 connections held,
-# a burst of 3,000 connects past the listen backlog, 5,000 churn cycles), every leak counter
+# a burst of 3,000 connects past the half-open limit, 5,000 churn cycles), every leak counter
 # checked against its baseline; first, a bad tcp_msl= must stop the boot with a clear message.
 # Prints PASS/FAIL lines and the soak summary; exit status as tools/soak.sh (77: cannot run).
 set -u

@@ -21,6 +21,11 @@ list=/etc/apt/sources.list.d/epunk-deb-src.list
 
 say() { echo "fetch-lwip: $*" >&2; }
 
+# The version of the change set below: bump it when a change is revised or withdrawn, and a
+# tree patched by another version (its stamp differs, or it has none) is unpacked afresh.
+patchset=3
+stamp=$tree/.epunk-patchset
+
 # Our changes to lwIP 2.1.3, each applied once after unpacking (a marker comment says it is done):
 #  zero-window: tcp_receive() ACKs every zero-length segment outside the receive window, and
 #    with a window of 0 that includes one at exactly RCV.NXT, which RFC 793 (3.3, "Segment
@@ -201,15 +206,41 @@ patch_etharp() {
 #    the time, plus the client's MSS) and nothing is kept; the ACK that returns a valid cookie
 #    makes the connection in SYN_RCVD and tcp_process establishes it as usual. A SYN that the
 #    pcb pool cannot take is answered the same way. A listener of ours whose accept queue is
-#    full answers neither (net_tcp_acceptq_full: the client retries, as with Linux).
-#    accepts_pending becomes a u16_t: the half-open ones (up to the backlog) and the queue of
-#    established ones (up to the backlog again, now that cookies get past the half-open ones)
-#    together can pass 255.
+#    full answers no SYN (net_tcp_acceptq_full: the client retries, as with Linux); a valid
+#    cookie's ACK is taken while the queue holds less than twice the backlog, the slack a
+#    half-open connection has (dropping it reset clients of a burst: their later segments met
+#    the listener without a valid cookie).
+#    lwIP counted half-open and accepted-but-queued connections against one backlog of at most
+#    255. Now, as in Linux, they have separate limits: the backlog (a u16_t, up to SOMAXCONN + 1
+#    = 4097) bounds the accept queue, and net_tcp_synq_full() cookies a SYN once the half-open
+#    ones reach min(backlog, NET_SYN_BACKLOG = 256). Measured both ways: with only the backlog
+#    of 255, a 1,000-connect burst (make bench) went mostly by cookie, and a cookie is fragile
+#    (a client whose ACK was dropped has its next segment meet the listener without a valid
+#    cookie: a reset; Linux alike); with 4,097 half-open allowed, the hostile flood's half-open
+#    connections re-sent SYN-ACKs to forged sources until the TX ring overflowed and real
+#    clients stalled (20 in 40,272).
 patch_syncookie() {
-	lwip_edit "$tree/src/include/lwip/tcp.h" 'epunk: syn-cookie' 'SYN cookies: a wider backlog count' <<-'EOF'
+	lwip_edit "$tree/src/include/lwip/tcp.h" 'epunk: syn-cookie' 'SYN cookies: wider backlogs' <<-'EOF'
+	@   u8_t backlog;
+	-
+	>   u16_t backlog; /* epunk: syn-cookie, Linux's SOMAXCONN (4096) + 1, not 255 */
 	@   u8_t accepts_pending;
 	-
-	>   u16_t accepts_pending; /* epunk: syn-cookie, half-open plus queued can pass 255 */
+	>   u16_t accepts_pending; /* epunk: syn-cookie, half-open plus queued can pass the backlog */
+	@ struct tcp_pcb * tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlog, err_t *err);
+	-
+	> struct tcp_pcb * tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u16_t backlog, err_t *err);
+	@ struct tcp_pcb * tcp_listen_with_backlog(struct tcp_pcb *pcb, u8_t backlog);
+	-
+	> struct tcp_pcb * tcp_listen_with_backlog(struct tcp_pcb *pcb, u16_t backlog);
+	EOF
+	lwip_edit "$tree/src/core/tcp.c" 'epunk: syn-cookie' 'SYN cookies: wider backlogs' <<-'EOF'
+	@ tcp_listen_with_backlog(struct tcp_pcb *pcb, u8_t backlog)
+	-
+	> tcp_listen_with_backlog(struct tcp_pcb *pcb, u16_t backlog) /* epunk: syn-cookie */
+	@ tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u8_t backlog, err_t *err)
+	-
+	> tcp_listen_with_backlog_and_err(struct tcp_pcb *pcb, u16_t backlog, err_t *err)
 	EOF
 	lwip_edit "$tree/src/core/tcp_out.c" 'epunk: syn-cookie' 'SYN cookies: a SYN-ACK without a pcb' <<-'EOF'
 	@ #endif /* LWIP_TCP */
@@ -250,7 +281,7 @@ patch_syncookie() {
 	>   struct tcp_pcb opt;  /* for tcp_parseopt only: the MSS the client offers */
 	>   u32_t iss;
 	>
-	>   if (net_tcp_acceptq_full(lpcb)) {
+	>   if (net_tcp_acceptq_full(lpcb, 0)) {
 	>     return;
 	>   }
 	>   memset(&opt, 0, sizeof(opt));
@@ -282,7 +313,7 @@ patch_syncookie() {
 	>                            tcphdr->src, tcphdr->dest, seqno - 1, ackno - 1, &mss)) {
 	>     return 0;
 	>   }
-	>   if (net_tcp_acceptq_full(lpcb)) {
+	>   if (net_tcp_acceptq_full(lpcb, lpcb->backlog)) {
 	>     return 1;
 	>   }
 	>   npcb = tcp_alloc(lpcb->prio);
@@ -324,6 +355,9 @@ patch_syncookie() {
 	>         }
 	@     /* The incoming segment belongs to a connection. */
 	< syncookie_established: /* epunk: syn-cookie */
+	@     if (pcb->accepts_pending >= pcb->backlog) {
+	-
+	>     if (net_tcp_synq_full(pcb)) { /* epunk: syn-cookie, half-open ones or the queue at the limit */
 	@       LWIP_DEBUGF(TCP_DEBUG, ("tcp_listen_input: listen backlog exceeded for port %"U16_F"\n", tcphdr->dest));
 	>       tcp_syncookie_reply(pcb); /* epunk: syn-cookie */
 	@       TCP_EVENT_ACCEPT(pcb, NULL, pcb->callback_arg, ERR_MEM, err);
@@ -331,16 +365,15 @@ patch_syncookie() {
 	EOF
 }
 
-# A tree patched by an earlier version of this script with a change since withdrawn (the
-# SYN-flood eviction, replaced by syn-cookie) is unpacked afresh.
-if [ -f "$tree/src/core/tcp_in.c" ] && grep -q 'epunk: syn-flood' "$tree/src/core/tcp_in.c"; then
-	say "$tree carries a withdrawn change (syn-flood): unpacking it again"
+if [ -d "$tree" ] && [ "$(cat "$stamp" 2>/dev/null)" != "$patchset" ]; then
+	say "$tree was patched by another version of this script: unpacking it again"
 	rm -rf "$tree"
 fi
 if [ -f "$tree/src/Filelists.mk" ]; then
 	patch_lwip
 	patch_etharp
 	patch_syncookie
+	echo "$patchset" > "$stamp"
 	touch "$tree/src/Filelists.mk"	# make runs this when the script is newer: done now
 	exit 0
 fi
@@ -433,4 +466,5 @@ rm -rf "$dir/unpack"
 patch_lwip
 patch_etharp
 patch_syncookie
+echo "$patchset" > "$stamp"
 say "lwIP $version in $tree"

@@ -55,15 +55,18 @@ void *net_calloc(size_t count, size_t size);
 void *kmalloc(size_t size);
 void kfree(void *p);
 /* SYN cookies, for our lwIP change "syn-cookie" (tools/fetch-lwip.sh): net/net.c makes and
- * checks them (addresses as lwIP stores them, ports in host order), net/socket.c says whether a
- * listener's accept queue is full (then a SYN is dropped, cookie or not, as Linux does). */
+ * checks them (addresses as lwIP stores them, ports in host order); net/socket.c says whether a
+ * listener's half-open connections are at their limit (then a SYN gets a cookie) and whether
+ * its accept queue holds its backlog plus @extra (then a SYN is dropped, cookie or not, as Linux
+ * does; a cookie's ACK gets the slack a half-open connection has). */
 struct tcp_pcb_listen;
 unsigned int net_syncookie_make(unsigned int saddr, unsigned int daddr, unsigned short sport,
 				unsigned short dport, unsigned int client_isn, unsigned short mss);
 int net_syncookie_check(unsigned int saddr, unsigned int daddr, unsigned short sport,
 			unsigned short dport, unsigned int client_isn, unsigned int cookie,
 			unsigned short *mss);
-int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb);
+int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb, unsigned int extra);
+int net_tcp_synq_full(const struct tcp_pcb_listen *lpcb);
 
 #define NO_SYS				1
 #define SYS_LIGHTWEIGHT_PROT		0

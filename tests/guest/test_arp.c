@@ -372,25 +372,49 @@ static int half_open(void)
 	return n;
 }
 
-KTEST(arp, syn_flood_answered_with_cookies)
+/* The test interface up with a listener on TEST_PORT (raw lwIP, callback on_accept) with
+ * @backlog; NULL (interface removed, net unlocked) if it cannot be made. */
+static struct tcp_pcb *flood_listener(struct ktest_ctx *ktest_ctx, u16_t backlog)
 {
 	if (!up(ktest_ctx))
-		return;
+		return NULL;
 	resolve_peer(ktest_ctx);
 	struct tcp_pcb *l = tcp_new(), *lp = NULL;
 	ip4_addr_t a;
 	ip4_addr_set_u32(&a, lwip_htonl(OUR));
 	if (l && tcp_bind(l, &a, TEST_PORT) == ERR_OK)
-		lp = tcp_listen_with_backlog(l, 8);
+		lp = tcp_listen_with_backlog(l, backlog);
 	EXPECT_TRUE(lp != NULL);
 	if (!lp) {
 		if (l)
 			tcp_abort(l);
 		netif_remove(&tn);
 		net_unlock();
-		return;
+		return NULL;
 	}
 	tcp_accept(lp, on_accept);
+	return lp;
+}
+
+/* Close the listener; the half-open connections go with their listener's interface. */
+static void flood_listener_done(struct ktest_ctx *ktest_ctx, struct tcp_pcb *lp)
+{
+	tcp_close(lp);
+	netif_remove(&tn);
+	for (struct tcp_pcb *p = tcp_active_pcbs, *next; p; p = next) {
+		next = p->next;
+		if (p->local_port == TEST_PORT)
+			tcp_abort(p);
+	}
+	EXPECT_EQ(half_open(), 0);
+	net_unlock();
+}
+
+KTEST(arp, syn_flood_answered_with_cookies)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);
+	if (!lp)
+		return;
 	accepted = 0;
 	accepted_pcb = NULL;
 	/* 1000 SYNs from 252 addresses that never finish the handshake. */
@@ -443,14 +467,23 @@ KTEST(arp, syn_flood_answered_with_cookies)
 	EXPECT_EQ(half_open(), 8);
 	if (accepted_pcb)
 		tcp_abort(accepted_pcb);
-	tcp_close(lp);
-	/* The half-open ones go with their listener's interface. */
-	netif_remove(&tn);
-	for (struct tcp_pcb *p = tcp_active_pcbs, *next; p; p = next) {
-		next = p->next;
-		if (p->local_port == TEST_PORT)
-			tcp_abort(p);
-	}
-	EXPECT_EQ(half_open(), 0);
-	net_unlock();
+	flood_listener_done(ktest_ctx, lp);
+}
+
+/* A backlog past lwIP's old 255 (Linux's SOMAXCONN is 4096) bounds the accept queue; half-open
+ * connections stop at 256 all the same, and further SYNs get cookies. */
+KTEST(arp, half_open_capped_below_a_large_backlog)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 1000);
+	if (!lp)
+		return;
+	EXPECT_EQ(((struct tcp_pcb_listen *)lp)->backlog, 1000);
+	uint64_t sent0, ok0, sent1, ok1;
+	net_syncookie_stats(&sent0, &ok0);
+	for (unsigned k = 0; k < 300; k++)
+		feed_tcp(FAKE(k), (uint16_t)(20000 + k), 0x02, 1000 * k, 0);
+	net_syncookie_stats(&sent1, &ok1);
+	EXPECT_EQ(half_open(), 256);
+	EXPECT_EQ(sent1 - sent0, 44);
+	flood_listener_done(ktest_ctx, lp);
 }
