@@ -16,7 +16,8 @@
  * Contexts and locking (one CPU):
  *   - vnet_irq / vnet_intx_irq / vnet_config_irq: hard interrupt, interrupts off. They only ack
  *     (ISR read for INTx), suppress the queue's notifications and raise SOFTIRQ_NET_RX.
- *   - vnet_softirq -> vnet_poll: receive (budgeted), transmit reclaim, re-enable notifications.
+ *   - vnet_softirq -> vnet_poll: receive (budgeted), transmit reclaim, re-enable notifications
+ *     (the transmit queue's only while the ring is short: see vnet_poll).
  *   - vnet_tx: softirq, or a thread with bottom halves disabled: so the TX queue is only ever
  *     used by one of them at a time (bottom halves off also keeps threads from preempting).
  *     It publishes the frame but does not ring the doorbell: it marks the queue and raises
@@ -431,11 +432,11 @@ static void vnet_tx_timer_fire(struct ktimer *t)
 
 /*
  * Transmit completions are reclaimed here, after the frames received are handed up (they are
- * the latency path), and by vnet_tx when the ring is short. Their interrupt is wanted only while the ring is less than
- * half free: otherwise every send brought one, and each landed in the middle of the next
- * bottom-half-off section, where it lengthened the wait of the receive interrupt behind it
- * (measured with make trace: 9 receive interrupts in 10 came right after one). Frames still out
- * after the last poll are the TX timer's (VNET_TX_WATCHDOG_NS).
+ * the latency path), and by vnet_tx when the ring is short. Their interrupt is wanted only
+ * while the ring is less than half free: otherwise every send brought one, and each landed in
+ * the middle of the next bottom-half-off section, where it lengthened the wait of the receive
+ * interrupt behind it (measured with make trace: 9 receive interrupts in 10 came right after
+ * one). Frames still out after the last poll are the TX timer's (VNET_TX_WATCHDOG_NS).
  */
 static void vnet_poll(struct vnet *d)
 {
