@@ -3,6 +3,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct cmdline_opt {
@@ -116,6 +117,17 @@ int cmdline_parse(const char *s, char *err, size_t errlen)
 const char *cmdline_get(const char *key)
 {
 	return cmdline_lookup(&kernel_cmdline, key);
+}
+
+int cmdline_number(const char *v, long min, long max, long *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (!*v || *end || n < min || n > max)
+		return -EINVAL;
+	*out = n;
+	return 0;
 }
 
 void cmdline_print_known(void)

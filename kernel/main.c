@@ -24,7 +24,6 @@
 #include <net/netif_vnet.h>
 #include <string.h>
 #include <net/net.h>
-#include <stdlib.h>
 
 #define EPUNK_VERSION	"0.1"
 
@@ -120,9 +119,8 @@ static void apply_options(void)
 {
 	const char *v = cmdline_get("timeslice_ms");
 	if (v) {
-		char *end;
-		long ms = strtol(v, &end, 10);
-		if (!*v || *end || ms < 1 || ms > 10000) {
+		long ms;
+		if (cmdline_number(v, 1, 10000, &ms)) {
 			printk("epunk: timeslice_ms=%s: expected a whole number of milliseconds, 1..10000\n", v);
 			arch_exit(EXIT_FAILURE_STATUS);
 		}

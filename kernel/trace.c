@@ -8,7 +8,6 @@
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
-#include <stdlib.h>
 #include <string.h>
 
 extern struct trace_hist trace_hists[TRACE_NR_HOPS];
@@ -69,9 +68,8 @@ int trace_init(void)
 	}
 	v = cmdline_get("trace_report");
 	if (v) {
-		char *end;
-		long s = strtol(v, &end, 10);
-		if (!*v || *end || s < 1 || s > 3600)
+		long s;
+		if (cmdline_number(v, 1, 3600, &s))
 			return -EINVAL;
 		report_every_ns = (uint64_t)s * NSEC_PER_SEC;
 		trace_enabled = true;

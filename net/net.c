@@ -17,6 +17,7 @@
  * thread inside net_lock() the softirq runs at net_unlock(): a write to a loopback socket is
  * delivered to its peer before the writer's system call returns. */
 #include <arch/cpu.h>
+#include <kernel/cmdline.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -25,7 +26,6 @@
 #include <kernel/timer.h>
 #include <net/net.h>
 #include <net/syncookie.h>
-#include <stdlib.h>
 
 #include "lwip/init.h"
 #include "lwip/memp.h"
@@ -186,11 +186,10 @@ unsigned long net_tcp_msl_ms = 60000;
 
 int net_set_tcp_msl(const char *v)
 {
-	char *end;
+	long ms;
 	if (!v)
 		return 0;
-	long ms = strtol(v, &end, 10);
-	if (!*v || *end || ms < 100 || ms > 600000)
+	if (cmdline_number(v, 100, 600000, &ms))
 		return -EINVAL;
 	WRITE_ONCE(net_tcp_msl_ms, (unsigned long)ms);
 	return 0;

@@ -351,11 +351,10 @@ static void *stats_main(void *arg)
 int netif_vnet_start_stats(void)
 {
 	const char *v = cmdline_get("net_stats");
-	char *end;
+	long s;
 	if (!v)
 		return 0;
-	long s = strtol(v, &end, 10);
-	if (!*v || *end || s < 1 || s > 3600)
+	if (cmdline_number(v, 1, 3600, &s))
 		return -EINVAL;
 	stats_every_ns = (uint64_t)s * NSEC_PER_SEC;
 	stats_thread = thread_create("net_stats", stats_main, NULL, 0);

@@ -43,3 +43,19 @@ KTEST(cmdline, errors_name_the_problem)
 	EXPECT_EQ(cmdline_parse_into(&cl, longkey, err, sizeof(err)), -EINVAL);
 	EXPECT_TRUE(strstr(err, "too long") != NULL);
 }
+
+KTEST(cmdline, number_in_range)
+{
+	long n = -1;
+	EXPECT_EQ(cmdline_number("1000", 100, 600000, &n), 0);
+	EXPECT_EQ(n, 1000);
+	EXPECT_EQ(cmdline_number("100", 100, 600000, &n), 0);	/* both bounds included */
+	EXPECT_EQ(cmdline_number("600000", 100, 600000, &n), 0);
+	EXPECT_EQ(n, 600000);
+	EXPECT_EQ(cmdline_number("99", 100, 600000, &n), -EINVAL);
+	EXPECT_EQ(cmdline_number("600001", 100, 600000, &n), -EINVAL);
+	EXPECT_EQ(cmdline_number("", 1, 10, &n), -EINVAL);
+	EXPECT_EQ(cmdline_number("5s", 1, 10, &n), -EINVAL);
+	EXPECT_EQ(cmdline_number("abc", 1, 10, &n), -EINVAL);
+	EXPECT_EQ(n, 600000);					/* untouched on error */
+}

@@ -30,6 +30,12 @@ const char *cmdline_lookup(const struct cmdline *cl, const char *key);
 /** cmdline_parse / cmdline_get - the same on the kernel's own command line. */
 int cmdline_parse(const char *s, char *err, size_t errlen);
 const char *cmdline_get(const char *key);
+/**
+ * cmdline_number - @v as a whole decimal number in @min..@max, into *@out. Returns 0, or -EINVAL
+ * (empty, trailing characters, out of range); *@out is left alone then.
+ */
+int cmdline_number(const char *v, long min, long max, long *out);
+
 /** cmdline_print_known - list the accepted keys with their help text. */
 void cmdline_print_known(void);
 
