@@ -5,10 +5,11 @@
 #include <kernel/time.h>
 #include <kernel/trace.h>
 
-#define TRACE_RING	32768	/* records kept (a power of two): ~3,000 echoed requests */
+#define TRACE_RING	262144	/* records kept (a power of two): ~25,000 echoed requests */
 
 bool trace_enabled;
-struct trace_rec trace_ring[TRACE_RING];	/* read by the gdb commands */
+/* Read by the gdb commands, only the records written (trace_head), so it is not zeroed at boot. */
+struct trace_rec trace_ring[TRACE_RING] __attribute__((section(".bss.noinit")));
 uint64_t trace_head;				/* records ever written */
 struct trace_hist trace_hists[TRACE_NR_HOPS];	/* [hop]: latency from the last NIC interrupt */
 static uint64_t irq_tsc;			/* TSC of the last NIC interrupt, 0: none yet */

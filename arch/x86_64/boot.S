@@ -41,8 +41,9 @@ pvh_start32:
 	mov	$__bss_start, %edi
 	mov	$__bss_end, %ecx
 	sub	%edi, %ecx
+	shr	$2, %ecx		/* whole dwords: the linker script aligns both ends */
 	xor	%eax, %eax
-	rep stosb
+	rep stosl
 
 	/* Long mode is required; NX is used when present. */
 	mov	$0x80000000, %eax
