@@ -160,13 +160,15 @@ EOT
 pin_vcpu() {
 	local qp t last=$(($(nproc) - 1))
 	qp=$(pgrep -n -f -- "-gdb tcp:127.0.0.1:$gdbport") || { echo "trace: no QEMU to pin" >&2; return 1; }
+	local vcpus=0
 	for t in /proc/"$qp"/task/*; do
-		if grep -q "^CPU" "$t/comm"; then
-			taskset -pc "$last" "${t##*/}" > /dev/null
+		if grep -q "^CPU" "$t/comm"; then	# "CPU 0/TCG": named by -name debug-threads=on
+			taskset -pc "$last" "${t##*/}" > /dev/null && vcpus=$((vcpus + 1))
 		else
 			taskset -pc "0-$((last - 1))" "${t##*/}" > /dev/null
 		fi
 	done
+	[ "$vcpus" = 1 ] || { echo "trace: found $vcpus vCPU threads in QEMU $qp, not 1" >&2; return 1; }
 	client_cpus=(taskset -c "0-$((last - 1))")
 }
 
@@ -187,7 +189,7 @@ one_run() {
 		--append "quiet app=echo args=\"port=7 mode=et\" ip=$guest_ip/24 gw=$host_ip trace=off" \
 		-- -netdev tap,id=n0,ifname=tap"$r",script=no,downscript=no \
 		-device virtio-net-pci,disable-legacy=on,netdev=n0 \
-		-gdb "tcp:127.0.0.1:$gdbport" "${icount_args[@]}" "${qmp[@]}" \
+		-gdb "tcp:127.0.0.1:$gdbport" -name epunk,debug-threads=on "${icount_args[@]}" "${qmp[@]}" \
 		> "$dir/qemu.out" 2>&1 < /dev/null &
 	qpid=$!
 	t0=$SECONDS
@@ -198,7 +200,7 @@ one_run() {
 		fi
 		sleep 0.2
 	done
-	[ "$pin" = 1 ] && pin_vcpu
+	if [ "$pin" = 1 ]; then pin_vcpu || return 1; fi
 	# Off and on alternate twice, so that the emulator's warm-up and drift weigh on both.
 	local off1 on1 off2 on2
 	off1=$(echo_run off1) || return 1
