@@ -36,6 +36,7 @@
 #include <drivers/pci.h>
 #include <drivers/virtio.h>
 #include <drivers/virtio_net.h>
+#include <kernel/sched.h>
 #include <kernel/trace.h>
 #include <drivers/virtqueue.h>
 #include <kernel/cmdline.h>
@@ -117,6 +118,8 @@ struct vnet {
 	/* transmit */
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
 	bool tx_kick_pending;		/* frames published, doorbell decision left to NET_TX */
+	unsigned tx_unkicked;		/* frames published since the last doorbell decision */
+	uint64_t tx_unkicked_ns;	/* when the first of them was */
 	struct ktimer tx_timer;		/* polls the watchdog while frames are outstanding */
 	struct vnet_stats stats;
 };
@@ -361,8 +364,11 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	d->stats.tx_kicks_deferred++;
 	if (!d->tx_kick_pending) {
 		d->tx_kick_pending = true;
-		raise_softirq(SOFTIRQ_NET_TX);	/* we are in a bottom-half-off section: runs after it */
+		d->tx_unkicked = 0;
+		d->tx_unkicked_ns = ktime_ns();
 	}
+	d->tx_unkicked++;
+	raise_softirq(SOFTIRQ_NET_TX);	/* we are in a bottom-half-off section: runs after it */
 	return 0;
 }
 
@@ -372,6 +378,11 @@ static void vnet_tx_flush(struct vnet *d)
 {
 	if (!d->tx_kick_pending)
 		return;
+	if (d->tx_unkicked < VNET_TX_BATCH && ktime_ns() - d->tx_unkicked_ns < VNET_TX_PLUG_NS &&
+	    sched_plug_defer(SOFTIRQ_NET_TX)) {
+		d->stats.tx_plugged++;
+		return;		/* raised again at the plug's end, or decided at the next send or poll */
+	}
 	d->tx_kick_pending = false;
 	if (virtq_kick(&d->txq.vq))
 		d->stats.tx_doorbells++;
@@ -381,6 +392,7 @@ void vnet_tx_lose_kick(struct vnet *d)
 {
 	BUG_ON(!in_softirq() || in_irq());
 	d->tx_kick_pending = false;
+	d->tx_unkicked = 0;
 }
 
 static void vnet_tx_softirq(void)
@@ -419,6 +431,8 @@ static void vnet_tx_watchdog(struct vnet *d)
 		d->stats.tx_watchdog_kicks++;
 		vq->notify(vq);
 	}
+	if (d->tx_kick_pending && now - d->tx_unkicked_ns >= VNET_TX_PLUG_NS)
+		vnet_tx_flush(d);	/* held back by a plug for too long: no plug defers it now */
 	if (virtq_num_free(vq) != vq->num && !timer_pending(&d->tx_timer))
 		timer_arm_after(&d->tx_timer, VNET_TX_WATCHDOG_NS);
 }

@@ -863,12 +863,14 @@ int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t 
 
 	if (maxevents <= 0 || maxevents > EP_MAX_EVENTS)
 		return -EINVAL;
+	sched_unplug();		/* the batch from the last call is done: release what it held back */
 	bool eavail = ep_events_available(ep);
 	for (;;) {
 		if (eavail) {
 			res = ep_send_events(ep, events, maxevents);
 			if (res) {
 				trace_point(TRACE_EPOLL_RETURN, ep, (uint32_t)res);
+				sched_plug();	/* a batch of events begins (see sched_plug) */
 				return res;
 			}
 		}

@@ -131,9 +131,49 @@ static void switch_locked(bool preempt)
 	arch_context_switch(&prev->ctx, &next->ctx);
 }
 
+void sched_plug(void)
+{
+	rq.current->plugged = true;
+}
+
+bool sched_plug_defer(enum softirq_nr nr)
+{
+	struct thread *t = rq.current;	/* the thread the softirq runs on behalf of */
+	unsigned long flags = arch_irq_save();
+	bool held = t->plugged && (t->plug_passed & (1u << nr));
+	if (held)
+		t->plug_softirqs |= 1u << nr;
+	else if (t->plugged)
+		t->plug_passed |= 1u << nr;
+	arch_irq_restore(flags);
+	return held;
+}
+
+void sched_unplug(void)
+{
+	struct thread *t = rq.current;
+	if (!t->plugged)
+		return;		/* only the thread itself plugs: no race on a false here */
+	unsigned long flags = arch_irq_save();
+	uint32_t held = t->plug_softirqs;
+	t->plugged = false;
+	t->plug_softirqs = 0;
+	t->plug_passed = 0;
+	arch_irq_restore(flags);
+	while (held) {
+		raise_softirq((enum softirq_nr)__builtin_ctz(held));
+		held &= held - 1;
+	}
+	/* Run them here when we may: else at the next interrupt exit, bh enable or idle. */
+	if (arch_irqs_enabled())
+		do_softirq();
+}
+
 static void do_schedule(bool preempt)
 {
 	BUG_ON(this_cpu.irq_depth);
+	if (rq.current->plugged)
+		sched_unplug();		/* what it held back must not wait while it is off the CPU */
 	unsigned long flags = arch_irq_save();
 	preempt_disable();
 	spin_lock_raw(&rq.lock);

@@ -292,7 +292,7 @@ static void print_net_stats(void)
 		struct vnet_stats v;
 		vnet_stats(ifs[i].dev, &v);
 		printk("net: eth%d rx %llu frames %llu bytes (bad len %llu, bad hdr %llu, no pbuf %llu), tx %llu frames "
-		       "(ring full %llu, dropped %llu, watchdog %llu, doorbells %llu), irqs %llu polls %llu, "
+		       "(ring full %llu, dropped %llu, watchdog %llu, doorbells %llu, plugged %llu), irqs %llu polls %llu, "
 		       "rx buffers lent %d; "
 		       "tcp %u active %u listen %u time-wait; lwIP heap %zu bytes\n", i,
 		       (unsigned long long)v.rx_frames, (unsigned long long)v.rx_bytes,
@@ -301,7 +301,7 @@ static void print_net_stats(void)
 		       (unsigned long long)ifs[i].rx_nomem,
 		       (unsigned long long)v.tx_frames, (unsigned long long)v.tx_ring_full,
 		       (unsigned long long)ifs[i].tx_busy, (unsigned long long)v.tx_watchdog_kicks,
-		       (unsigned long long)v.tx_doorbells,
+		       (unsigned long long)v.tx_doorbells, (unsigned long long)v.tx_plugged,
 		       (unsigned long long)v.irqs,
 		       (unsigned long long)v.polls, rx_lent, m.tcp_active, m.tcp_listen,
 		       m.tcp_time_wait, m.heap_used);

@@ -8,6 +8,7 @@
 #include <kernel/file.h>
 #include <kernel/ktest.h>
 #include <kernel/poll.h>
+#include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/wait.h>
 
@@ -133,6 +134,32 @@ KTEST(eventpoll, ready_at_add_and_after_wake)
 	file_put(b);
 	file_put(ep);
 	EXPECT_TRUE(ta.released && tb.released);
+	EXPECT_NO_LEAK(m);
+}
+
+/* A wait that returns events starts the thread's batch (sched_plug: the NIC's doorbell may wait
+ * for its end); the next wait ends it on entry, before it can sleep. */
+KTEST(eventpoll, returned_events_plug_the_thread_until_its_next_wait)
+{
+	struct leak_mark m = leak_mark();
+	static struct tfile ta;
+	struct file *ep = ep_new(), *a = tfile_new(&ta, EPOLLIN);
+	struct epoll_event ev[4];
+	struct thread *me = current_thread();
+
+	ASSERT_TRUE(ep && a);
+	sched_unplug();
+	EXPECT_EQ(ctl(ep, EPOLL_CTL_ADD, a, 3, EPOLLIN, 1), 0);
+	EXPECT_FALSE(me->plugged);
+	ASSERT_EQ(poll_now(ep, ev, 4), 1);
+	EXPECT_TRUE(me->plugged);
+	EXPECT_EQ(ep_wait(ep, ev, 0, 0), -EINVAL);	/* a refused call is no wait */
+	EXPECT_TRUE(me->plugged);
+	ta.mask = 0;
+	EXPECT_EQ(poll_now(ep, ev, 4), 0);
+	EXPECT_FALSE(me->plugged);
+	file_put(a);
+	file_put(ep);
 	EXPECT_NO_LEAK(m);
 }
 

@@ -57,6 +57,14 @@ struct vnet_seg {
 int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)(void *arg),
 	    void *arg);
 
+/*
+ * Under a plug (sched_plug: a thread working through the events epoll_wait gave it) the transmit
+ * doorbell waits for the plug's end, for VNET_TX_BATCH frames, or for VNET_TX_PLUG_NS, whichever
+ * comes first (the last one checked at each send and each poll, and so at worst by the TX timer).
+ */
+#define VNET_TX_BATCH		32
+#define VNET_TX_PLUG_NS		(200 * NSEC_PER_USEC)
+
 /* Counters for reports and tests. */
 struct vnet_stats {
 	uint64_t rx_frames;		/* frames handed up (or dropped for want of a handler) */
@@ -74,6 +82,7 @@ struct vnet_stats {
 	uint64_t tx_watchdog_kicks;	/* doorbells rung by the TX watchdog (see virtio_net.c) */
 	uint64_t tx_doorbells;		/* doorbells rung by the deferred TX kick (SOFTIRQ_NET_TX) */
 	uint64_t tx_kicks_deferred;	/* frames published with their doorbell left to that kick */
+	uint64_t tx_plugged;		/* doorbell decisions held back by a thread's plug */
 };
 void vnet_stats(struct vnet *d, struct vnet_stats *s);
 

@@ -6,6 +6,7 @@
 
 #include <arch/context.h>
 #include <kernel/list.h>
+#include <kernel/softirq.h>
 #include <kernel/timer.h>
 #include <kernel/wait.h>
 #include <stdbool.h>
@@ -42,6 +43,9 @@ struct thread {
 	uint64_t runtime_ns;		/* CPU time consumed */
 	uint64_t last_in;		/* TSC when last switched in */
 	int errno_value;		/* the app-facing errno of this thread */
+	bool plugged;			/* holds back batchable softirq work (sched_plug) */
+	uint32_t plug_softirqs;		/* softirqs held back by the plug, raised by sched_unplug */
+	uint32_t plug_passed;		/* softirqs that ran once under the plug (the first goes) */
 };
 
 /** sched_init - make the boot context the idle thread; threads can be created afterwards. */
@@ -81,6 +85,26 @@ uint64_t schedule_timeout(uint64_t ns);
 /** msleep / nsleep - sleep at least this long. */
 void msleep(unsigned ms);
 void nsleep(uint64_t ns);
+
+/*
+ * Plugging, as Linux plugs block I/O: while a thread works through a batch (epoll_wait returned
+ * it events, until its next epoll_wait), a softirq may hold back work that batches well, the
+ * NIC's transmit doorbell, with sched_plug_defer; sched_unplug raises it again. The plug ends at
+ * the thread's next epoll_wait, when it blocks, and at any switch away from it, so what is held
+ * back never waits on another thread or on an idle CPU.
+ */
+/** sched_plug - the running thread starts a batch. */
+void sched_plug(void);
+/**
+ * sched_plug_defer - from a softirq handler: if it runs on behalf of a plugged thread that
+ * already let @nr's work through once in this batch, remember to raise @nr when the plug ends and
+ * return true (the handler then leaves its work for that run). False when nothing is plugged, and
+ * the first time in a batch: the first reply of a batch is not held back for a batch that may
+ * never come, and the device works on it while the thread goes on.
+ */
+bool sched_plug_defer(enum softirq_nr nr);
+/** sched_unplug - end the running thread's batch: raise and run what it held back. */
+void sched_unplug(void);
 
 /** sched_set_timeslice - preemption time slice in nanoseconds (default 10 ms). */
 void sched_set_timeslice(uint64_t ns);

@@ -55,3 +55,26 @@ void msleep(unsigned ms)
 {
 	(void)ms;
 }
+
+/* Plugging: the flag only (no softirqs on the host); the epoll tests check who sets it. */
+void sched_plug(void)
+{
+	host_thread.plugged = true;
+}
+
+bool sched_plug_defer(enum softirq_nr nr)
+{
+	bool held = host_thread.plugged && (host_thread.plug_passed & (1u << nr));
+	if (held)
+		host_thread.plug_softirqs |= 1u << nr;
+	else if (host_thread.plugged)
+		host_thread.plug_passed |= 1u << nr;
+	return held;
+}
+
+void sched_unplug(void)
+{
+	host_thread.plugged = false;
+	host_thread.plug_softirqs = 0;
+	host_thread.plug_passed = 0;
+}
