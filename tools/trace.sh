@@ -162,7 +162,8 @@ pin_vcpu() {
 	qp=$(pgrep -n -f -- "-gdb tcp:127.0.0.1:$gdbport") || { echo "trace: no QEMU to pin" >&2; return 1; }
 	local vcpus=0
 	for t in /proc/"$qp"/task/*; do
-		if grep -q "^CPU" "$t/comm"; then	# "CPU 0/TCG": named by -name debug-threads=on
+		# Named by -name debug-threads=on: "CPU 0/TCG" ("CPU 0/KVM"), "ALL CPUs/TCG" (-icount).
+		if grep -qE "^(CPU [0-9]+|ALL CPUs)/" "$t/comm"; then
 			taskset -pc "$last" "${t##*/}" > /dev/null && vcpus=$((vcpus + 1))
 		else
 			taskset -pc "0-$((last - 1))" "${t##*/}" > /dev/null
