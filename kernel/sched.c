@@ -172,8 +172,7 @@ void sched_unplug(void)
 static void do_schedule(bool preempt)
 {
 	BUG_ON(this_cpu.irq_depth);
-	if (rq.current->plugged)
-		sched_unplug();		/* what it held back must not wait while it is off the CPU */
+	sched_unplug();		/* what it held back must not wait while it is off the CPU */
 	unsigned long flags = arch_irq_save();
 	preempt_disable();
 	spin_lock_raw(&rq.lock);

@@ -155,8 +155,9 @@ EOT
 # pin_vcpu: the guest's CPU thread gets the last host CPU to itself; QEMU's other threads and
 # the echo client share the others. Unpinned, on a 2-CPU host three busy threads (vCPU, QEMU's
 # I/O thread, the client) share two CPUs, and the host's scheduler put gaps of tens of
-# microseconds into the guest's interrupt path: p99 interrupt -> bottom half 22-39 us unpinned,
-# 3-4 us pinned (make trace, 100 connections, TCG, 2026-11-22).
+# microseconds into the guest's interrupt path (p99 interrupt -> bottom half 22-39 us; make
+# trace, 100 connections, TCG, 2026-11-22). See the README's tracing section for what each
+# placement gives.
 pin_vcpu() {
 	local qp t last=$(($(nproc) - 1))
 	qp=$(pgrep -n -f -- "-gdb tcp:127.0.0.1:$gdbport") || { echo "trace: no QEMU to pin" >&2; return 1; }

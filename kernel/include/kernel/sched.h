@@ -90,8 +90,9 @@ void nsleep(uint64_t ns);
  * Plugging, as Linux plugs block I/O: while a thread works through a batch (epoll_wait returned
  * it events, until its next epoll_wait), a softirq may hold back work that batches well, the
  * NIC's transmit doorbell, with sched_plug_defer; sched_unplug raises it again. The plug ends at
- * the thread's next epoll_wait, when it blocks, and at any switch away from it, so what is held
- * back never waits on another thread or on an idle CPU.
+ * the thread's next epoll_wait, when it blocks, and at any switch away from it, where what it
+ * held back runs (after a preemption, with interrupts off, at the next interrupt exit or bottom
+ * half enable instead); the NIC bounds the wait by time too (VNET_TX_PLUG_NS).
  */
 /** sched_plug - the running thread starts a batch. */
 void sched_plug(void);
