@@ -225,7 +225,15 @@ static void *worker_main(void *arg)
 			struct conn *c = evs[i].data.ptr;
 			if (c->fd < 0)
 				continue;
-			int bad = (evs[i].events & EPOLLERR) ? -1 : 0;
+			int bad = 0;
+			errno = 0;
+			if (evs[i].events & EPOLLERR) {	/* say why: the socket's pending error */
+				int err = 0;
+				socklen_t len = sizeof(err);
+				getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+				errno = err;
+				bad = -1;
+			}
 			if (!bad && (evs[i].events & (EPOLLIN | EPOLLHUP)))
 				bad = conn_recv(w, c);
 			if (!bad) {
