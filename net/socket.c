@@ -547,11 +547,6 @@ int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb, unsigned int extra)
 	return lsk->accept_len >= lpcb->backlog + extra;
 }
 
-/* Half-open connections a listener keeps before it answers SYNs with cookies (Linux's
- * tcp_max_syn_backlog on a small machine): each re-sends its SYN-ACK while it waits, and under a
- * flood from forged sources 4,097 of them overflowed the TX ring (see tools/fetch-lwip.sh). */
-#define NET_SYN_BACKLOG	256
-
 /* lwIP's accepts_pending counts the half-open connections and those queued for accept() (each
  * marked by tcp_backlog_delayed): the half-open ones are the difference. */
 int net_tcp_synq_full(const struct tcp_pcb_listen *lpcb)

@@ -213,12 +213,13 @@ patch_etharp() {
 #    lwIP counted half-open and accepted-but-queued connections against one backlog of at most
 #    255. Now, as in Linux, they have separate limits: the backlog (a u16_t, up to SOMAXCONN + 1
 #    = 4097) bounds the accept queue, and net_tcp_synq_full() cookies a SYN once the half-open
-#    ones reach min(backlog, NET_SYN_BACKLOG = 256). Measured both ways: with only the backlog
+#    ones reach min(backlog, NET_SYN_BACKLOG = 1024). Measured both ways: with only the backlog
 #    of 255, a 1,000-connect burst (make bench) went mostly by cookie, and a cookie is fragile
 #    (a client whose ACK was dropped has its next segment meet the listener without a valid
 #    cookie: a reset; Linux alike); with 4,097 half-open allowed, the hostile flood's half-open
 #    connections re-sent SYN-ACKs to forged sources until the TX ring overflowed and real
-#    clients stalled (20 in 40,272).
+#    clients stalled (20 in 40,272); with 1,024, none did (tests/net-faults.sh --hostile-only).
+#    With 256, a make bench burst (1,000 x 16 KiB) lost clients this way.
 patch_syncookie() {
 	lwip_edit "$tree/src/include/lwip/tcp.h" 'epunk: syn-cookie' 'SYN cookies: wider backlogs' <<-'EOF'
 	@   u8_t backlog;

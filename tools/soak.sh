@@ -3,7 +3,7 @@
 # make soak / tests/scale.sh: epunk's echo server (256 MiB guest, tap in a network namespace made
 # for the run) under build/loadgen: thousands of connections held at once (scale), connect/echo/
 # close cycles with client-first, server-first and RST closes (churn), a connect burst far past
-# the half-open limit (256: the rest by SYN cookie), then the guest's leak counters checked against their baseline once every
+# the half-open limit (1024: the rest by SYN cookie), then the guest's leak counters checked against their baseline once every
 # TIME_WAIT has expired; tests/net-faults.sh runs after, when it exists.
 #
 # usage: tools/soak.sh [--duration SECONDS] [--conns N] [--cycles M] [--burst B] [--no-faults]
@@ -237,7 +237,7 @@ else
 fi
 back_to_baseline "scale"
 
-# ---- burst: more connects at once than the half-open limit (256) holds: SYN cookies ----
+# ---- burst: more connects at once than the half-open limit (1024) holds: SYN cookies ----
 echo "== accept queue overflow: $burst connects at once"
 nsx build/loadgen --mode hold -n "$burst" -k "$burst" -s "$size" --connect-timeout 5 --retries 20 \
 	--deadline 600 "$guest_ip" "$port" > "$out/burst.txt" 2> "$out/burst.err"

@@ -67,6 +67,13 @@ int net_syncookie_check(unsigned int saddr, unsigned int daddr, unsigned short s
 			unsigned short *mss);
 int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb, unsigned int extra);
 int net_tcp_synq_full(const struct tcp_pcb_listen *lpcb);
+/* Half-open connections a listener keeps before it answers SYNs with cookies (Linux's default
+ * tcp_max_syn_backlog): each re-sends its SYN-ACK while it waits, and under a flood from forged
+ * sources 4,097 of them overflowed the TX ring (see tools/fetch-lwip.sh). With 256, a burst of
+ * 1,000 connects (make bench, 1,000 x 16 KiB) went mostly by cookie, and the host's tap dropped
+ * ~8% of the frames of that burst (its queue was full): a client whose ACK and first segment were
+ * both lost had its next segment meet the listener without a valid cookie, and was reset. */
+#define NET_SYN_BACKLOG			1024
 
 #define NO_SYS				1
 #define SYS_LIGHTWEIGHT_PROT		0

@@ -471,19 +471,20 @@ KTEST(arp, syn_flood_answered_with_cookies)
 }
 
 /* A backlog past lwIP's old 255 (Linux's SOMAXCONN is 4096) bounds the accept queue; half-open
- * connections stop at 256 all the same, and further SYNs get cookies. */
+ * connections stop at NET_SYN_BACKLOG all the same, and further SYNs get cookies. */
 KTEST(arp, half_open_capped_below_a_large_backlog)
 {
-	struct tcp_pcb *lp = flood_listener(ktest_ctx, 1000);
+	_Static_assert(NET_SYN_BACKLOG < 2000, "the listener's backlog must be the larger");
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 2000);
 	if (!lp)
 		return;
-	EXPECT_EQ(((struct tcp_pcb_listen *)lp)->backlog, 1000);
+	EXPECT_EQ(((struct tcp_pcb_listen *)lp)->backlog, 2000);
 	uint64_t sent0, ok0, sent1, ok1;
 	net_syncookie_stats(&sent0, &ok0);
-	for (unsigned k = 0; k < 300; k++)
+	for (unsigned k = 0; k < NET_SYN_BACKLOG + 44; k++)
 		feed_tcp(FAKE(k), (uint16_t)(20000 + k), 0x02, 1000 * k, 0);
 	net_syncookie_stats(&sent1, &ok1);
-	EXPECT_EQ(half_open(), 256);
+	EXPECT_EQ(half_open(), NET_SYN_BACKLOG);
 	EXPECT_EQ(sent1 - sent0, 44);
 	flood_listener_done(ktest_ctx, lp);
 }
