@@ -4,6 +4,7 @@
  * at once, "timed out"); sleeping for real would hang, so it aborts with a message instead. */
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/softirq.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -77,4 +78,13 @@ void sched_unplug(void)
 	host_thread.plugged = false;
 	host_thread.plug_softirqs = 0;
 	host_thread.plug_passed = 0;
+}
+
+/* No softirqs on the host: nothing to hold back. */
+void local_bh_disable(void)
+{
+}
+
+void local_bh_enable(void)
+{
 }
