@@ -219,6 +219,22 @@ void irq_exit_softirq(void)
 	do_softirq();
 }
 
+/*
+ * A device interrupt taken while bottom halves were off (a thread in a bottom-half-off section, a
+ * softirq running) could not run the bottom half it raised: its EOI is owed until they are back
+ * on, and paid there, after that bottom half (do_softirq, local_bh_enable). Acknowledged at once,
+ * it cost the bottom half behind it an exit that waits for QEMU's global lock: 80% of the
+ * interrupts at 100 connections came in such a section, and the slowest 4% of them (make trace)
+ * waited 20-50 us on that EOI before their bottom half could start.
+ */
+void irq_ack_after_bh(void)
+{
+	if (this_cpu.bh_count)
+		this_cpu.irq_acks_owed++;
+	else
+		arch_irq_eoi();
+}
+
 void irq_exit_preempt(void)
 {
 	if (this_cpu.need_resched && !this_cpu.preempt_count && !this_cpu.bh_count)

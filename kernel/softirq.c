@@ -5,6 +5,7 @@
  * like any thread: a flood cannot starve the applications, and nothing waits for an unrelated
  * interrupt to be processed (the NIC's own interrupt is off while its queue is being polled). */
 #include <arch/cpu.h>
+#include <arch/irq.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -17,6 +18,16 @@ static uint32_t pending;
 static uint64_t runs[SOFTIRQ_NR];
 static struct thread *ksoftirqd;
 static uint64_t deferred;	/* times leftover work went to ksoftirqd */
+
+/* The EOIs of device interrupts taken while bottom halves were off (irq_ack_after_bh), once they
+ * are on again and what those interrupts raised has run. Interrupts off. */
+static void pay_irq_acks(void)
+{
+	while (this_cpu.irq_acks_owed) {
+		this_cpu.irq_acks_owed--;
+		arch_irq_eoi();
+	}
+}
 
 void open_softirq(enum softirq_nr nr, softirq_fn fn)
 {
@@ -48,6 +59,8 @@ void do_softirq(void)
 		arch_irq_disable();
 	}
 	this_cpu.bh_count--;
+	if (!this_cpu.bh_count)
+		pay_irq_acks();
 	bool leftover = pending != 0;
 	arch_irq_restore(flags);
 	if (leftover && ksoftirqd) {
@@ -107,6 +120,13 @@ void local_bh_enable(void)
 	barrier();
 	BUG_ON(!this_cpu.bh_count);
 	this_cpu.bh_count--;
-	if (!this_cpu.bh_count && !this_cpu.irq_depth && READ_ONCE(pending) && arch_irqs_enabled())
-		do_softirq();
+	if (this_cpu.bh_count || this_cpu.irq_depth)
+		return;
+	if (READ_ONCE(pending) && arch_irqs_enabled())
+		do_softirq();	/* pays the EOIs owed after the work */
+	if (unlikely(READ_ONCE(this_cpu.irq_acks_owed))) {
+		unsigned long flags = arch_irq_save();
+		pay_irq_acks();
+		arch_irq_restore(flags);
+	}
 }

@@ -59,6 +59,11 @@ void lapic_eoi(void)
 	apic_write(APIC_EOI, 0);
 }
 
+void arch_irq_eoi(void)
+{
+	lapic_eoi();
+}
+
 void arch_irq_self(int vec)
 {
 	if (x2apic) {

@@ -204,13 +204,14 @@ void trap_dispatch(struct trap_frame *f)
 	 * bottom half, and was the tail of that hop when the CPU had been idle. The bottom half
 	 * runs with interrupts on; only vectors of the device's priority class and below wait for
 	 * the EOI (the driver keeps its queues' interrupts off while it polls anyway). The timer,
-	 * in the top class, is acknowledged first, as before.
+	 * in the top class, is acknowledged first, as before. An interrupt that finds bottom
+	 * halves off has its EOI owed until they are back on (irq_ack_after_bh).
 	 */
 	bool device = vec != IRQ_VECTOR_TIMER;
 	if (!device)
 		lapic_eoi();
 	irq_exit_softirq();
 	if (device)
-		lapic_eoi();
+		irq_ack_after_bh();
 	irq_exit_preempt();
 }

@@ -5,6 +5,7 @@
 #include <arch/irq.h>
 #include <arch/timer.h>
 #include <kernel/ktest.h>
+#include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/softirq.h>
@@ -79,25 +80,39 @@ static void eoi_irq(void *arg)
 	raise_softirq(SOFTIRQ_TEST);
 }
 
-static void eoi_softirq(void)
+/* Whether a 1 ms timer fires within 500 ms, spinning (interrupts on, whatever else is off). */
+static bool eoi_timer_fires(void)
 {
-	eoi_in_service = arch_irq_in_service(eoi_vec);
 	fired = 0;
 	timer_arm_after(&eoi_timer, NSEC_PER_MSEC);
 	uint64_t end = arch_cycles() + ns_to_cycles(500 * NSEC_PER_MSEC);
 	while (!fired && arch_cycles() < end)
 		arch_cpu_relax();
-	eoi_timer_in_bh = fired;
+	return fired;
+}
+
+static void eoi_softirq(void)
+{
+	eoi_in_service = arch_irq_in_service(eoi_vec);
+	eoi_timer_in_bh = eoi_timer_fires();
 	eoi_bh_ran = 1;
+}
+
+/* A vector whose handler raises SOFTIRQ_TEST, which runs eoi_softirq. */
+static bool eoi_setup(void)
+{
+	timer_init(&eoi_timer, on_timer, NULL);
+	eoi_vec = arch_irq_alloc_vector(eoi_irq, NULL);
+	if (eoi_vec < IRQ_VECTOR_FIRST)
+		return false;
+	open_softirq(SOFTIRQ_TEST, eoi_softirq);
+	eoi_bh_ran = eoi_in_service = eoi_timer_in_bh = 0;
+	return true;
 }
 
 KTEST(lapic, device_eoi_follows_its_bottom_half)
 {
-	timer_init(&eoi_timer, on_timer, NULL);
-	eoi_vec = arch_irq_alloc_vector(eoi_irq, NULL);
-	ASSERT_GE(eoi_vec, IRQ_VECTOR_FIRST);
-	open_softirq(SOFTIRQ_TEST, eoi_softirq);
-	eoi_bh_ran = eoi_in_service = eoi_timer_in_bh = 0;
+	ASSERT_TRUE(eoi_setup());
 	arch_irq_self(eoi_vec);
 	uint64_t end = arch_cycles() + ns_to_cycles(NSEC_PER_SEC);
 	while (!eoi_bh_ran && arch_cycles() < end)
@@ -107,6 +122,55 @@ KTEST(lapic, device_eoi_follows_its_bottom_half)
 	EXPECT_TRUE(eoi_timer_in_bh);		/* the timer was not held back meanwhile */
 	EXPECT_FALSE(arch_irq_in_service(eoi_vec));	/* acknowledged after it */
 	EXPECT_EQ(arch_irq_count(eoi_vec), 1);
+	open_softirq(SOFTIRQ_TEST, NULL);
+	arch_irq_set_handler(eoi_vec, NULL, NULL);
+}
+
+/* Wait up to a second for the @n-th interrupt on @vec since its handler was installed. */
+static bool irq_taken(int vec, uint64_t n)
+{
+	uint64_t end = arch_cycles() + ns_to_cycles(NSEC_PER_SEC);
+	while (arch_irq_count(vec) < n && arch_cycles() < end)
+		arch_cpu_relax();
+	return arch_irq_count(vec) >= n;
+}
+
+static void eoi_quiet_irq(void *arg)
+{
+	(void)arg;	/* raises nothing */
+}
+
+/*
+ * A device interrupt taken in a bottom-half-off section cannot run its bottom half there: its EOI
+ * is owed until local_bh_enable, which runs the bottom half first (the vector still in service
+ * meanwhile) and acknowledges after it, or at once when nothing was raised.
+ */
+KTEST(lapic, device_eoi_owed_through_a_bottom_half_off_section)
+{
+	ASSERT_TRUE(eoi_setup());
+	local_bh_disable();
+	arch_irq_self(eoi_vec);
+	EXPECT_TRUE(irq_taken(eoi_vec, 1));
+	EXPECT_FALSE(eoi_bh_ran);
+	EXPECT_TRUE(arch_irq_in_service(eoi_vec));	/* owed, not acknowledged */
+	EXPECT_TRUE(eoi_timer_fires());	/* the timer, in the top class, still interrupts */
+	EXPECT_TRUE(arch_irq_in_service(eoi_vec));
+	local_bh_enable();
+	EXPECT_TRUE(eoi_bh_ran);
+	EXPECT_TRUE(eoi_in_service);		/* its bottom half ran before the EOI */
+	EXPECT_FALSE(arch_irq_in_service(eoi_vec));
+	EXPECT_EQ(this_cpu.irq_acks_owed, 0);
+
+	/* Nothing raised: the owed EOI is paid by local_bh_enable all the same. */
+	arch_irq_set_handler(eoi_vec, eoi_quiet_irq, NULL);
+	local_bh_disable();
+	arch_irq_self(eoi_vec);
+	EXPECT_TRUE(irq_taken(eoi_vec, 2));
+	EXPECT_TRUE(arch_irq_in_service(eoi_vec));
+	local_bh_enable();
+	EXPECT_FALSE(arch_irq_in_service(eoi_vec));
+	EXPECT_EQ(this_cpu.irq_acks_owed, 0);
+
 	open_softirq(SOFTIRQ_TEST, NULL);
 	arch_irq_set_handler(eoi_vec, NULL, NULL);
 }

@@ -11,6 +11,7 @@ struct cpu_state {
 	unsigned int preempt_count;	/* > 0: no preemption (locks held, scheduler running) */
 	unsigned int irq_depth;		/* > 0: inside a hardware interrupt handler */
 	unsigned int bh_count;		/* > 0: softirqs disabled or running */
+	unsigned int irq_acks_owed;	/* device EOIs due when bh_count returns to 0 */
 	int need_resched;		/* the current thread should yield at the next chance */
 };
 
