@@ -80,11 +80,12 @@ void sched_unplug(void)
 	host_thread.plug_passed = 0;
 }
 
-/* No softirqs on the host: nothing to hold back. */
-void local_bh_disable(void)
+/* No softirqs on the host: nothing to hold back. Weak: the fuzz targets' fake network
+ * environment (tests/fuzz/fake_net_env.c) runs softirqs of its own. */
+__attribute__((weak)) void local_bh_disable(void)
 {
 }
 
-void local_bh_enable(void)
+__attribute__((weak)) void local_bh_enable(void)
 {
 }
