@@ -59,8 +59,7 @@ void do_softirq(void)
 		arch_irq_disable();
 	}
 	this_cpu.bh_count--;
-	if (!this_cpu.bh_count)
-		pay_irq_acks();
+	pay_irq_acks();		/* bottom halves are on again (they were on at entry) */
 	bool leftover = pending != 0;
 	arch_irq_restore(flags);
 	if (leftover && ksoftirqd) {
