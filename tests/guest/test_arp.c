@@ -199,6 +199,43 @@ static void resolve_peer(struct ktest_ctx *ktest_ctx)
 	EXPECT_TRUE(in_table(PEER));
 }
 
+/*
+ * An ARP reply cut short inside its sender address, whose buffer still holds the bytes of the
+ * peer's own reply past the cut (a truncated frame in a reused buffer): read past its length, it
+ * would rebind the peer's address to the stranger's MAC (tools/fetch-lwip.sh, "arp-short").
+ */
+KTEST(arp, truncated_message_does_not_rebind_a_peer)
+{
+	if (!up(ktest_ctx))
+		return;
+	resolve_peer(ktest_ctx);
+	uint8_t pm[6], bogus[6] = { 0x70, 0xb3, 0x40, 0xfe, 0x98, 0xed };
+	mac_of(PEER, pm);
+	for (unsigned cut = 14; cut < 42; cut++) {
+		struct pbuf *p = pbuf_alloc(PBUF_RAW, 42, PBUF_RAM);
+		ASSERT_TRUE(p != NULL);
+		uint8_t *f = p->payload;
+		memcpy(f, our_mac, 6);
+		memcpy(f + 6, bogus, 6);
+		f[12] = 0x08;
+		f[13] = 0x06;
+		const uint8_t hdr[8] = { 0, 1, 0x08, 0, 6, 4, 0, 2 };
+		memcpy(f + 14, hdr, 8);
+		memcpy(f + 22, bogus, 6);
+		put_be32(f + 28, PEER);		/* the whole address, also past the cut */
+		memcpy(f + 32, our_mac, 6);
+		put_be32(f + 38, OUR);
+		pbuf_realloc(p, (u16_t)cut);	/* the frame's length; the bytes stay */
+		tn.input(p, &tn);
+	}
+	unsigned ip_before = cap.ip;
+	EXPECT_EQ(send_ip(PEER), ERR_OK);
+	EXPECT_EQ(cap.ip, ip_before + 1);
+	EXPECT_EQ(memcmp(cap.last_ip_dst, pm, 6), 0);	/* still the peer's MAC */
+	netif_remove(&tn);
+	net_unlock();
+}
+
 KTEST(arp, storm_of_252_sources_keeps_the_peer_in_use)
 {
 	if (!up(ktest_ctx))
