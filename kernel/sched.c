@@ -224,8 +224,8 @@ void irq_exit_softirq(void)
  * softirq running) could not run the bottom half it raised: its EOI is owed until they are back
  * on, and paid there, after that bottom half (do_softirq, local_bh_enable). Acknowledged at once,
  * it cost the bottom half behind it an exit that waits for QEMU's global lock: 80% of the
- * interrupts at 100 connections came in such a section, and the slowest 4% of them (make trace)
- * waited 20-50 us on that EOI before their bottom half could start.
+ * interrupts at 100 connections came in such a section, and in 89 of the 108 slowest samples
+ * (make trace, over 27 us) an EOI of 7.7 us or more (up to 47 us) came before the bottom half.
  */
 void irq_ack_after_bh(void)
 {

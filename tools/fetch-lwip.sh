@@ -141,7 +141,7 @@ lwip_edit() {
 #    stale bytes completed the sender address to the host's, the host's entry was rebound to the
 #    injected random MAC; every reply to the host then went to that MAC (seen in the guest: its
 #    frames to 10.77.12.1 addressed to 70:b3:40:fe:98:ed) until the injection stopped and the
-#    entry was learnt again (tests/net-faults.sh: 10-s stalls, in about 1 run in 10). Now such a
+#    entry was learnt again (tests/net-faults.sh: 10-s stalls, in 8 runs of about 130). Now such a
 #    frame is dropped, counted as a length error.
 patch_etharp() {
 	lwip_edit "$tree/src/core/ipv4/etharp.c" 'epunk: arp-short' 'ARP messages shorter than their header' <<-'EOF'

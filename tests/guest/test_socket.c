@@ -155,6 +155,17 @@ static long socks0, files0;
 static int fds0;
 static struct net_mem_counters mem0;
 
+/* Wait up to 2 s for lwIP's active pcbs to number @n (closing ones finish within its timers). */
+static void wait_active_pcbs(unsigned n, struct net_mem_counters *m)
+{
+	for (int i = 0; i < 200; i++) {
+		net_mem_counters(m);
+		if (m->tcp_active == n)
+			break;
+		msleep(10);
+	}
+}
+
 static void baseline(void)
 {
 	if (baseline_taken)
@@ -165,12 +176,7 @@ static void baseline(void)
 	 * baseline taken with it running read 144 bytes more than the end ("228 vs 372"). Let the
 	 * connections finish (up to 2 s) and the timer pass its next tick (250 ms) first. */
 	struct net_mem_counters m;
-	for (int i = 0; i < 200; i++) {
-		net_mem_counters(&m);
-		if (!m.tcp_active)
-			break;
-		msleep(10);
-	}
+	wait_active_pcbs(0, &m);
 	msleep(300);
 	socks0 = socks_alive();
 	files0 = files_alive();
@@ -1288,12 +1294,7 @@ KTEST(socket, everything_freed)
 	/* Closing connections finish within lwIP's timers (FIN_WAIT, LAST_ACK): give them time,
 	 * then drop TIME_WAIT, which lwIP keeps for two minutes. */
 	struct net_mem_counters m;
-	for (int i = 0; i < 200; i++) {
-		net_mem_counters(&m);
-		if (m.tcp_active == mem0.tcp_active)
-			break;
-		msleep(10);
-	}
+	wait_active_pcbs(mem0.tcp_active, &m);
 	net_time_wait_purge();
 	/* With no pcb left, lwIP's TCP timer stops at its next tick (250 ms), freeing its
 	 * timeout: wait for that too. */
