@@ -80,6 +80,7 @@ KERNEL_SRCS := \
 	kernel/slab.c \
 	kernel/timer.c \
 	kernel/wait.c \
+	kernel/rcu.c \
 	kernel/sched.c \
 	kernel/softirq.c \
 	kernel/mutex.c \
@@ -154,6 +155,7 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_crash.c \
 	tests/guest/test_sched.c \
 	tests/guest/test_wait.c \
+	tests/guest/test_rcu.c \
 	tests/guest/test_timer.c \
 	tests/guest/test_pipe.c \
 	tests/guest/test_eventfd.c \
@@ -296,6 +298,7 @@ HOST_SRCS := \
 	kernel/page.c \
 	kernel/slab.c \
 	kernel/wait.c \
+	kernel/rcu.c \
 	kernel/mutex.c \
 	kernel/file.c \
 	kernel/eventpoll.c \
@@ -468,7 +471,7 @@ FUZZ_KINC = -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Iin
 FUZZ_INC_epoll := -Itests/unit/host -Ikernel/include -Idrivers/include -Inet/include
 FUZZ_INC_frame := -DHOST_FAKE_CLOCK -Itests/fuzz/host $(FUZZ_INC_epoll) $(LWIP_INCLUDES)
 FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kernel/slab.c \
-	kernel/wait.c kernel/mutex.c kernel/file.c kernel/eventpoll.c kernel/sys_file.c \
+	kernel/wait.c kernel/rcu.c kernel/mutex.c kernel/file.c kernel/eventpoll.c kernel/sys_file.c \
 	kernel/trace_core.c
 FUZZ_SRCS_epoll := $(FUZZ_CORE) kernel/sys_epoll.c kernel/pipe.c kernel/eventfd.c \
 	tests/fuzz/fuzz_epoll.c

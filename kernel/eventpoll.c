@@ -13,11 +13,15 @@
  *
  * Locking, outermost first:
  *   epnested_mutex  serializes ADDs that need the loop and path checks (an epoll target, or an
- *                   instance that is itself watched); held while walking other instances.
+ *                   instance that is itself watched); held while walking other instances. The
+ *                   upward walks (a file's watchers, their instances' files, their watchers...)
+ *                   take no instance's lock: they run under rcu_read_lock, and epitems,
+ *                   instances and files are freed through call_rcu.
  *   ep->mtx         sleeping; serializes ctl operations and event transfer of one instance, and
  *                   protects its tree. Nested instances are locked outer before inner, and ADD
  *                   refuses loops, so these never cycle.
- *   file->f_lock    spinlock; the list of epitems watching a file (f_ep_links).
+ *   file->f_lock    spinlock; the list of epitems watching a file (f_ep_links) for writers;
+ *                   readers walk it under RCU.
  *   (a watched file's wait queue lock: ep_poll_callback runs under it)
  *   ep->lock        spinlock, irqsave; the ready list, the overflow list, ep->wq membership.
  *   ep->wq.lock, ep->poll_wait.lock, then the scheduler's run-queue lock (thread wake-ups).
@@ -32,6 +36,7 @@
 #include <kernel/poll.h>
 #include <kernel/printk.h>
 #include <kernel/rbtree.h>
+#include <kernel/rcu.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/uaccess.h>
@@ -63,6 +68,7 @@ struct eventpoll {
 	int loop_check_depth;		/* the depth that visit found */
 	long nitems;			/* epitems in rbr */
 	struct list_head all_node;	/* on eventpoll_all, for debuggers (tools/gdb) */
+	struct rcu_head rcu;		/* frees it after the upward walks that may see it */
 };
 
 /* One hook of an epitem on one of the watched file's wait queues. */
@@ -83,8 +89,9 @@ struct epitem {
 	bool dying;			/* its file is being released: leave it to eventpoll_release */
 	struct list_head pwqlist;	/* its eppoll_entries */
 	struct eventpoll *ep;		/* the instance it belongs to */
-	struct list_head fllink;	/* on file->f_ep_links */
+	struct list_head fllink;	/* on file->f_ep_links (RCU list) */
 	struct epoll_event event;	/* interest mask and user data */
+	struct rcu_head rcu;		/* frees it after the upward walks that may see it */
 };
 
 static struct kmem_cache *epi_cache, *pwq_cache;
@@ -115,10 +122,8 @@ static bool ep_events_available(struct eventpoll *ep)
 	return !list_empty(&ep->rdllist) || READ_ONCE(ep->ovflist) != EP_OVF_INACTIVE;
 }
 
-static int caches_init(void)
+int eventpoll_init(void)
 {
-	if (epi_cache)
-		return 0;
 	epi_cache = kmem_cache_create("epitem", sizeof(struct epitem), 0);
 	pwq_cache = kmem_cache_create("eppoll_entry", sizeof(struct eppoll_entry), 0);
 	return epi_cache && pwq_cache ? 0 : -ENOMEM;
@@ -161,12 +166,22 @@ static bool ep_put(struct eventpoll *ep)
 	return __atomic_sub_fetch(&ep->refcount, 1, __ATOMIC_ACQ_REL) == 0;
 }
 
+static void ep_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct eventpoll, rcu));
+}
+
 static void ep_free(struct eventpoll *ep)
 {
 	unsigned long flags = spin_lock_irqsave(&eventpoll_all_lock);
 	list_del_init(&ep->all_node);
 	spin_unlock_irqrestore(&eventpoll_all_lock, flags);
-	kfree(ep);
+	call_rcu(&ep->rcu, ep_free_rcu);
+}
+
+static void epi_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(epi_cache, container_of(head, struct epitem, rcu));
 }
 
 /* ---- the wake-up path ---------------------------------------------------------------------- */
@@ -421,7 +436,7 @@ static bool ep_remove_item(struct eventpoll *ep, struct epitem *epi, bool force)
 		spin_unlock_irqrestore(&f->f_lock, irq);
 		return false;
 	}
-	list_del_init(&epi->fllink);
+	list_del_rcu(&epi->fllink);
 	spin_unlock_irqrestore(&f->f_lock, irq);
 
 	rb_erase_cached(&epi->rbn, &ep->rbr);
@@ -430,7 +445,7 @@ static bool ep_remove_item(struct eventpoll *ep, struct epitem *epi, bool force)
 		list_del_init(&epi->rdllink);
 	spin_unlock_irqrestore(&ep->lock, irq);
 	ep->nitems--;
-	kmem_cache_free(epi_cache, epi);
+	call_rcu(&epi->rcu, epi_free_rcu);
 	__atomic_sub_fetch(&nr_watches, 1, __ATOMIC_RELAXED);
 	return true;
 }
@@ -473,7 +488,7 @@ static void ep_eventpoll_release(struct file *f)
 	if (waitqueue_active(&ep->poll_wait))
 		ep_poll_safewake(ep);
 	mutex_lock(&ep->mtx);
-	ep->file = NULL;
+	WRITE_ONCE(ep->file, NULL);
 	/* Unhook everything first, so no callback touches an item being freed below. */
 	for (n = rb_first_cached(&ep->rbr); n; n = rb_next(n))
 		ep_unregister_pollwait(rb_entry(n, struct epitem, rbn));
@@ -490,12 +505,12 @@ static void ep_eventpoll_release(struct file *f)
 
 /* ---- loop and path checks ------------------------------------------------------------------------ */
 
+/* Remember @f for the path check. A file whose last reference is already gone is on its way
+ * out of every epoll set: it adds no path. */
 static void list_file(struct file *f)
 {
-	if (list_empty(&f->f_tfile_llink)) {
-		file_get(f);
+	if (list_empty(&f->f_tfile_llink) && file_get_unless_zero(f))
 		list_add(&f->f_tfile_llink, &tfile_check_list);
-	}
 }
 
 static void clear_tfile_check_list(void)
@@ -540,17 +555,19 @@ static int ep_loop_check_proc(struct eventpoll *ep, int depth)
 	return result;
 }
 
-/* How many epoll levels sit above @ep (instances watching it, transitively). */
+/* How many epoll levels sit above @ep (instances watching it, transitively). Under
+ * rcu_read_lock: another thread may be removing the items and instances it walks. */
 static int ep_get_upwards_depth_proc(struct eventpoll *ep, int depth)
 {
 	int result = 0;
 	struct epitem *epi;
+	struct file *ef = READ_ONCE(ep->file);
 
 	if (ep->gen == loop_check_gen)
 		return ep->loop_check_depth;
-	if (depth > EP_MAX_NESTS || !ep->file)
+	if (depth > EP_MAX_NESTS || !ef)
 		return depth > EP_MAX_NESTS ? EP_MAX_NESTS + 1 : 0;
-	list_for_each_entry(epi, &ep->file->f_ep_links, fllink) {
+	list_for_each_entry_rcu(epi, &ef->f_ep_links, fllink) {
 		int up = ep_get_upwards_depth_proc(epi->ep, depth + 1) + 1;
 		if (up > result)
 			result = up;
@@ -567,7 +584,9 @@ static int ep_loop_check(struct eventpoll *ep, struct eventpoll *to)
 	int depth = ep_loop_check_proc(to, 0);
 	if (depth > EP_MAX_NESTS)
 		return -1;
+	rcu_read_lock();
 	int upwards = ep_get_upwards_depth_proc(ep, 0);
+	rcu_read_unlock();
 	return depth + 1 + upwards > EP_MAX_NESTS ? -1 : 0;
 }
 
@@ -584,6 +603,9 @@ static int path_count_inc(int nests)
 	return 0;
 }
 
+/* Count the paths from the watchers on @refs up to top-level instances. Under rcu_read_lock:
+ * another thread's DEL or close may be taking items and instances off these lists meanwhile
+ * (that only removes paths). */
 static int reverse_path_check_proc(struct list_head *refs, int depth)
 {
 	struct epitem *epi;
@@ -591,7 +613,7 @@ static int reverse_path_check_proc(struct list_head *refs, int depth)
 
 	if (depth > EP_MAX_NESTS)
 		return -1;
-	list_for_each_entry(epi, refs, fllink) {
+	list_for_each_entry_rcu(epi, refs, fllink) {
 		struct file *ef = READ_ONCE(epi->ep->file);
 		if (!ef)
 			continue;	/* that instance is being closed */
@@ -609,14 +631,18 @@ static int reverse_path_check_proc(struct list_head *refs, int depth)
 static int reverse_path_check(void)
 {
 	struct file *f;
+	int error = 0;
 
+	rcu_read_lock();
 	list_for_each_entry(f, &tfile_check_list, f_tfile_llink) {
 		for (int i = 0; i <= EP_MAX_NESTS; i++)
 			path_count[i] = 0;
-		if (reverse_path_check_proc(&f->f_ep_links, 0))
-			return -1;
+		error = reverse_path_check_proc(&f->f_ep_links, 0);
+		if (error)
+			break;
 	}
-	return 0;
+	rcu_read_unlock();
+	return error;
 }
 
 /* ---- ctl --------------------------------------------------------------------------------------------- */
@@ -646,7 +672,7 @@ static int ep_insert(struct eventpoll *ep, const struct epoll_event *event, stru
 	if (tep)
 		mutex_lock(&tep->mtx);
 	unsigned long irq = spin_lock_irqsave(&tf->f_lock);
-	list_add_tail(&epi->fllink, &tf->f_ep_links);
+	list_add_tail_rcu(&epi->fllink, &tf->f_ep_links);
 	spin_unlock_irqrestore(&tf->f_lock, irq);
 	if (full_check && !tep)
 		list_file(tf);
@@ -844,11 +870,12 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event *events, int 
 	return res;
 }
 
-/* epoll_wait's sleeper: woken, it always leaves the queue, so each wake-up wakes one thread. */
+/* epoll_wait's sleeper: woken, it always leaves the queue, so each wake-up wakes one thread.
+ * Taking the entry off is the last touch of the sleeper's stack (see list_del_init_careful). */
 static int ep_autoremove_wake_function(struct wait_entry *we, unsigned mode, int flags, void *key)
 {
 	int ret = default_wake_function(we, mode, flags, key);
-	list_del_init(&we->entry);
+	list_del_init_careful(&we->entry);
 	return ret;
 }
 
@@ -900,7 +927,7 @@ int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t 
 		}
 		set_current_state(TASK_RUNNING);
 		eavail = true;
-		if (!list_empty(&wait.entry)) {
+		if (!list_empty_careful(&wait.entry)) {
 			irq = spin_lock_irqsave(&ep->lock);
 			/* Timed out but woken meanwhile? Then there is something to collect. */
 			if (timed_out)
@@ -924,9 +951,8 @@ struct file *ep_create(unsigned flags, int *err)
 	struct eventpoll *ep;
 	struct file *f;
 
-	*err = caches_init();
-	if (*err)
-		return NULL;
+	BUG_ON(!epi_cache || !pwq_cache);	/* eventpoll_init runs at boot */
+	*err = 0;
 	ep = kzalloc(sizeof(*ep));
 	if (!ep) {
 		*err = -ENOMEM;

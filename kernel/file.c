@@ -3,12 +3,14 @@
  *
  * Locking: fd_lock (irqsave, since files can be put from softirq context) protects the table.
  * A file's refcount is atomic. The last file_put runs eventpoll_release (which takes each
- * watching epoll's mutex) and then f_op->release: it must happen in thread context. */
+ * watching epoll's mutex) and then f_op->release: it must happen in thread context. The struct
+ * itself is freed after an RCU grace period: eventpoll's upward walks may still stand on it. */
 #include <kernel/errno.h>
 #include <kernel/eventpoll.h>
 #include <kernel/file.h>
 #include <kernel/poll.h>
 #include <kernel/printk.h>
+#include <kernel/rcu.h>
 #include <kernel/slab.h>
 #include <string.h>
 
@@ -43,6 +45,22 @@ void file_get(struct file *f)
 	__atomic_add_fetch(&f->refcount, 1, __ATOMIC_RELAXED);
 }
 
+bool file_get_unless_zero(struct file *f)
+{
+	long n = __atomic_load_n(&f->refcount, __ATOMIC_RELAXED);
+	do {
+		if (!n)
+			return false;
+	} while (!__atomic_compare_exchange_n(&f->refcount, &n, n + 1, true, __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+static void file_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct file, f_rcu));
+}
+
 void file_put(struct file *f)
 {
 	long left = __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL);
@@ -55,7 +73,7 @@ void file_put(struct file *f)
 	if (f->f_op->release)
 		f->f_op->release(f);
 	__atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
-	kfree(f);
+	call_rcu(&f->f_rcu, file_free_rcu);
 }
 
 long files_alive(void)

@@ -8,10 +8,12 @@
 #include <drivers/serial.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
+#include <kernel/eventpoll.h>
 #include <kernel/file.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
+#include <kernel/rcu.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
@@ -150,6 +152,9 @@ void kmain(void)
 	if (page_init_from_boot(&boot_info, (uintptr_t)__kernel_end) <= 0)
 		panic("no usable RAM above the kernel image");
 	kmalloc_init();
+	rcu_init();
+	if (eventpoll_init())
+		panic("cannot create eventpoll's caches");
 	if (console_files_init())
 		panic("cannot open the console as descriptors 0, 1 and 2");
 	sched_init();

@@ -34,6 +34,9 @@ void mutex_lock(struct mutex *m)
 	struct wait_entry we;
 
 	BUG_ON(in_atomic());
+	/* A thread that set a sleep state to test a condition would come back RUNNING from a
+	 * contended lock and sleep no more (or sleep here in the wrong state): lock first. */
+	BUG_ON(me->state != TASK_RUNNING);
 	if (mutex_trylock(m))
 		return;
 	wait_entry_init(&we, default_wake_function, me);

@@ -14,6 +14,7 @@
 #include <kernel/errno.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
+#include <kernel/rcu.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
@@ -48,8 +49,10 @@ struct thread *current_thread(void)
 
 void set_current_state(int state)
 {
-	WRITE_ONCE(rq.current->state, state);
-	barrier();
+	/* A full barrier: the condition tested next is read after the state is visible to a
+	 * waker on another CPU (which changes the condition, then reads the state). */
+	__atomic_store_n(&rq.current->state, state, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 static void slice_expired(struct ktimer *t)
@@ -174,6 +177,7 @@ static void do_schedule(bool preempt)
 	BUG_ON(this_cpu.irq_depth);
 	sched_unplug();		/* what it held back must not wait while it is off the CPU */
 	unsigned long flags = arch_irq_save();
+	rcu_note_context_switch();	/* interrupts off: it only raises the RCU softirq */
 	preempt_disable();
 	spin_lock_raw(&rq.lock);
 	switch_locked(preempt);

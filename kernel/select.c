@@ -22,7 +22,7 @@ struct poll_wqueues {
 	struct poll_table pt;
 	struct thread *waiter;
 	struct poll_entry *entries;
-	volatile int triggered;		/* a wake-up arrived since the last poll pass */
+	int triggered;			/* a wake-up arrived since the last poll pass (atomic) */
 	int error;			/* -ENOMEM if an entry could not be allocated */
 };
 
@@ -35,7 +35,7 @@ static int pollwake(struct wait_entry *we, unsigned mode, int flags, void *key)
 	(void)flags;
 	if (key && !(key_to_poll(key) & e->key))
 		return 0;
-	pwq->triggered = 1;
+	__atomic_store_n(&pwq->triggered, 1, __ATOMIC_SEQ_CST);
 	return wake_up_process(pwq->waiter);
 }
 
@@ -108,24 +108,30 @@ static long do_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 		return -EFAULT;
 	poll_table_init(&pwq.pt, pollwait_queue_proc, 0);
 	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		pwq.triggered = 0;
+		/* Poll in TASK_RUNNING: a poll method may sleep on a mutex (an epoll file's). A
+		 * wake-up from here on sets triggered, tested after the sleep state is set. */
+		__atomic_store_n(&pwq.triggered, 0, __ATOMIC_SEQ_CST);
 		/* Hook only while nothing is ready and we may sleep: no wasted entries. */
 		count = poll_pass(fds, nfds, &pwq, first && timeout_ns != 0);
 		first = false;
 		if (count || timeout_ns == 0 || pwq.error)
 			break;
-		if (pwq.triggered)
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (__atomic_load_n(&pwq.triggered, __ATOMIC_SEQ_CST)) {
+			set_current_state(TASK_RUNNING);
 			continue;
+		}
 		if (timeout_ns < 0) {
 			schedule();
 		} else {
 			uint64_t now = ktime_ns();
-			if (now >= end || !schedule_timeout(end - now))
+			if (now >= end || !schedule_timeout(end - now)) {
+				set_current_state(TASK_RUNNING);
 				break;
+			}
 		}
+		set_current_state(TASK_RUNNING);
 	}
-	set_current_state(TASK_RUNNING);
 	if (count == 0 && timeout_ns != 0 && !pwq.error)
 		poll_pass(fds, nfds, &pwq, false);	/* final state after a time-out */
 	poll_freewait(&pwq);

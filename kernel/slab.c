@@ -136,6 +136,20 @@ static void cache_register(struct kmem_cache *c)
 	spin_unlock_irqrestore(&kmem_caches_lock, flags);
 }
 
+struct kmem_cache *kmem_cache_lookup(const char *name)
+{
+	struct kmem_cache *c, *found = NULL;
+	unsigned long flags = spin_lock_irqsave(&kmem_caches_lock);
+	list_for_each_entry(c, &kmem_caches, node) {
+		if (!strcmp(c->name, name)) {
+			found = c;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&kmem_caches_lock, flags);
+	return found;
+}
+
 /* A new slab with every object on its free list, on the partial list. Called with c->lock. */
 static struct slab *slab_grow(struct kmem_cache *c)
 {

@@ -80,7 +80,7 @@ int autoremove_wake_function(struct wait_entry *we, unsigned mode, int flags, vo
 {
 	int ret = default_wake_function(we, mode, flags, key);
 	if (ret)
-		list_del_init(&we->entry);
+		list_del_init_careful(&we->entry);	/* the last touch of the sleeper's entry */
 	return ret;
 }
 
@@ -113,7 +113,9 @@ void prepare_to_wait_exclusive(struct wait_queue_head *wq, struct wait_entry *we
 void finish_wait(struct wait_queue_head *wq, struct wait_entry *we)
 {
 	set_current_state(TASK_RUNNING);
-	/* Unlocked peek is safe: only a wake-up removes it, and then it stays removed. */
-	if (!list_empty(&we->entry))
+	/* Unlocked peek: an entry a wake-up took off fully (list_del_init_careful) stays off and
+	 * the waker is done with it; one it is still taking off is not seen as empty, and the lock
+	 * then waits for the waker. */
+	if (!list_empty_careful(&we->entry))
 		remove_wait_queue(wq, we);
 }

@@ -70,6 +70,14 @@ static void tfile_set(struct tfile *t, uint32_t mask, uint32_t key)
 	wake_up_key(&t->wq, 0, poll_to_key(key));
 }
 
+/* Created at boot by eventpoll_init: made lazily by the first epoll_create1, two threads creating
+ * their first instances at once could see one cache made and the other not yet. */
+KTEST(eventpoll, caches_exist_before_the_first_instance)
+{
+	EXPECT_TRUE(kmem_cache_lookup("epitem") != NULL);
+	EXPECT_TRUE(kmem_cache_lookup("eppoll_entry") != NULL);
+}
+
 static struct file *ep_new(void)
 {
 	int err = 0;

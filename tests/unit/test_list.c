@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* Intrusive lists: insertion order, removal, splicing, and safe iteration while deleting. */
+/* Intrusive lists: insertion order, removal, splicing, safe iteration while deleting, and the
+ * variants for lock-free readers (careful removal, RCU). */
 #include <kernel/ktest.h>
 #include <kernel/list.h>
+#include <kernel/rcu.h>
 
 struct item {
 	int v;
@@ -101,4 +103,57 @@ KTEST(list, safe_iteration_deletes_all)
 	}
 	EXPECT_EQ(seen, 5);
 	EXPECT_TRUE(list_empty(&h));
+}
+
+/* A sleeper's entry taken off by its waker: the sleeper reads it without the lock. One whose
+ * next pointer is already back at itself but whose prev is not yet (the waker half-way through)
+ * must not read as off the queue, or the sleeper's stack frame could go while the waker still
+ * writes to it. */
+KTEST(list, careful_removal_reads_as_done_only_when_done)
+{
+	LIST_HEAD(h);
+	struct item a = { .v = 1 }, b = { .v = 2 };
+	int got[4];
+
+	list_add_tail(&a.node, &h);
+	list_add_tail(&b.node, &h);
+	EXPECT_FALSE(list_empty_careful(&a.node));
+
+	struct list_head *prev = a.node.prev;
+	a.node.next = &a.node;		/* the state half-way through a removal */
+	EXPECT_TRUE(list_empty(&a.node));
+	EXPECT_FALSE(list_empty_careful(&a.node));
+	a.node.next = &b.node;
+	a.node.prev = prev;
+
+	list_del_init_careful(&a.node);
+	EXPECT_TRUE(list_empty_careful(&a.node));
+	ASSERT_EQ(collect(&h, got, 4), 1);
+	EXPECT_EQ(got[0], 2);
+}
+
+/* An RCU reader standing on a node that a writer unlinks walks on to the rest of the list. */
+KTEST(list, rcu_reader_on_a_removed_node_walks_on)
+{
+	LIST_HEAD(h);
+	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 }, d = { .v = 4 };
+	struct item *it;
+	int seen = 0;
+
+	list_add_tail_rcu(&a.node, &h);
+	list_add_tail_rcu(&b.node, &h);
+	list_add_tail_rcu(&c.node, &h);
+	list_for_each_entry_rcu(it, &h, node) {
+		seen = seen * 10 + it->v;
+		if (it == &b) {
+			list_del_rcu(&b.node);		/* the reader stands on b */
+			list_del_rcu(&a.node);
+			list_add_tail_rcu(&d.node, &h);
+		}
+	}
+	EXPECT_EQ(seen, 1234);
+	int got[4];
+	ASSERT_EQ(collect(&h, got, 4), 2);
+	EXPECT_EQ(got[0], 3);
+	EXPECT_EQ(got[1], 4);
 }

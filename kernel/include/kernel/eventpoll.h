@@ -11,6 +11,8 @@
 
 struct eventpoll;
 
+/** eventpoll_init - create eventpoll's caches; at boot, before any thread can call ep_create. */
+int eventpoll_init(void);
 /** ep_create - a new epoll instance wrapped in a file (one reference). ERR via *err. */
 struct file *ep_create(unsigned flags, int *err);
 /** is_file_epoll - whether @f is an epoll file. */

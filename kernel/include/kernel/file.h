@@ -6,6 +6,7 @@
 #define KERNEL_FILE_H
 
 #include <kernel/list.h>
+#include <kernel/rcu.h>
 #include <kernel/spinlock.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,12 +43,16 @@ struct file {
 	struct spinlock f_lock;			/* protects f_ep_links */
 	struct list_head f_ep_links;		/* epitems watching this file (epitem.fllink) */
 	struct list_head f_tfile_llink;		/* on eventpoll's loop-check list while checked */
+	struct rcu_head f_rcu;			/* frees it after a grace period */
 };
 
 /** file_alloc - a new file with one reference. Returns NULL when memory runs out. */
 struct file *file_alloc(const struct file_operations *ops, void *private_data, unsigned flags);
-/** file_get - take a reference. */
+/** file_get - take a reference (the caller holds one already). */
 void file_get(struct file *f);
+/** file_get_unless_zero - take a reference unless the last one is gone (the file is being
+ * released); for callers that found @f on a list rather than through a reference. */
+bool file_get_unless_zero(struct file *f);
 /** file_put - drop a reference; the last one removes it from epoll sets and releases it. */
 void file_put(struct file *f);
 static inline bool file_can_poll(const struct file *f)

@@ -55,6 +55,27 @@ static inline bool list_empty(const struct list_head *h)
 	return READ_ONCE(h->next) == h;
 }
 
+/*
+ * list_del_init_careful / list_empty_careful - for an entry whose owner tests, without the list's
+ * lock, whether someone else took it off (a sleeper's wait entry on its stack). The remover's
+ * last store is the entry's next pointer, with release ordering; the owner reads it with acquire
+ * ordering and also requires prev to point back, so an entry half-way out reads as still queued.
+ * Once the owner sees it empty, the remover touches it no more and it may go out of scope.
+ */
+static inline void list_del_init_careful(struct list_head *n)
+{
+	n->next->prev = n->prev;
+	n->prev->next = n->next;
+	n->prev = n;
+	__atomic_store_n(&n->next, n, __ATOMIC_RELEASE);
+}
+
+static inline bool list_empty_careful(const struct list_head *h)
+{
+	struct list_head *next = __atomic_load_n(&h->next, __ATOMIC_ACQUIRE);
+	return next == h && next == READ_ONCE(h->prev);
+}
+
 static inline bool list_is_singular(const struct list_head *h)
 {
 	return !list_empty(h) && h->next == h->prev;

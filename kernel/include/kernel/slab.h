@@ -37,6 +37,9 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
  */
 void kmem_cache_destroy(struct kmem_cache *c);
 
+/** kmem_cache_lookup - the cache named @name (the first created with it), or NULL. */
+struct kmem_cache *kmem_cache_lookup(const char *name);
+
 /** kmem_cache_alloc - one object (contents undefined), or NULL when memory is short. */
 void *kmem_cache_alloc(struct kmem_cache *c);
 /** kmem_cache_zalloc - one zeroed object, or NULL. */

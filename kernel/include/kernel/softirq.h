@@ -11,6 +11,7 @@ enum softirq_nr {
 	SOFTIRQ_NET_RX = 0,	/* network receive and lwIP input */
 	SOFTIRQ_NET_TIMER,	/* lwIP timers */
 	SOFTIRQ_NET_TX,		/* NIC transmit doorbells, after what sends in the same round */
+	SOFTIRQ_RCU,		/* callbacks whose grace period is over (kernel/rcu.c) */
 	SOFTIRQ_TEST,		/* in-guest tests */
 	SOFTIRQ_NR
 };

@@ -2,8 +2,10 @@
 /* The kernel's environment on the host, shared by the unit-test binary and the fuzz targets:
  * printk on stdout, panic as abort(), a page arena for the page allocator and the slabs. */
 #include <kernel/boot.h>
+#include <kernel/eventpoll.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
+#include <kernel/rcu.h>
 #include <kernel/slab.h>
 #include <kernel/time.h>
 #include <stdio.h>
@@ -72,5 +74,10 @@ int host_env_init(size_t arena_bytes)
 		return -1;
 	}
 	kmalloc_init();
+	rcu_init();
+	if (eventpoll_init()) {
+		fprintf(stderr, "host: cannot create eventpoll's caches\n");
+		return -1;
+	}
 	return 0;
 }

@@ -89,3 +89,17 @@ __attribute__((weak)) void local_bh_disable(void)
 __attribute__((weak)) void local_bh_enable(void)
 {
 }
+
+/* Softirqs on the host: one thread, no interrupts, so a raised one runs at once. Weak, as above. */
+static softirq_fn host_softirqs[SOFTIRQ_NR];
+
+__attribute__((weak)) void open_softirq(enum softirq_nr nr, softirq_fn fn)
+{
+	host_softirqs[nr] = fn;
+}
+
+__attribute__((weak)) void raise_softirq(enum softirq_nr nr)
+{
+	if (host_softirqs[nr])
+		host_softirqs[nr]();
+}
