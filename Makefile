@@ -65,8 +65,11 @@ ARCH_SRCS := \
 	arch/x86_64/context.c \
 	arch/x86_64/rtc.c \
 	arch/x86_64/ioapic.c
+INIT_SRCS := \
+	init/main.c \
+	init/stats.c
 KERNEL_SRCS := \
-	kernel/main.c \
+	kernel/console.c \
 	kernel/printk.c \
 	kernel/vsprintf.c \
 	kernel/ksym.c \
@@ -205,11 +208,11 @@ NET_INCLUDES := -Inet/include
 # lwIP itself tripped would be turned off here, for lwIP only, with a comment saying which.
 LWIP_CFLAGS := $(LWIP_INCLUDES)
 
-KERNEL_ALL_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(LIB_SRCS) \
+KERNEL_ALL_SRCS := $(ARCH_SRCS) $(INIT_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(LIB_SRCS) \
 	$(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS)) $(LWIP_OBJS)
 $(patsubst %,$(B)/k/%.o,$(NET_SRCS)): EXTRA_CFLAGS := $(NET_INCLUDES) $(LWIP_INCLUDES)
-$(patsubst %,$(B)/k/%.o,$(KERNEL_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
+$(patsubst %,$(B)/k/%.o,$(INIT_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
 	EXTRA_CFLAGS := $(NET_INCLUDES)
 # The ARP and backlog tests drive lwIP directly.
 $(B)/k/tests/guest/test_arp.c.o: EXTRA_CFLAGS := $(NET_INCLUDES) $(LWIP_INCLUDES)
@@ -314,7 +317,7 @@ HOST_SRCS := \
 HOST_OBJS := $(patsubst %,$(B)/host/%.o,$(HOST_SRCS))
 HOST_FLAGS := -std=gnu11 -DKTEST_HOST -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -MMD -MP \
-	-Itests/unit/host -Ikernel/include -Idrivers/include -Inet/include
+	-Itests/unit/host -Iarch/x86_64/include -Ikernel/include -Idrivers/include -Inet/include
 
 .PHONY: all deps run test test-host gdb clean distclean conformance bench-epoll bench
 all: $(B)/epunk.elf
@@ -466,10 +469,10 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g -DKTEST_HOST -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror
 # Kernel code, lwIP and the harnesses see the kernel's headers (<kernel/syscall.h>'s types clash
 # with glibc's); the host environment (tests/unit/host) is built against the C library. The frame
-# target runs on a fake clock and puts tests/fuzz/host first (bottom halves counted).
+# target runs on a fake clock.
 FUZZ_KINC = -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Iinclude
-FUZZ_INC_epoll := -Itests/unit/host -Ikernel/include -Idrivers/include -Inet/include
-FUZZ_INC_frame := -DHOST_FAKE_CLOCK -Itests/fuzz/host $(FUZZ_INC_epoll) $(LWIP_INCLUDES)
+FUZZ_INC_epoll := -Itests/unit/host -Iarch/x86_64/include -Ikernel/include -Idrivers/include -Inet/include
+FUZZ_INC_frame := -DHOST_FAKE_CLOCK $(FUZZ_INC_epoll) $(LWIP_INCLUDES)
 FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kernel/slab.c \
 	kernel/wait.c kernel/rcu.c kernel/mutex.c kernel/file.c kernel/eventpoll.c kernel/sys_file.c \
 	kernel/trace_core.c

@@ -8,7 +8,7 @@
 #include <arch/irq.h>
 #include <arch/mmu.h>
 #include <drivers/pci.h>
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>

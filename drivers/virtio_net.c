@@ -34,7 +34,7 @@
 #include <arch/ioapic.h>
 #include <arch/irq.h>
 #include <drivers/pci.h>
-#include <drivers/virtio.h>
+#include <drivers/virtio_pci.h>
 #include <drivers/virtio_net.h>
 #include <kernel/sched.h>
 #include <kernel/trace.h>

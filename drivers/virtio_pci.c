@@ -6,7 +6,7 @@
  * MSI-X table in BAR1; `vectors=0` removes MSI-X). Boot-time code, one thread. */
 #include <arch/cpu.h>
 #include <arch/io.h>
-#include <drivers/virtio.h>
+#include <drivers/virtio_pci.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/page.h>

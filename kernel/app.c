@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Starting an application: find it in the generated table, split its arguments into argv, call
- * its main() on the calling thread. */
+ * its main() on the calling thread; ending it: its status becomes QEMU's exit code. */
+#include <arch/cpu.h>
 #include <kernel/app.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 #include <string.h>
 
 #define APP_MAX_ARGS	32
@@ -45,4 +47,19 @@ int app_run(const char *name, const char *args, int *status)
 	argv[argc] = NULL;
 	*status = app->main(argc, argv);
 	return 0;
+}
+
+/* An application's exit status leaves QEMU as its exit code. Linux keeps status & 0xff; QEMU's
+ * exit code carries 0..126 (see arch_exit), so larger values are reported as 126. */
+void app_exit(int status)
+{
+	int s = status & 0xff;
+	if (trace_enabled)
+		trace_report();		/* the summary at shutdown */
+	if (s > EXIT_STATUS_MAX) {
+		printk("epunk: exit status %d reported as %d (the most QEMU's exit code carries)\n", s,
+		       EXIT_STATUS_MAX);
+		s = EXIT_STATUS_MAX;
+	}
+	arch_exit(s);
 }

@@ -193,6 +193,32 @@ static void ep_poll_safewake(struct eventpoll *ep)
 	wake_up_key(&ep->poll_wait, 0, poll_to_key(EPOLLIN));
 }
 
+#define EP_WOKE_WAITER	1	/* ep_make_ready woke an epoll_wait sleeper */
+#define EP_WAKE_POLLERS	2	/* poll() users of the epoll file wait: ep_poll_safewake, unlocked */
+
+/* With ep->lock held: queue @epi as ready (on the overflow list while a transfer owns the ready
+ * list) and wake one epoll_wait sleeper. Returns EP_* flags saying whom it woke or who waits. */
+static int ep_make_ready(struct eventpoll *ep, struct epitem *epi)
+{
+	int ret = 0;
+
+	if (ep->ovflist != EP_OVF_INACTIVE) {
+		if (epi->next == EP_OVF_INACTIVE) {
+			epi->next = ep->ovflist;
+			ep->ovflist = epi;
+		}
+	} else if (!ep_is_linked(epi)) {
+		list_add_tail(&epi->rdllink, &ep->rdllist);
+	}
+	if (waitqueue_active(&ep->wq)) {
+		wake_up(&ep->wq);
+		ret |= EP_WOKE_WAITER;
+	}
+	if (waitqueue_active(&ep->poll_wait))
+		ret |= EP_WAKE_POLLERS;
+	return ret;
+}
+
 /*
  * The wake function hung on every watched wait queue. @key is the event mask the waker passed
  * (NULL: "anything may have changed"). May run in interrupt context. Returns non-zero when it
@@ -217,35 +243,22 @@ static int ep_poll_callback(struct wait_entry *wait, unsigned mode, int flags, v
 	if (pollflags && !(pollflags & epi->event.events))
 		goto out_unlock;
 
-	if (ep->ovflist != EP_OVF_INACTIVE) {
-		/* A transfer owns the ready list right now: park the item on the overflow list. */
-		if (epi->next == EP_OVF_INACTIVE) {
-			epi->next = ep->ovflist;
-			ep->ovflist = epi;
-		}
-	} else if (!ep_is_linked(epi)) {
-		list_add_tail(&epi->rdllink, &ep->rdllist);
-	}
 	trace_point(TRACE_EP_CALLBACK, epi, pollflags);
-
-	if (waitqueue_active(&ep->wq)) {
-		if (epi->event.events & EPOLLEXCLUSIVE) {
-			switch (pollflags & EPOLLINOUT_BITS) {
-			case EPOLLIN:
-				ewake = !!(epi->event.events & EPOLLIN);
-				break;
-			case EPOLLOUT:
-				ewake = !!(epi->event.events & EPOLLOUT);
-				break;
-			case 0:
-				ewake = 1;
-				break;
-			}
+	int woke = ep_make_ready(ep, epi);
+	if ((woke & EP_WOKE_WAITER) && (epi->event.events & EPOLLEXCLUSIVE)) {
+		switch (pollflags & EPOLLINOUT_BITS) {
+		case EPOLLIN:
+			ewake = !!(epi->event.events & EPOLLIN);
+			break;
+		case EPOLLOUT:
+			ewake = !!(epi->event.events & EPOLLOUT);
+			break;
+		case 0:
+			ewake = 1;
+			break;
 		}
-		wake_up(&ep->wq);
 	}
-	if (waitqueue_active(&ep->poll_wait))
-		pwake = 1;
+	pwake = woke & EP_WAKE_POLLERS;
 
 out_unlock:
 	spin_unlock_irqrestore(&ep->lock, irq);
@@ -699,13 +712,8 @@ static int ep_insert(struct eventpoll *ep, const struct epoll_event *event, stru
 	}
 
 	irq = spin_lock_irqsave(&ep->lock);
-	if (revents && !ep_is_linked(epi)) {
-		list_add_tail(&epi->rdllink, &ep->rdllist);
-		if (waitqueue_active(&ep->wq))
-			wake_up(&ep->wq);
-		if (waitqueue_active(&ep->poll_wait))
-			pwake = true;
-	}
+	if (revents && !ep_is_linked(epi))
+		pwake = ep_make_ready(ep, epi) & EP_WAKE_POLLERS;
 	spin_unlock_irqrestore(&ep->lock, irq);
 	if (pwake)
 		ep_poll_safewake(ep);
@@ -724,13 +732,8 @@ static int ep_modify(struct eventpoll *ep, struct epitem *epi, const struct epol
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (ep_item_poll(epi, &pt, 1)) {
 		unsigned long irq = spin_lock_irqsave(&ep->lock);
-		if (!ep_is_linked(epi)) {
-			list_add_tail(&epi->rdllink, &ep->rdllist);
-			if (waitqueue_active(&ep->wq))
-				wake_up(&ep->wq);
-			if (waitqueue_active(&ep->poll_wait))
-				pwake = true;
-		}
+		if (!ep_is_linked(epi))
+			pwake = ep_make_ready(ep, epi) & EP_WAKE_POLLERS;
 		spin_unlock_irqrestore(&ep->lock, irq);
 	}
 	if (pwake)

@@ -1,26 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* printk and the fatal paths. Output goes to the serial console under a lock that interrupt
- * handlers may also take; once a panic is under way the lock is ignored so the report always
- * gets out, even when the fault happened inside printk. */
+/* printk and the fatal paths. Output goes to the console (kernel/console.c), which stops taking
+ * its lock once a panic is under way, so the report always gets out. */
 #include <arch/cpu.h>
-#include <drivers/serial.h>
+#include <kernel/console.h>
 #include <kernel/printk.h>
-#include <kernel/spinlock.h>
-
-static struct spinlock console_lock = SPINLOCK_INIT;
-static int panicking;	/* set once: console_lock no longer taken */
-
-void console_write(const char *s, size_t len)
-{
-	if (READ_ONCE(panicking)) {
-		serial_write(s, len);
-		return;
-	}
-	/* One lock for printk and the console file: lines never interleave mid-line. */
-	unsigned long flags = spin_lock_irqsave(&console_lock);
-	serial_write(s, len);
-	spin_unlock_irqrestore(&console_lock, flags);
-}
 
 int vprintk(const char *fmt, va_list ap)
 {
@@ -44,9 +27,9 @@ int printk(const char *fmt, ...)
 void oops_begin(void)
 {
 	arch_irq_disable();
-	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
+	if (!console_unlock_for_panic()) {
 		static const char msg[] = "\nFault while reporting a fault: giving up\n";
-		serial_write(msg, sizeof(msg) - 1);
+		console_write(msg, sizeof(msg) - 1);
 		arch_exit(EXIT_PANIC);
 	}
 }

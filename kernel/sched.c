@@ -7,10 +7,9 @@
  * nest outside it (wake_up_key -> default_wake_function -> wake_up_process).
  *
  * Preemption: the slice timer sets need_resched when the running thread has used its time slice
- * and someone else is runnable; the switch happens at interrupt exit (irq_exit_hook) or when a
+ * and someone else is runnable; the switch happens at interrupt exit (irq_exit) or when a
  * lock is dropped (preempt_enable), never while preempt_count > 0. */
 #include <arch/cpu.h>
-#include <arch/irq.h>
 #include <kernel/errno.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
@@ -69,6 +68,17 @@ static void arm_slice(void)
 		timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
 	else
 		timer_cancel(&rq.slice_timer);
+}
+
+/* With rq.lock held: queue runnable @t behind the others; the idle thread yields to it at once,
+ * a running thread by the end of its slice. */
+static void enqueue_locked(struct thread *t)
+{
+	list_add_tail(&t->run_node, &rq.queue);
+	if (rq.current == &rq.idle)
+		this_cpu.need_resched = 1;
+	else if (!timer_pending(&rq.slice_timer))
+		timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
 }
 
 void sched_set_timeslice(uint64_t ns)
@@ -210,36 +220,7 @@ void preempt_enable(void)
 		preempt_schedule();
 }
 
-void irq_enter_hook(void)
-{
-	this_cpu.irq_depth++;
-}
-
-/* Every hardware interrupt ends in these two: the deferred work it raised runs first, then, once
- * the interrupt is acknowledged, a thread switch if one is due and the interrupted code allows it. */
-void irq_exit_softirq(void)
-{
-	this_cpu.irq_depth--;
-	do_softirq();
-}
-
-/*
- * A device interrupt taken while bottom halves were off (a thread in a bottom-half-off section, a
- * softirq running) could not run the bottom half it raised: its EOI is owed until they are back
- * on, and paid there, after that bottom half (do_softirq, local_bh_enable). Acknowledged at once,
- * it cost the bottom half behind it an exit that waits for QEMU's global lock: 80% of the
- * interrupts at 100 connections came in such a section, and in 89 of the 108 slowest samples
- * (make trace, over 27 us) an EOI of 7.7 us or more (up to 47 us) came before the bottom half.
- */
-void irq_ack_after_bh(void)
-{
-	if (this_cpu.bh_count)
-		this_cpu.irq_acks_owed++;
-	else
-		arch_irq_eoi();
-}
-
-void irq_exit_preempt(void)
+void preempt_schedule_irq(void)
 {
 	if (this_cpu.need_resched && !this_cpu.preempt_count && !this_cpu.bh_count)
 		preempt_schedule();
@@ -254,13 +235,8 @@ int wake_up_process(struct thread *t)
 		t->state = TASK_RUNNING;
 		woke = 1;
 		/* Not queued yet unless a preemption left it queued in its sleep state. */
-		if (t != rq.current && list_empty(&t->run_node)) {
-			list_add_tail(&t->run_node, &rq.queue);
-			if (rq.current == &rq.idle)
-				this_cpu.need_resched = 1;
-			else if (!timer_pending(&rq.slice_timer))
-				timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
-		}
+		if (t != rq.current && list_empty(&t->run_node))
+			enqueue_locked(t);
 	}
 	spin_unlock_irqrestore(&rq.lock, flags);
 	return woke;
@@ -345,11 +321,7 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, u
 	list_add_tail(&t->all_node, &rq.all);
 	rq.nr_threads++;
 	t->state = TASK_RUNNING;
-	list_add_tail(&t->run_node, &rq.queue);
-	if (rq.current == &rq.idle)
-		this_cpu.need_resched = 1;
-	else if (!timer_pending(&rq.slice_timer))
-		timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
+	enqueue_locked(t);
 	spin_unlock_irqrestore(&rq.lock, flags);
 	return t;
 

@@ -19,8 +19,8 @@ static uint64_t runs[SOFTIRQ_NR];
 static struct thread *ksoftirqd;
 static uint64_t deferred;	/* times leftover work went to ksoftirqd */
 
-/* The EOIs of device interrupts taken while bottom halves were off (irq_ack_after_bh), once they
- * are on again and what those interrupts raised has run. Interrupts off. */
+/* The EOIs of device interrupts taken while bottom halves were off (irq_exit), once they are on
+ * again and what those interrupts raised has run. Interrupts off. */
 static void pay_irq_acks(void)
 {
 	while (this_cpu.irq_acks_owed) {
@@ -96,6 +96,26 @@ int softirq_init(void)
 		return -1;
 	ksoftirqd->wait_chan = "softirq work";
 	return 0;
+}
+
+void irq_enter(void)
+{
+	this_cpu.irq_depth++;
+}
+
+void irq_exit(bool ack)
+{
+	this_cpu.irq_depth--;
+	do_softirq();
+	/* A device's EOI waits for the bottom half it raised: taken while bottom halves were off
+	 * (a thread's section, a softirq running), it is owed until they are back on. */
+	if (ack) {
+		if (this_cpu.bh_count)
+			this_cpu.irq_acks_owed++;
+		else
+			arch_irq_eoi();
+	}
+	preempt_schedule_irq();
 }
 
 void raise_softirq(enum softirq_nr nr)

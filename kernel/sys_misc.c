@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* System calls about time, threads and the process, and the console file behind descriptors
- * 0, 1 and 2.
+/* System calls about time, threads and the process.
  *
  * Clocks: CLOCK_MONOTONIC and CLOCK_BOOTTIME are ktime_ns() (nanoseconds since boot; the
  * machine never suspends, so they are one clock). CLOCK_REALTIME is the CMOS RTC's reading,
@@ -152,81 +151,4 @@ long sys_exit(int status)
 long sys_exit_group(int status)
 {
 	app_exit(status);
-}
-
-/* ---- the console file ---- */
-
-/* App writes go out whole, one at a time (printk's lines may still fall between them). */
-static struct mutex console_mutex = MUTEX_INIT(console_mutex);
-
-/* The serial console is output-only: reading gives end of file at once. */
-static ssize_t console_read(struct file *f, void *buf, size_t len)
-{
-	(void)f;
-	(void)buf;
-	(void)len;
-	return 0;
-}
-
-static ssize_t console_fwrite(struct file *f, const void *buf, size_t len)
-{
-	(void)f;
-	if (!len)
-		return 0;
-	if (!uaccess_ok(buf, len))
-		return -EFAULT;
-	mutex_lock(&console_mutex);
-	console_write(buf, len);
-	mutex_unlock(&console_mutex);
-	return (ssize_t)len;
-}
-
-/* Always writable (writes never block); never readable, since no input ever comes. */
-static uint32_t console_poll(struct file *f, struct poll_table *pt)
-{
-	(void)f;
-	(void)pt;
-	return EPOLLOUT | EPOLLWRNORM;
-}
-
-static const struct file_operations console_fops = {
-	.read = console_read,
-	.write = console_fwrite,
-	.poll = console_poll,
-	.name = "console",
-};
-
-/**
- * console_files_init - open the console as descriptors 0, 1 and 2 (one file, three
- * references). Call at boot, before anything else opens a descriptor. Returns 0, -ENOMEM, or
- * -EBUSY when one of those descriptors is already taken (nothing is then left open).
- */
-int console_files_init(void)
-{
-	struct file *f = file_alloc(&console_fops, NULL, O_RDWR);
-	int fd, i, err = 0;
-
-	if (!f)
-		return -ENOMEM;
-	for (i = 0; i < 3; i++) {
-		if (i)
-			file_get(f);	/* one reference per descriptor */
-		fd = fd_install_new(f, 0);
-		if (fd < 0) {
-			file_put(f);	/* the table did not take this one */
-			err = fd;
-			goto out_close;
-		}
-		if (fd != i) {
-			fd_close(fd);
-			err = -EBUSY;
-			goto out_close;
-		}
-	}
-	return 0;
-
-out_close:
-	while (i-- > 0)
-		fd_close(i);
-	return err;
 }

@@ -9,7 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/irq.h>
 #include <arch/timer.h>
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>

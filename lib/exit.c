@@ -2,6 +2,7 @@
 /* Leaving the program: exit() with atexit handlers, _Exit, abort() and assert's failure path.
  * The program is the whole machine: exit_group ends QEMU with the status. */
 #include <assert.h>
+#include <kernel/console.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <stdio.h>

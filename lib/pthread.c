@@ -202,18 +202,28 @@ int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *kind)
 	return 0;
 }
 
+/* Run @init(@obj) unless *@ready says a first user already did; two first users do it once. */
+static void lazy_init(unsigned int *ready, void (*init)(void *obj), void *obj)
+{
+	if (__atomic_load_n(ready, __ATOMIC_ACQUIRE))
+		return;
+	unsigned long flags = spin_lock_irqsave(&lazy_lock);
+	if (!*ready) {
+		init(obj);
+		__atomic_store_n(ready, 1, __ATOMIC_RELEASE);
+	}
+	spin_unlock_irqrestore(&lazy_lock, flags);
+}
+
+static void mutex_init_obj(void *m)
+{
+	mutex_init(m);
+}
+
 static struct mutex *mutex_of(pthread_mutex_t *pm)
 {
 	struct mutex *m = (struct mutex *)pm->impl;
-
-	if (!__atomic_load_n(&pm->ready, __ATOMIC_ACQUIRE)) {
-		unsigned long flags = spin_lock_irqsave(&lazy_lock);
-		if (!pm->ready) {
-			mutex_init(m);
-			__atomic_store_n(&pm->ready, 1, __ATOMIC_RELEASE);
-		}
-		spin_unlock_irqrestore(&lazy_lock, flags);
-	}
+	lazy_init(&pm->ready, mutex_init_obj, m);
 	return m;
 }
 
@@ -312,18 +322,15 @@ int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock)
 	return 0;
 }
 
+static void wait_queue_init_obj(void *wq)
+{
+	wait_queue_head_init(wq);
+}
+
 static struct wait_queue_head *cond_wq(pthread_cond_t *pc)
 {
 	struct wait_queue_head *wq = (struct wait_queue_head *)pc->impl;
-
-	if (!__atomic_load_n(&pc->ready, __ATOMIC_ACQUIRE)) {
-		unsigned long flags = spin_lock_irqsave(&lazy_lock);
-		if (!pc->ready) {
-			wait_queue_head_init(wq);
-			__atomic_store_n(&pc->ready, 1, __ATOMIC_RELEASE);
-		}
-		spin_unlock_irqrestore(&lazy_lock, flags);
-	}
+	lazy_init(&pc->ready, wait_queue_init_obj, wq);
 	return wq;
 }
 

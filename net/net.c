@@ -170,8 +170,14 @@ void net_mem_counters(struct net_mem_counters *c)
 	net_lock();
 	c->heap_used = lwip_stats.mem.used;
 	c->pools = MIN((int)MEMP_MAX, (int)ARRAY_SIZE(c->pool_used));
-	for (int i = 0; i < c->pools; i++)
+	c->pools_total = 0;
+	for (int i = 0; i < c->pools; i++) {
 		c->pool_used[i] = lwip_stats.memp[i] ? lwip_stats.memp[i]->used : 0;
+		c->pools_total += c->pool_used[i];
+	}
+	c->tcp_pcbs = c->pool_used[MEMP_TCP_PCB];
+	c->tcp_segs = c->pool_used[MEMP_TCP_SEG];
+	c->pbufs = c->pool_used[MEMP_PBUF] + c->pool_used[MEMP_PBUF_POOL];
 	c->tcp_active = count_pcbs(tcp_active_pcbs);
 	c->tcp_listen = count_pcbs((struct tcp_pcb *)tcp_listen_pcbs.listen_pcbs);
 	c->tcp_time_wait = count_pcbs(tcp_tw_pcbs);

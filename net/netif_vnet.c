@@ -281,10 +281,7 @@ void netif_vnet_counters(uint64_t *rx_nomem, uint64_t *tx_busy)
 	}
 }
 
-static uint64_t stats_every_ns;
-
-/* net_stats=SECONDS: one line per interval with the driver's, this glue's and lwIP's counters. */
-static void print_net_stats(void)
+void netif_vnet_print_stats(void)
 {
 	struct net_mem_counters m;
 	net_mem_counters(&m);
@@ -310,53 +307,4 @@ static void print_net_stats(void)
 	net_syncookie_stats(&sent, &valid);
 	printk("net: SYN cookies sent %llu, valid ones returned %llu\n", (unsigned long long)sent,
 	       (unsigned long long)valid);
-}
-
-/* The leak counters, one machine-readable line (tools/soak.sh reads it): what a closed
- * connection must give back. */
-static void print_leak_counters(void)
-{
-	struct net_mem_counters m;
-	struct kmem_usage k;
-	struct page_stats ps;
-	size_t pools = 0;
-
-	net_mem_counters(&m);
-	kmem_usage(&k);
-	page_stats(&ps);
-	for (int i = 0; i < m.pools; i++)
-		pools += m.pool_used[i];
-	printk("counters: socks=%ld files=%ld fds=%d epitems=%ld tcp_active=%u tcp_listen=%u "
-	       "tcp_tw=%u tcp_bound=%u udp=%u lwip_heap=%zu lwip_pools=%zu pcbs=%zu segs=%zu "
-	       "pbufs=%zu slab_objs=%zu slab_bytes=%zu slab_pages=%zu large=%zu pages_used=%zu\n",
-	       socks_alive(), files_alive(), fd_count(), ep_watches(), m.tcp_active, m.tcp_listen,
-	       m.tcp_time_wait, m.tcp_bound, m.udp, m.heap_used, pools, m.pool_used[MEMP_TCP_PCB],
-	       m.pool_used[MEMP_TCP_SEG], m.pool_used[MEMP_PBUF] + m.pool_used[MEMP_PBUF_POOL],
-	       k.objects, k.bytes, k.slab_pages, k.large_blocks, ps.total - ps.free);
-}
-
-static struct thread *stats_thread;
-
-static void *stats_main(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		nsleep(stats_every_ns);
-		print_net_stats();
-		print_leak_counters();
-	}
-	return NULL;
-}
-
-int netif_vnet_start_stats(void)
-{
-	const char *v = cmdline_get("net_stats");
-	long s;
-	if (!v)
-		return 0;
-	if (cmdline_number(v, 1, 3600, &s))
-		return -EINVAL;
-	stats_every_ns = (uint64_t)s * NSEC_PER_SEC;
-	stats_thread = thread_create("net_stats", stats_main, NULL, 0);
-	return stats_thread ? 0 : -ENOMEM;
 }

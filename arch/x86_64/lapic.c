@@ -6,7 +6,7 @@
 #include <arch/io.h>
 #include <arch/irq.h>
 #include <arch/timer.h>
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/printk.h>
 #include "x86.h"
 

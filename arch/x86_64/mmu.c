@@ -5,7 +5,7 @@
  * mapped uncached (device registers: LAPIC, IOAPIC, PCI BARs). Device memory above 4 GiB (64-bit
  * PCI BARs firmware put there) is identity-mapped on demand by arch_map_mmio. */
 #include <arch/context.h>
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>

@@ -2,11 +2,13 @@
 /* The PVH boot protocol: QEMU passes hvm_start_info (Xen's public ABI) in %ebx. We accept it only
  * when its magic is right, and copy out what we need so nothing points into firmware memory. Pure
  * code: host-tested with fabricated start_info blocks. */
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/compiler.h>
 
 #define HVM_START_MAGIC	0x336ec578
+
+struct boot_info boot_info;
 
 struct hvm_start_info {
 	uint32_t magic;		/* HVM_START_MAGIC */

@@ -3,7 +3,7 @@
  * registers, backtrace) and a failure exit; device and timer vectors go to their handlers. */
 #include <arch/cpu.h>
 #include <arch/irq.h>
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/ksym.h>
 #include <kernel/printk.h>
@@ -192,26 +192,19 @@ void trap_dispatch(struct trap_frame *f)
 		return;		/* no EOI for spurious interrupts */
 	struct irq_slot *s = &irq_slots[vec];
 	s->count++;
-	irq_enter_hook();
+	irq_enter();
 	if (s->fn)
 		s->fn(s->arg);
 	else
 		printk("epunk: unexpected interrupt on vector %lu\n", (unsigned long)vec);
 	/*
-	 * A device's EOI waits until the bottom half it raised has run. Under a hypervisor the EOI
-	 * is an exit (a write to the xAPIC page) that QEMU serves under its global lock, which its
-	 * I/O thread holds while it moves packets: it sat between the NIC's interrupt and the
-	 * bottom half, and was the tail of that hop when the CPU had been idle. The bottom half
-	 * runs with interrupts on; only vectors of the device's priority class and below wait for
-	 * the EOI (the driver keeps its queues' interrupts off while it polls anyway). The timer,
-	 * in the top class, is acknowledged first, as before. An interrupt that finds bottom
-	 * halves off has its EOI owed until they are back on (irq_ack_after_bh).
+	 * A device's EOI waits until the bottom half it raised has run (irq_exit): the bottom half
+	 * runs with interrupts on, and only vectors of the device's priority class and below wait
+	 * for the EOI (the driver keeps its queues' interrupts off while it polls anyway). The
+	 * timer, in the top class, is acknowledged first.
 	 */
 	bool device = vec != IRQ_VECTOR_TIMER;
 	if (!device)
 		lapic_eoi();
-	irq_exit_softirq();
-	if (device)
-		irq_ack_after_bh();
-	irq_exit_preempt();
+	irq_exit(device);
 }

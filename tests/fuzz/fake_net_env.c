@@ -19,7 +19,6 @@
 #include "fake_net_env.h"
 
 uint64_t host_fake_clock_ns;
-struct cpu_state this_cpu;
 
 /* ---- softirqs ---- */
 

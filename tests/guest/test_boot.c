@@ -2,7 +2,7 @@
 /* What boot set up: the memory map, the clock, and the page rights of each kernel section. */
 #include <arch/cpu.h>
 #include <arch/mmu.h>
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/ktest.h>
 #include <kernel/time.h>
 #include <string.h>

@@ -22,14 +22,12 @@
 #include <unistd.h>
 
 #include <assert.h>
+#include <kernel/console.h>
 #include <kernel/file.h>
 #include <kernel/ktest.h>
 #include <kernel/mutex.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
-
-/* kernel/sys_misc.c: descriptors 0, 1, 2 on the console (normally opened at boot). */
-int console_files_init(void);
 
 #define MS	1000000LL	/* nanoseconds */
 

@@ -5,7 +5,7 @@
 #include <arch/irq.h>
 #include <arch/mmu.h>
 #include <drivers/pci.h>
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>

@@ -29,6 +29,8 @@
 #include <net/net.h>
 #include <net/socket.h>
 
+#include "key_rec.h"
+
 /* Masks Linux reports (poll revents / epoll events). */
 #define M_NEW_TCP	0x0114	/* OUT|WRNORM|HUP: never connected */
 #define M_NEW_UDP	0x0304	/* OUT|WRNORM|WRBAND */
@@ -1126,25 +1128,6 @@ KTEST(socket, options)
 }
 
 /* ---- the keys eventpoll is woken with ---- */
-
-#define KEYS_MAX 16
-struct key_rec {
-	struct wait_entry we;
-	struct wait_queue_head *wq;
-	int n;
-	uintptr_t keys[KEYS_MAX];
-};
-
-static int key_rec_wake(struct wait_entry *we, unsigned mode, int flags, void *key)
-{
-	(void)mode;
-	(void)flags;
-	struct key_rec *r = container_of(we, struct key_rec, we);
-	if (r->n < KEYS_MAX)
-		r->keys[r->n] = (uintptr_t)key;
-	r->n++;
-	return 1;
-}
 
 struct q_attach {
 	struct poll_table pt;

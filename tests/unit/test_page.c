@@ -2,7 +2,7 @@
 /* The buddy page allocator, run against the live allocator (the host's arena, or the guest's RAM):
  * every case leaves the counters exactly as it found them. Cases that add ranges or drain all
  * memory run on the host only. */
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The PVH start_info parser on fabricated blocks: accepted, rejected with a reason, copied out. */
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
 #include <string.h>

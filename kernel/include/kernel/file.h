@@ -79,8 +79,6 @@ int fd_set_limit(int limit);
 int fd_get_limit(void);
 /** fd_count - descriptors in use (tests, leak checks). */
 int fd_count(void);
-/** console_files_init - open the serial console as descriptors 0, 1 and 2 (kernel/sys_misc.c). */
-int console_files_init(void);
 /** files_alive - struct files not yet released (tests, leak checks). */
 long files_alive(void);
 

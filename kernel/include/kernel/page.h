@@ -4,7 +4,7 @@
 #ifndef KERNEL_PAGE_H
 #define KERNEL_PAGE_H
 
-#include <kernel/boot.h>
+#include <arch/boot.h>
 #include <kernel/compiler.h>
 #include <stdbool.h>
 

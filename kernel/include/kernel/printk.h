@@ -15,12 +15,9 @@
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
-/** printk - format and write to the console (serial). Safe from interrupt context. */
+/** printk - format and write to the console. Safe from interrupt context. */
 int printk(const char *fmt, ...) PRINTF_LIKE(1, 2);
 int vprintk(const char *fmt, va_list ap);
-
-/** console_write - raw bytes to the console; '\n' becomes "\r\n" on the serial line. */
-void console_write(const char *s, size_t len);
 
 /** panic - print the message and a backtrace, then exit QEMU with EXIT_PANIC. */
 NORETURN void panic(const char *fmt, ...) PRINTF_LIKE(1, 2);

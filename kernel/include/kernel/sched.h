@@ -72,6 +72,9 @@ void set_current_state(int state);
 
 /** schedule - give up the CPU; a thread that is not RUNNING sleeps until woken. */
 void schedule(void);
+/** preempt_schedule_irq - at the end of an interrupt: switch threads if a switch is due and the
+ * interrupted code allows it (no preemption or bottom-half section). */
+void preempt_schedule_irq(void);
 /** yield - let every other runnable thread run once. */
 void yield(void);
 /** wake_up_process - make @t runnable if it sleeps. Returns 1 if it was asleep. */

@@ -18,6 +18,16 @@ enum softirq_nr {
 
 typedef void (*softirq_fn)(void);
 
+/*
+ * Around every hardware interrupt handler the arch calls irq_enter before it and irq_exit after
+ * it. irq_exit runs the softirqs the handler raised, then, with @ack, acknowledges the interrupt
+ * (arch_irq_eoi): at once, or owed until bottom halves are back on when it came in a section
+ * with them off (the EOI is then paid by do_softirq or local_bh_enable, after the bottom half it
+ * raised). Last comes a thread switch if one is due and allowed.
+ */
+void irq_enter(void);
+void irq_exit(bool ack);
+
 /** open_softirq - install the handler of @nr. */
 void open_softirq(enum softirq_nr nr, softirq_fn fn);
 /** raise_softirq - mark @nr pending. Safe from any context. */

@@ -74,6 +74,10 @@ struct net_mem_counters {
 	size_t heap_used;		/* bytes lwIP holds from kmalloc (pools included) */
 	size_t pool_used[32];		/* objects in use per lwIP pool (memp), by pool index */
 	int pools;			/* how many pool_used entries are meaningful */
+	size_t pools_total;		/* the sum of pool_used */
+	size_t tcp_pcbs;		/* TCP pcbs allocated (any state) */
+	size_t tcp_segs;		/* TCP segments queued (unsent, unacked, out of order) */
+	size_t pbufs;			/* pbufs allocated (both pools) */
 	uint32_t tcp_active;		/* pcbs connecting, connected or closing */
 	uint32_t tcp_listen;		/* listening pcbs */
 	uint32_t tcp_time_wait;		/* pcbs in TIME_WAIT */

@@ -18,8 +18,8 @@ bool netif_vnet_wait_address(uint64_t timeout_ns);
 /** netif_vnet_counters - frames dropped for want of a pbuf wrapper / of TX ring room. */
 void netif_vnet_counters(uint64_t *rx_nomem, uint64_t *tx_busy);
 
-/** netif_vnet_start_stats - with net_stats=SECONDS, print the counters that often (a thread).
- * Returns 0, or -EINVAL for a bad value. */
-int netif_vnet_start_stats(void);
+/** netif_vnet_print_stats - one line per interface: the driver's, this glue's and lwIP's
+ * counters; then the SYN-cookie counters. */
+void netif_vnet_print_stats(void);
 
 #endif

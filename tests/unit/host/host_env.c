@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The kernel's environment on the host, shared by the unit-test binary and the fuzz targets:
  * printk on stdout, panic as abort(), a page arena for the page allocator and the slabs. */
-#include <kernel/boot.h>
+#include <arch/boot.h>
+#include <kernel/console.h>
 #include <kernel/eventpoll.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
@@ -13,8 +14,6 @@
 #include <unistd.h>
 
 #include "host_env.h"
-
-struct boot_info boot_info;
 
 /* The RAM the page allocator manages on the host (a global: it stays reachable for LeakSanitizer). */
 static void *host_arena;

@@ -80,14 +80,18 @@ void sched_unplug(void)
 	host_thread.plug_passed = 0;
 }
 
-/* No softirqs on the host: nothing to hold back. Weak: the fuzz targets' fake network
- * environment (tests/fuzz/fake_net_env.c) runs softirqs of its own. */
+struct cpu_state this_cpu;
+
+/* Bottom halves are only counted on the host (softirqs run when raised, below). Weak: the fuzz
+ * targets' fake network environment (tests/fuzz/fake_net_env.c) runs softirqs of its own. */
 __attribute__((weak)) void local_bh_disable(void)
 {
+	this_cpu.bh_count++;
 }
 
 __attribute__((weak)) void local_bh_enable(void)
 {
+	this_cpu.bh_count--;
 }
 
 /* Softirqs on the host: one thread, no interrupts, so a raised one runs at once. Weak, as above. */

@@ -38,13 +38,4 @@ bool arch_irq_in_service(int vec);
 /** arch_irq_eoi - acknowledge the highest-priority interrupt in service (interrupts off). */
 void arch_irq_eoi(void);
 
-/* Hooks generic code provides around every hardware interrupt handler: irq_enter_hook before it,
- * irq_exit_softirq after it (the deferred work runs there), irq_ack_after_bh for a device's EOI
- * (now, or once the bottom halves it interrupted are over), irq_exit_preempt last (a due thread
- * switch happens there). */
-void irq_enter_hook(void);
-void irq_exit_softirq(void);
-void irq_ack_after_bh(void);
-void irq_exit_preempt(void);
-
 #endif

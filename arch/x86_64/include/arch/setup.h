@@ -3,7 +3,7 @@
 #ifndef ARCH_SETUP_H
 #define ARCH_SETUP_H
 
-#include <kernel/boot.h>
+#include <arch/boot.h>
 
 /**
  * arch_early_init - parse the boot protocol into @bi and install the descriptor tables.

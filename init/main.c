@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* kmain: bring the machine up, print the banner, then run the tests or the application. */
+#include <arch/boot.h>
 #include <arch/cpu.h>
 #include <arch/setup.h>
 #include <arch/timer.h>
-#include <kernel/app.h>
 #include <drivers/drivers.h>
 #include <drivers/serial.h>
-#include <kernel/boot.h>
+#include <drivers/virtio_net.h>
+#include <kernel/app.h>
 #include <kernel/cmdline.h>
+#include <kernel/console.h>
 #include <kernel/eventpoll.h>
 #include <kernel/file.h>
 #include <kernel/ktest.h>
@@ -18,18 +20,18 @@
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
 #include <kernel/stackprot.h>
-#include <kernel/ubsan.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
 #include <kernel/trace.h>
-#include <drivers/virtio_net.h>
+#include <kernel/ubsan.h>
+#include <net/net.h>
 #include <net/netif_vnet.h>
 #include <string.h>
-#include <net/net.h>
+
+#include "init.h"
 
 #define EPUNK_VERSION	"0.1"
 
-struct boot_info boot_info;
 extern char __kernel_end[];
 
 static void print_size(uint64_t bytes)
@@ -66,21 +68,6 @@ static void banner(uint64_t boot_ns)
 	       stackprot_source(), ubsan_enabled() ? ", UBSan" : "");
 	printk("boot time: %llu.%03llu ms from the first instruction to this banner (TSC)\n",
 	       (unsigned long long)(boot_ns / 1000000), (unsigned long long)(boot_ns / 1000 % 1000));
-}
-
-/* An application's exit status leaves QEMU as its exit code. Linux keeps status & 0xff; QEMU's
- * exit code carries 0..126 (see arch_exit), so larger values are reported as 126. */
-void app_exit(int status)
-{
-	int s = status & 0xff;
-	if (trace_enabled)
-		trace_report();		/* the summary at shutdown */
-	if (s > EXIT_STATUS_MAX) {
-		printk("epunk: exit status %d reported as %d (the most QEMU's exit code carries)\n", s,
-		       EXIT_STATUS_MAX);
-		s = EXIT_STATUS_MAX;
-	}
-	arch_exit(s);
 }
 
 /* The first thread: runs the tests or the application, then leaves QEMU with its status. */
@@ -136,6 +123,7 @@ void kmain(void)
 	char err[160];
 
 	serial_init();
+	console_register(serial_write);
 	if (arch_early_init(&boot_info, &why)) {
 		printk("epunk: cannot boot: %s\n", why);
 		arch_exit(EXIT_FAILURE_STATUS);
@@ -174,7 +162,7 @@ void kmain(void)
 		       cmdline_get("trace_report") ? cmdline_get("trace_report") : "");
 		arch_exit(EXIT_FAILURE_STATUS);
 	}
-	if (netif_vnet_start_stats()) {
+	if (stats_start()) {
 		printk("epunk: net_stats=%s: expected a number of seconds, 1..3600\n", cmdline_get("net_stats"));
 		arch_exit(EXIT_FAILURE_STATUS);
 	}

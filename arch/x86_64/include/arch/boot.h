@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* What the boot protocol told us: memory map, command line, and how the clock was found. */
-#ifndef KERNEL_BOOT_H
-#define KERNEL_BOOT_H
+#ifndef ARCH_BOOT_H
+#define ARCH_BOOT_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The virtio-pci modern transport (virtio 1.x, section 4.1): what a device driver (virtio-net)
  * uses to bring a device up, negotiate features, set up its virtqueues and take interrupts. */
-#ifndef DRIVERS_VIRTIO_H
-#define DRIVERS_VIRTIO_H
+#ifndef DRIVERS_VIRTIO_PCI_H
+#define DRIVERS_VIRTIO_PCI_H
 
 #include <drivers/pci.h>
 #include <drivers/virtqueue.h>
