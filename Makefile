@@ -47,128 +47,13 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc \
 	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-tree-loop-distribute-patterns -fno-strict-aliasing \
 	-Wall -Wextra -Werror -MMD -MP \
-	-Iinclude -Ikernel/include -Idrivers/include -Iarch/x86_64/include
+	-Iinclude -Ikernel/include -Iarch/x86_64/include
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-T,linker.ld -Wl,--fatal-warnings
 
-ARCH_SRCS := \
-	arch/x86_64/boot.S \
-	arch/x86_64/entry.S \
-	arch/x86_64/cpu.c \
-	arch/x86_64/traps.c \
-	arch/x86_64/mmu.c \
-	arch/x86_64/tsc.c \
-	arch/x86_64/lapic.c \
-	arch/x86_64/pvh.c \
-	arch/x86_64/setup.c \
-	arch/x86_64/switch.S \
-	arch/x86_64/context.c \
-	arch/x86_64/rtc.c \
-	arch/x86_64/ioapic.c
-INIT_SRCS := \
-	init/main.c \
-	init/stats.c
-KERNEL_SRCS := \
-	kernel/console.c \
-	kernel/printk.c \
-	kernel/vsprintf.c \
-	kernel/ksym.c \
-	kernel/cmdline.c \
-	kernel/string.c \
-	kernel/time.c \
-	kernel/ktest.c \
-	kernel/stackprot.c \
-	kernel/rbtree.c \
-	kernel/page.c \
-	kernel/slab.c \
-	kernel/timer.c \
-	kernel/wait.c \
-	kernel/rcu.c \
-	kernel/sched.c \
-	kernel/softirq.c \
-	kernel/mutex.c \
-	kernel/file.c \
-	kernel/pipe.c \
-	kernel/eventfd.c \
-	kernel/stdlib.c \
-	kernel/eventpoll.c \
-	kernel/sys_epoll.c \
-	kernel/sys_file.c \
-	kernel/select.c \
-	kernel/app.c \
-	kernel/trace.c \
-	kernel/trace_core.c \
-	kernel/sys_misc.c \
-	kernel/syscall.c \
-	kernel/sys_resource.c \
-	kernel/devices.c
-DRIVER_SRCS := \
-	drivers/serial.c \
-	drivers/drivers.c \
-	drivers/pci.c \
-	drivers/virtio_pci.c \
-	drivers/virtqueue.c \
-	drivers/virtio_net.c
-# The network stack: our lwIP port and the socket layer (lwIP itself: LWIP_SRCS below).
-NET_SRCS := \
-	net/port/sys_arch.c \
-	net/net.c \
-	net/sock_poll.c \
-	net/syncookie.c \
-	net/socket.c \
-	net/sys_socket.c \
-	net/netif_vnet.c
-# The app-facing C library (headers in include/).
-LIB_SRCS := \
-	lib/errno.c \
-	lib/syscall.c \
-	lib/stdio.c \
-	lib/malloc.c \
-	lib/string_extra.c \
-	lib/signal.c \
-	lib/time.c \
-	lib/sysconf.c \
-	lib/exit.c \
-	lib/pthread.c \
-	lib/resource.c \
-	lib/socket.c \
-	lib/inet.c
-# Test cases that run both on the host and in the guest.
-UNIT_TEST_SRCS := \
-	tests/unit/test_printk.c \
-	tests/unit/test_list.c \
-	tests/unit/test_cmdline.c \
-	tests/unit/test_ksym.c \
-	tests/unit/test_pvh.c \
-	tests/unit/test_time.c \
-	tests/unit/test_harness.c \
-	tests/unit/test_rbtree.c \
-	tests/unit/test_page.c \
-	tests/unit/test_slab.c \
-	tests/unit/test_eventpoll.c \
-	tests/unit/test_trace.c \
-	tests/unit/test_sock_poll.c \
-	tests/unit/test_syncookie.c \
-	tests/unit/test_virtqueue.c
-# Test cases that need the machine.
-GUEST_TEST_SRCS := \
-	tests/guest/test_boot.c \
-	tests/guest/test_trace.c \
-	tests/guest/test_lapic.c \
-	tests/guest/test_crash.c \
-	tests/guest/test_sched.c \
-	tests/guest/test_wait.c \
-	tests/guest/test_rcu.c \
-	tests/guest/test_timer.c \
-	tests/guest/test_pipe.c \
-	tests/guest/test_eventfd.c \
-	tests/guest/test_libc.c \
-	tests/guest/test_socket.c \
-	tests/guest/test_pci.c \
-	tests/guest/test_virtio_net.c \
-	tests/guest/test_badsys.c \
-	tests/guest/test_hardening.c \
-	tests/guest/test_arp.c
+# Each folder names its sources in its own files.mk.
+include arch/x86_64/files.mk init/files.mk kernel/files.mk drivers/files.mk net/files.mk \
+	lib/files.mk tests/files.mk tools/files.mk
 
 # make DEBUG=1: the kernel, lwIP, lib/ and apps built with the undefined-behaviour sanitizer, a kernel
 # subset of -fsanitize=undefined (no float checks: there is no FPU state; no vptr: C only).
@@ -211,38 +96,23 @@ LWIP_CFLAGS := $(LWIP_INCLUDES)
 KERNEL_ALL_SRCS := $(ARCH_SRCS) $(INIT_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(LIB_SRCS) \
 	$(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS)) $(LWIP_OBJS)
-$(patsubst %,$(B)/k/%.o,$(NET_SRCS)): EXTRA_CFLAGS := $(NET_INCLUDES) $(LWIP_INCLUDES)
-$(patsubst %,$(B)/k/%.o,$(INIT_SRCS) $(DRIVER_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
-	EXTRA_CFLAGS := $(NET_INCLUDES)
+# What each part may include beyond include/, kernel/include and arch's contract headers: kernel/
+# and arch/ nothing more; drivers/ their own; net/ drivers and lwIP; init/ and tests everything.
+DRIVER_INCLUDES := -Idrivers/include
+$(patsubst %,$(B)/k/%.o,$(DRIVER_SRCS)): EXTRA_CFLAGS := $(DRIVER_INCLUDES)
+$(patsubst %,$(B)/k/%.o,$(NET_SRCS)): EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES) $(LWIP_INCLUDES)
+$(patsubst %,$(B)/k/%.o,$(INIT_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
+	EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES)
+# The system-call table names every subsystem's calls.
+$(B)/k/arch/x86_64/syscall.c.o: EXTRA_CFLAGS := $(NET_INCLUDES)
 # The ARP and backlog tests drive lwIP directly.
-$(B)/k/tests/guest/test_arp.c.o: EXTRA_CFLAGS := $(NET_INCLUDES) $(LWIP_INCLUDES)
+$(B)/k/tests/guest/test_arp.c.o: EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES) $(LWIP_INCLUDES)
 
 # Applications: ordinary C programs (int main(int argc, char **argv)) built into the image, each
 # main() renamed app_NAME_main; app=NAME on the command line picks one. APP_SRC=path/to/file.c
 # adds an outside program (named after the file) and makes it the image's default application.
-APPS := echo hello epollbench netcheck conformance
-APP_echo := apps/echo.c
-APP_netcheck := apps/netcheck.c
-APP_hello := apps/hello.c
-APP_epollbench := apps/epollbench.c
-# The conformance suite (tests/conformance/), also built as a host Linux program: the oracle.
-CONFORMANCE_SRCS := \
-	tests/conformance/main.c \
-	tests/conformance/check.c \
-	tests/conformance/abi.c \
-	tests/conformance/errors.c \
-	tests/conformance/lt_et.c \
-	tests/conformance/oneshot.c \
-	tests/conformance/exclusive.c \
-	tests/conformance/nested.c \
-	tests/conformance/wakeup.c \
-	tests/conformance/loops.c \
-	tests/conformance/close.c \
-	tests/conformance/pipe.c \
-	tests/conformance/eventfd.c \
-	tests/conformance/rotation.c \
-	tests/conformance/sockets.c \
-	tests/conformance/timeouts.c
+APPS := $(basename $(notdir $(wildcard apps/*.c))) conformance
+$(foreach a,$(APPS),$(eval APP_$(a) := apps/$(a).c))
 APP_conformance := $(CONFORMANCE_SRCS)
 APP_SRC ?=
 ifneq ($(APP_SRC),)
@@ -290,29 +160,9 @@ $(UAPI_SHIM)/.stamp:
 	@touch $@
 $(KERNEL_OBJS): | $(UAPI_SHIM)/.stamp
 
-# The pure sources the host unit tests build, with the host shim in tests/unit/host.
-HOST_SRCS := \
-	kernel/vsprintf.c \
-	kernel/ksym.c \
-	kernel/cmdline.c \
-	kernel/ktest.c \
-	kernel/time.c \
-	kernel/rbtree.c \
-	kernel/page.c \
-	kernel/slab.c \
-	kernel/wait.c \
-	kernel/rcu.c \
-	kernel/mutex.c \
-	kernel/file.c \
-	kernel/eventpoll.c \
-	kernel/trace_core.c \
-	arch/x86_64/pvh.c \
-	drivers/virtqueue.c \
-	net/sock_poll.c \
-	net/syncookie.c \
-	tests/unit/host/host_main.c \
-	tests/unit/host/host_env.c \
-	tests/unit/host/host_sched.c \
+# The host unit-test binary: the kernel's host-buildable parts with the stand-ins of tests/unit/host.
+HOST_SRCS := $(KERNEL_HOST_SRCS) kernel/ksym.c kernel/cmdline.c kernel/ktest.c $(ARCH_HOST_SRCS) \
+	$(DRIVER_HOST_SRCS) $(NET_HOST_SRCS) tests/unit/host/host_main.c $(HOST_ENV_SRCS) \
 	$(UNIT_TEST_SRCS)
 HOST_OBJS := $(patsubst %,$(B)/host/%.o,$(HOST_SRCS))
 HOST_FLAGS := -std=gnu11 -DKTEST_HOST -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -338,7 +188,7 @@ $(B)/k/lwip/%.o: $(LWIPDIR)/%.c Makefile | deps
 $(B)/k/%.S.o: %.S Makefile | deps
 	@mkdir -p $(@D)
 	$(say) AS $<
-	$(Q)$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 # Two links: the first without symbols, whose text symbols become .ksyms for the second. The
 # table sits after all text, so the second link moves no function: checked below.
@@ -385,8 +235,14 @@ run: $(B)/epunk.elf
 	NET=user HOSTFWD=hostfwd=tcp:127.0.0.1:$(PORT)-:7,hostfwd=udp:127.0.0.1:$(PORT)-:7 \
 		tools/qemu.sh --interactive --append '$(RUN_APPEND)'
 
+# make test [STAGES="guest conformance ..."]: every stage of tests/stages, or those named.
+STAGES ?=
 test: $(B)/epunk.elf $(B)/host/unittest
-	CONFORMANCE_SRCS="$(CONFORMANCE_SRCS)" tests/run.sh
+	CONFORMANCE_SRCS="$(CONFORMANCE_SRCS)" tests/run.sh $(STAGES)
+
+# make print-VAR: the value of a make variable (scripts read source lists this way).
+print-%:
+	@echo '$($*)'
 
 conformance: $(B)/epunk.elf
 	tools/conformance.sh $(CONFORMANCE_SRCS)
@@ -412,17 +268,7 @@ TRACE_RUNS ?= 1
 trace: $(B)/epunk.elf $(B)/echobench
 	ICOUNT=$(ICOUNT) TRACE_RUNS=$(TRACE_RUNS) tools/trace.sh
 
-# The host benchmark client.
-$(B)/echobench: tools/echobench.c Makefile
-	@mkdir -p $(@D)
-	$(say) HOSTCC $<
-	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread $< -o $@
 
-# The impairing wire and hostile-frame injector between QEMU and a tap (tests/net-faults.sh).
-$(B)/wire: tools/wire.c Makefile
-	@mkdir -p $(@D)
-	$(say) HOSTCC $<
-	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@
 test: $(B)/wire
 
 # make soak [DURATION=1800] [SOAK_CONNS=10000] [SOAK_CYCLES=20000]: the reliability workloads
@@ -437,11 +283,6 @@ soak: $(B)/epunk.elf $(B)/loadgen $(B)/wire
 	tools/soak.sh --duration $(DURATION) --conns $(SOAK_CONNS) --cycles $(SOAK_CYCLES)
 test: $(B)/loadgen
 
-# The host load generator of make soak and tests/scale.sh.
-$(B)/loadgen: tools/loadgen.c Makefile
-	@mkdir -p $(@D)
-	$(say) HOSTCC $<
-	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror $< -o $@
 
 test-host: $(B)/host/unittest
 	$(B)/host/unittest all
@@ -473,15 +314,7 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g -DKTEST_HOST -fsanitize=fuzzer,address,undefined
 FUZZ_KINC = -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Iinclude
 FUZZ_INC_epoll := -Itests/unit/host -Iarch/x86_64/include -Ikernel/include -Idrivers/include -Inet/include
 FUZZ_INC_frame := -DHOST_FAKE_CLOCK $(FUZZ_INC_epoll) $(LWIP_INCLUDES)
-FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kernel/slab.c \
-	kernel/wait.c kernel/rcu.c kernel/mutex.c kernel/file.c kernel/eventpoll.c kernel/sys_file.c \
-	kernel/trace_core.c
-FUZZ_SRCS_epoll := $(FUZZ_CORE) kernel/sys_epoll.c kernel/pipe.c kernel/eventfd.c \
-	tests/fuzz/fuzz_epoll.c
-FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/sys_arch.c net/net.c net/netif_vnet.c \
-	net/socket.c net/sys_socket.c net/sock_poll.c net/syncookie.c tests/fuzz/fake_net_env.c \
-	tests/fuzz/fuzz_frame.c
-FUZZ_HOST_SRCS := tests/unit/host/host_env.c tests/unit/host/host_sched.c
+FUZZ_HOST_SRCS := $(HOST_ENV_SRCS)
 FUZZ_OBJS_epoll := $(patsubst %,$(B)/fuzz/epoll/%.o,$(FUZZ_SRCS_epoll))
 FUZZ_OBJS_frame := $(patsubst %,$(B)/fuzz/frame/%.o,$(FUZZ_SRCS_frame)) \
 	$(patsubst $(LWIPDIR)/%.c,$(B)/fuzz/frame/lwip/%.o,$(LWIP_SRCS))

@@ -22,11 +22,11 @@
  *     used by one of them at a time (bottom halves off also keeps threads from preempting).
  *     It publishes the frame but does not ring the doorbell: it marks the queue and raises
  *     SOFTIRQ_NET_TX, whose handler (vnet_tx_softirq) makes one event-idx kick decision for
- *     everything published since the last one. A doorbell is an exit into the emulator (tens of
- *     microseconds under TCG, during which it may process the whole queue); rung inside a
- *     thread's bottom-half-off section it held back any receive interrupt taken meanwhile. Now
- *     the section ends first, a pending NET_RX runs before NET_TX in the same round, and frames
- *     sent together (a poll's ACKs, a burst of writes) share one exit, as Linux's xmit_more.
+ *     everything published since the last one. A doorbell is an exit into the emulator (during which
+ *     it may process the whole queue); it is rung after the thread's bottom-half-off section
+ *     ends, so it holds back no receive interrupt taken meanwhile, a pending NET_RX runs before
+ *     NET_TX in the same round, and frames sent together (a poll's ACKs, a burst of writes)
+ *     share one exit, as Linux's xmit_more.
  *   - the RX queue and the buffer pool are under rx_lock (irqsave), since vnet_rx_release may
  *     come from any context. The rx handler is called without the lock.
  *   - virtq_enable_cb* run with interrupts off (the hard handler may disable concurrently). */
@@ -342,11 +342,10 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	if (virtq_num_free(vq) < n) {
 		d->stats.tx_ring_full++;
 		/*
-		 * A full ring must always be moving. Under heavy load under TCG we have seen the
-		 * device stop with every buffer published and avail_event left behind, so that
-		 * event-idx suppression withheld the notification that would have restarted it
-		 * (tests/net-e2e.sh, 100 connections x 4 MiB). A doorbell costs one exit and is
-		 * rung only in this state: ring it regardless of suppression.
+		 * A full ring must always be moving: the device may stop with every buffer
+		 * published and avail_event left behind, so that event-idx suppression withholds
+		 * the notification that would restart it. A doorbell costs one exit and is rung
+		 * only in this state: ring it regardless of suppression.
 		 */
 		vq->notify(vq);
 		raise_softirq(SOFTIRQ_NET_RX);	/* reclaim as soon as bottom halves run */
@@ -404,19 +403,16 @@ static void vnet_tx_softirq(void)
 /* ---- bottom half ---- */
 
 /*
- * TX watchdog. Under heavy load under TCG the device has been seen idle with transmit buffers
- * published while event-idx suppression withheld the notification (avail_event left behind our
- * last check), so nothing would ever restart it. If frames have been outstanding for
- * VNET_TX_WATCHDOG_NS with none completed, ring the doorbell. (It used to ring after two polls in
- * a row without progress: with polls microseconds apart under load, that rang 1,745 needless
- * doorbells in one make trace run of 1.4 million frames, each an exit.)
+ * TX watchdog. The device may sit idle with transmit buffers published while event-idx
+ * suppression withheld the notification (avail_event left behind our last check), so that
+ * nothing would ever restart it. If frames have been outstanding for
+ * VNET_TX_WATCHDOG_NS with none completed, ring the doorbell. The test is by time, not by polls
+ * without progress: under load polls come microseconds apart, and each doorbell is an exit.
  *
- * Polls must not depend on receive traffic: caught in a gdb session (QEMU user networking,
- * echo of 4 MiB), 18 frames sat published and unconsumed with no interrupt for over 90 s. The
- * peer had stopped sending because our ACKs were among them, and lwIP would not retransmit
- * either (tcp_rexmit_rto_prepare refuses while a segment's pbuf is still held by the driver),
- * so only the peer's backed-off retransmissions brought the polls that let this fire. So a
- * timer polls every VNET_TX_WATCHDOG_NS while frames are outstanding.
+ * Polls must not depend on receive traffic: the frames stuck may be our ACKs, so the peer stops
+ * sending, and lwIP does not retransmit a segment whose pbuf the driver still holds
+ * (tcp_rexmit_rto_prepare). So a timer polls every VNET_TX_WATCHDOG_NS while frames are
+ * outstanding.
  */
 static void vnet_tx_watchdog(struct vnet *d)
 {
@@ -447,10 +443,9 @@ static void vnet_tx_timer_fire(struct ktimer *t)
 /*
  * Transmit completions are reclaimed here, after the frames received are handed up (they are
  * the latency path), and by vnet_tx when the ring is short. Their interrupt is wanted only
- * while the ring is less than half free: otherwise every send brought one, and each landed in
- * the middle of the next bottom-half-off section, where it lengthened the wait of the receive
- * interrupt behind it (measured with make trace: 9 receive interrupts in 10 came right after
- * one). Frames still out after the last poll are the TX timer's (VNET_TX_WATCHDOG_NS).
+ * while the ring is less than half free: otherwise every send brings one, which lands in the
+ * middle of the next bottom-half-off section and lengthens the wait of the receive interrupt
+ * behind it. Frames still out after the last poll are the TX timer's (VNET_TX_WATCHDOG_NS).
  */
 static void vnet_poll(struct vnet *d)
 {

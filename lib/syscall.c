@@ -5,6 +5,7 @@
  * to long here so syscall() reads exactly what was meant. */
 #include <errno.h>
 #include <fcntl.h>
+#include <arch/syscall.h>
 #include <kernel/syscall.h>
 #include <poll.h>
 #include <sched.h>

@@ -9,6 +9,7 @@
 #include <kernel/uaccess.h>
 #include <limits.h>
 #include <net/socket.h>
+#include <net/sys_socket.h>
 #include <string.h>
 
 /* The socket behind @fd with a reference on its file (put it with file_put), or an errno. */

@@ -13,42 +13,19 @@ out=${OUT:-build/test/net}
 mkdir -p "$out"
 ns=epunk-e2e-$$
 qpid=""
-failed=0
-passed=0
-
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+. tools/lib.sh
 
 cleanup() {
-	if [ -n "$qpid" ]; then
-		kill "$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null
-	fi
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	stop_pid "$qpid"
+	netns_destroy "$ns"
 }
 trap cleanup EXIT
 
-# stop_ns_guest: stop every process in the namespace (QEMU sits under wrappers) and wait, up to
-# 10 s, until they are gone and the tap is free again.
+# stop_ns_guest: stop the guest in the namespace, so that its tap is free again.
 stop_ns_guest() {
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	[ -n "$qpid" ] && wait "$qpid" 2>/dev/null
+	netns_stop "$ns"
+	stop_pid "$qpid"
 	qpid=""
-	for _ in $(seq 1 100); do
-		[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && return 0
-		sleep 0.1
-	done
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-}
-
-# wait_line FILE PATTERN SECONDS
-wait_line() {
-	for _ in $(seq 1 $(($3 * 10))); do
-		tr -d '\r' < "$1" 2>/dev/null | grep -q -- "$2" && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 if [ "$(id -u)" != 0 ]; then

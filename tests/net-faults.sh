@@ -60,23 +60,13 @@ guest=10.77.12.2
 mac=52:54:00:77:12:02
 qpid=""
 wpid=""
-failed=0
 ninj=0
-passed=0
+. tools/lib.sh
 
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
-
-stop() {	# stop PID: TERM, then wait
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 cleanup() {
-	stop "$qpid"
-	stop "$wpid"
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	stop_pid "$qpid"
+	stop_pid "$wpid"
+	netns_destroy "$ns"
 	rm -f "$sock" "$sock.qemu"
 }
 trap cleanup EXIT
@@ -166,9 +156,9 @@ guest_alive() {
 
 # finish NAME: stop guest and wire, keep the wire's final counters
 finish() {
-	stop "$qpid"
+	stop_pid "$qpid"
 	qpid=""
-	stop "$wpid"
+	stop_pid "$wpid"
 	wpid=""
 	tr -d '\r' < "$out/$1.log" | grep '^net: eth0' | tail -1 > "$out/$1-guest.stats"
 	tr -d '\r' < "$out/$1.log" | grep '^net: SYN cookies' | tail -1 >> "$out/$1-guest.stats"

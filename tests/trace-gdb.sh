@@ -14,9 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 out=${OUT:-build/test/trace-gdb}
 rm -rf "$out" && mkdir -p "$out"
-failed=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+ ($2)}"; failed=1; }
+. tools/lib.sh
 
 pids=()
 # shellcheck disable=SC2317	# called by the trap
@@ -149,4 +147,4 @@ if [ -n "$cb" ]; then
 else
 	fail "epunk latency 118" "see $out/after.txt"
 fi
-exit $failed
+[ "$failed" = 0 ]

@@ -22,7 +22,7 @@
 # --smoke: 0 pass, 1 fail, 77 skip (epunk cannot serve echo yet: the reason is printed).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-. tools/netns.sh
+. tools/lib.sh
 
 baseline=${BASELINE:-}
 matrix=${BENCH_MATRIX:-full}

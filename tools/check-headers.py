@@ -9,8 +9,9 @@ private headers beside the sources), the functions it declares must be defined, 
 kernel or in the host unit-test build (host-only functions), by a source file of the folder the
 header belongs to: arch/x86_64/include/arch/x.h by
 arch/x86_64/, kernel/include/kernel/x.h by kernel/, init/x.h by init/, and so on. A declared
-function that nothing defines is reported too. Definitions are read from the objects' symbol
-tables (nm), so macros and static inline functions do not count as declarations. Prints one line
+function that nothing defines is reported too. Definitions are read from the symbol tables
+and debug information of the linked binaries (nm -l), so macros and static inline functions do
+not count as declarations. Prints one line
 per problem and exits 1 if there is any.
 """
 import os
@@ -80,26 +81,25 @@ def declared_functions(path):
 
 
 def defined_symbols(build):
+    """Global functions of the linked kernel and host test binary, with their source files
+    (from the debug information, so objects of files no longer built do not count)."""
     defs = {}
-    for sub in ("k", "host"):
-        scan_objects(os.path.join(build, sub), defs)
-    return defs
-
-
-def scan_objects(kdir, defs):
-    for root, _, files in os.walk(kdir):
-        for f in files:
-            if not f.endswith(".o"):
+    top = os.getcwd() + "/"
+    for binary in ("epunk.elf", "host/unittest"):
+        path = os.path.join(build, binary)
+        if not os.path.exists(path):
+            continue
+        out = subprocess.run(["nm", "-l", "--defined-only", path], capture_output=True,
+                             text=True).stdout
+        for line in out.splitlines():
+            parts = line.split(None, 3)
+            if len(parts) < 4 or parts[1] not in "TW":
                 continue
-            obj = os.path.join(root, f)
-            src = os.path.relpath(obj, kdir)
-            src = src[:-2]	# build/k/kernel/x.c.o -> kernel/x.c
-            out = subprocess.run(["nm", "--defined-only", obj], capture_output=True, text=True).stdout
-            for line in out.splitlines():
-                parts = line.split()
-                if len(parts) == 3 and parts[1] in "TtWw":
-                    if parts[1] in "TW":
-                        defs.setdefault(parts[2], []).append(src)
+            src = parts[3].rsplit(":", 1)[0]
+            if src.startswith(top):
+                src = src[len(top):]
+            defs.setdefault(parts[2].split("\t")[0], []).append(src)
+    return defs
 
 
 def headers():

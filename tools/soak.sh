@@ -24,7 +24,7 @@
 # Network: namespace epunk-soak-PID, tap0 = 10.77.13.1/24, the guest 10.77.13.2; nothing else.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-. tools/netns.sh
+. tools/lib.sh
 
 duration=0
 conns=10000
@@ -76,20 +76,11 @@ close_port=8
 serial=$out/serial.log
 qpid=""
 holdfd=""
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
 
 cleanup() {
 	[ -n "$holdfd" ] && exec {holdfd}>&-
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	netns_stop "$ns"
 	[ -n "$qpid" ] && wait "$qpid" 2>/dev/null
-	for _ in $(seq 50); do
-		[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
-		sleep 0.1
-	done
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 }
 trap cleanup EXIT

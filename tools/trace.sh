@@ -18,7 +18,7 @@
 # 10.77.11.2; removed on exit with every process started here, whatever happens. Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-. tools/netns.sh
+. tools/lib.sh
 
 icount=${ICOUNT:-0}
 pin=${TRACE_PIN:-1}
@@ -76,12 +76,8 @@ gdbport0=$((30000 + $$ % 20000))
 gdbport=$gdbport0
 qpid=""
 cleanup() {
-	if [ -n "$qpid" ]; then
-		kill -TERM "$qpid" 2>/dev/null	# tools/qemu.sh passes it on to QEMU
-		wait "$qpid" 2>/dev/null
-	fi
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	stop_pid "$qpid"	# tools/qemu.sh passes the TERM on to QEMU
+	netns_destroy "$ns"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -154,10 +150,8 @@ EOT
 
 # pin_vcpu: the guest's CPU thread gets the last host CPU to itself; QEMU's other threads and
 # the echo client share the others. Unpinned, on a 2-CPU host three busy threads (vCPU, QEMU's
-# I/O thread, the client) share two CPUs, and the host's scheduler put gaps of tens of
-# microseconds into the guest's interrupt path (p99 interrupt -> bottom half 22-39 us; make
-# trace, 100 connections, TCG, 2026-11-22). See the README's tracing section for what each
-# placement gives.
+# I/O thread, the client) share two CPUs, and the host's scheduler puts gaps of tens of
+# microseconds into the guest's interrupt path (docs/measurements/tracing.md).
 pin_vcpu() {
 	local qp t last=$(($(nproc) - 1))
 	qp=$(pgrep -n -f -- "-gdb tcp:127.0.0.1:$gdbport") || { echo "trace: no QEMU to pin" >&2; return 1; }

@@ -9,8 +9,7 @@
  * Datagrams rather than QEMU's stream netdev (a 4-byte big-endian length before each frame):
  * QEMU 7.2's stream backend reads 64 KiB at a time and queues every frame in it when the guest
  * has no receive buffer, then reads again after each queued frame it delivers, so its queue
- * grows without bound under a flood (measured: 7.7 M frames read while the guest had taken
- * 3.4 M). Its dgram backend reads one datagram and waits until that one is delivered, and a
+ * grows without bound under a flood. Its dgram backend reads one datagram and waits until that one is delivered, and a
  * connected unix datagram socket blocks the writer while the reader's queue is full: the
  * injector is paced by what the guest really absorbs, and real frames wait behind at most
  * INJECT_LOW bytes of injected ones. One QEMU per run: the first datagram names QEMU's socket.

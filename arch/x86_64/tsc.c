@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* TSC calibration, in the order DESIGN.md gives: the hypervisor's timing leaf 0x40000010, then
- * kvmclock's scale factors, then counting TSC ticks across a PIT channel 2 countdown. */
+/* TSC calibration, cheapest first: the hypervisor's timing leaf 0x40000010, then kvmclock's
+ * scale factors, then counting TSC ticks across a PIT channel 2 countdown. */
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <kernel/compiler.h>
@@ -76,10 +76,9 @@ static uint64_t pit_window(uint16_t count)
 }
 
 /*
- * A busy host stretches windows, never shrinks them: a vCPU descheduled around either edge, and
- * under TCG windows long by 5-40% with no step of the polling loop slow enough to explain it
- * (measured here with the other core loaded; one boot calibrated 14.8 GHz from a single window).
- * So windows are taken until two agree within 0.004%, and the shorter of the two is used.
+ * A busy host stretches windows, never shrinks them (a vCPU descheduled around either edge; under
+ * TCG, windows run long with no slow polling step to explain it). So windows are taken until two
+ * agree within 0.004%, and the shorter of the two is used.
  */
 #define PIT_TRIES	24	/* 120 ms at worst, on a host too busy for two clean windows */
 

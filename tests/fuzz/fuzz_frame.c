@@ -24,6 +24,7 @@
 #include <net/net.h>
 #include <net/netif_vnet.h>
 #include <net/socket.h>
+#include <net/sys_socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,7 @@
 #include <kernel/file.h>
 #include <kernel/ktest.h>
 #include <kernel/printk.h>
+#include <arch/syscall.h>
 #include <kernel/syscall.h>
 #include "badsys_table.h"
 

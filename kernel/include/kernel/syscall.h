@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The system-call layer: a table indexed by Linux x86-64 numbers (uapi/unistd.h). Each sys_*
+/* The kernel's system calls (the table that numbers them is arch's: arch/syscall.h). Each sys_*
  * resolves descriptors, checks and copies arguments, and calls the object-level core; it returns
- * a count or a negative errno. Apps reach it through lib/'s POSIX wrappers, which set errno. */
+ * a count or a negative errno. */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
@@ -16,11 +16,6 @@
 #include <uapi/time.h>
 #include <uapi/uio.h>
 #include <uapi/unistd.h>
-
-/** syscall_dispatch - run system call @nr; -ENOSYS for a number with no entry. */
-long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
-/** syscall_exists - whether @nr has an entry (tests use it to cover every call). */
-bool syscall_exists(long nr);
 
 
 long sys_read(int fd, void *buf, size_t len);
@@ -59,22 +54,4 @@ long sys_exit(int status);
 long sys_exit_group(int status);
 struct rlimit;
 long sys_prlimit64(int pid, int resource, const struct rlimit *new, struct rlimit *old);
-/* Sockets (net/sys_socket.c). */
-struct sockaddr;
-long sys_socket(int family, int type, int protocol);
-long sys_bind(int fd, const struct sockaddr *addr, socklen_t len);
-long sys_listen(int fd, int backlog);
-long sys_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);
-long sys_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
-long sys_connect(int fd, const struct sockaddr *addr, socklen_t len);
-long sys_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr,
-		socklen_t alen);
-long sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
-		  socklen_t *alen);
-long sys_shutdown(int fd, int how);
-long sys_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
-long sys_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
-long sys_setsockopt(int fd, int level, int name, const void *val, socklen_t len);
-long sys_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
-
 #endif

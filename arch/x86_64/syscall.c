@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* The system-call table: Linux x86-64 numbers to sys_* functions. Each entry is a thunk that
- * turns the six raw arguments into the typed ones, so the table stays type-correct. */
+/* The system-call table: Linux x86-64 numbers to the sys_* functions of every subsystem. Each
+ * entry is a thunk that turns the six raw arguments into the typed ones, so the table stays
+ * type-correct. */
+#include <arch/syscall.h>
 #include <kernel/errno.h>
 #include <kernel/syscall.h>
+#include <net/sys_socket.h>
 
 typedef long (*syscall_fn)(long, long, long, long, long, long);
 

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: MIT
+# tests: the cases that run on the host and in the guest, the guest-only ones, the host harness,
+# the conformance suite and the fuzz targets.
+
+# Test cases that run both on the host (ASan, UBSan) and in the guest.
+UNIT_TEST_SRCS := \
+	tests/unit/test_printk.c \
+	tests/unit/test_list.c \
+	tests/unit/test_cmdline.c \
+	tests/unit/test_ksym.c \
+	tests/unit/test_pvh.c \
+	tests/unit/test_time.c \
+	tests/unit/test_harness.c \
+	tests/unit/test_rbtree.c \
+	tests/unit/test_page.c \
+	tests/unit/test_slab.c \
+	tests/unit/test_eventpoll.c \
+	tests/unit/test_trace.c \
+	tests/unit/test_sock_poll.c \
+	tests/unit/test_syncookie.c \
+	tests/unit/test_virtqueue.c
+# Test cases that need the machine.
+GUEST_TEST_SRCS := \
+	tests/guest/test_boot.c \
+	tests/guest/test_trace.c \
+	tests/guest/test_lapic.c \
+	tests/guest/test_crash.c \
+	tests/guest/test_sched.c \
+	tests/guest/test_wait.c \
+	tests/guest/test_rcu.c \
+	tests/guest/test_timer.c \
+	tests/guest/test_pipe.c \
+	tests/guest/test_eventfd.c \
+	tests/guest/test_libc.c \
+	tests/guest/test_socket.c \
+	tests/guest/test_pci.c \
+	tests/guest/test_virtio_net.c \
+	tests/guest/test_badsys.c \
+	tests/guest/test_hardening.c \
+	tests/guest/test_arp.c
+# The host side of the unit tests and fuzz targets: printk on stdout, a page arena, one thread.
+HOST_ENV_SRCS := \
+	tests/unit/host/host_env.c \
+	tests/unit/host/host_sched.c
+
+# The conformance suite: an application on epunk, a host Linux program as the oracle.
+CONFORMANCE_SRCS := \
+	tests/conformance/main.c \
+	tests/conformance/check.c \
+	tests/conformance/abi.c \
+	tests/conformance/errors.c \
+	tests/conformance/lt_et.c \
+	tests/conformance/oneshot.c \
+	tests/conformance/exclusive.c \
+	tests/conformance/nested.c \
+	tests/conformance/wakeup.c \
+	tests/conformance/loops.c \
+	tests/conformance/close.c \
+	tests/conformance/pipe.c \
+	tests/conformance/eventfd.c \
+	tests/conformance/rotation.c \
+	tests/conformance/sockets.c \
+	tests/conformance/timeouts.c
+
+# The fuzz targets: the kernel's host-buildable core plus what each drives.
+FUZZ_SRCS_epoll := $(KERNEL_HOST_SRCS) kernel/sys_file.c kernel/sys_epoll.c kernel/pipe.c \
+	kernel/eventfd.c tests/fuzz/fuzz_epoll.c
+FUZZ_SRCS_frame := $(KERNEL_HOST_SRCS) kernel/sys_file.c kernel/cmdline.c $(NET_SRCS) \
+	tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c

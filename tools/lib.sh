@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: MIT
+# Shell helpers shared by the test stages (tests/run.sh), the end-to-end tests and the benchmark
+# tools; sourced, never run. Bash.
+
+# ---- results: PASS/FAIL/SKIP lines and their counts ----
+passed=0
+failed=0
+skipped=0
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP $1: $2"; }
+
+# ---- processes ----
+# stop_pid PID: TERM, then wait for it (nothing when PID is empty).
+stop_pid() {
+	[ -n "${1:-}" ] || return 0
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# wait_line FILE PATTERN SECONDS: wait until FILE (CRs dropped) holds PATTERN; 1 on timeout.
+wait_line() {
+	local _
+	for _ in $(seq 1 $(($3 * 10))); do
+		tr -d '\r' < "$1" 2>/dev/null | grep -q -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- network namespaces: a guest's tap, set up and torn down one way ----
+# netns_new NS: create namespace NS with its loopback up.
+netns_new() {
+	ip netns add "$1" && ip netns exec "$1" ip link set lo up
+}
+
+# netns_tap NS DEV ADDR/PREFIX: in NS, a tap DEV with ADDR, up, IPv6 off on it (the guest speaks
+# IPv4 only: no router solicitations or DAD frames mixed into the traffic being measured).
+netns_tap() {
+	ip netns exec "$1" ip tuntap add dev "$2" mode tap &&
+		ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" &&
+		ip netns exec "$1" ip addr add "$3" dev "$2" &&
+		ip netns exec "$1" ip link set "$2" up
+}
+
+# netns_stop NS: stop every process in NS (QEMU sits under wrappers) and wait, up to 5 s, until
+# they are gone (then KILL what is left), so that its tap is free again.
+netns_stop() {
+	local _
+	ip netns pids "$1" 2>/dev/null | xargs -r kill 2>/dev/null
+	for _ in $(seq 1 50); do
+		[ -z "$(ip netns pids "$1" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	ip netns pids "$1" 2>/dev/null | xargs -r kill -9 2>/dev/null
+}
+
+# netns_destroy NS: netns_stop, then delete NS.
+netns_destroy() {
+	netns_stop "$1"
+	ip netns del "$1" 2>/dev/null
+}
