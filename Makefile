@@ -113,6 +113,9 @@ NET_SRCS := \
 	net/sock_poll.c \
 	net/syncookie.c \
 	net/socket.c \
+	net/sockopt.c \
+	net/tcp.c \
+	net/udp.c \
 	net/sys_socket.c \
 	net/netif_vnet.c
 # The app-facing C library (headers in include/).
@@ -476,8 +479,8 @@ FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kerne
 FUZZ_SRCS_epoll := $(FUZZ_CORE) kernel/sys_epoll.c kernel/pipe.c kernel/eventfd.c \
 	tests/fuzz/fuzz_epoll.c
 FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/sys_arch.c net/net.c net/netif_vnet.c \
-	net/socket.c net/sys_socket.c net/sock_poll.c net/syncookie.c tests/fuzz/fake_net_env.c \
-	tests/fuzz/fuzz_frame.c
+	net/socket.c net/sockopt.c net/tcp.c net/udp.c net/sys_socket.c net/sock_poll.c \
+	net/syncookie.c tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
 FUZZ_HOST_SRCS := tests/unit/host/host_env.c tests/unit/host/host_sched.c
 FUZZ_OBJS_epoll := $(patsubst %,$(B)/fuzz/epoll/%.o,$(FUZZ_SRCS_epoll))
 FUZZ_OBJS_frame := $(patsubst %,$(B)/fuzz/frame/%.o,$(FUZZ_SRCS_frame)) \
