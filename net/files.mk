@@ -7,6 +7,9 @@ NET_SRCS := \
 	net/sock_poll.c \
 	net/syncookie.c \
 	net/socket.c \
+	net/sockopt.c \
+	net/tcp.c \
+	net/udp.c \
 	net/sys_socket.c \
 	net/netif_vnet.c
 NET_HOST_SRCS := net/sock_poll.c net/syncookie.c

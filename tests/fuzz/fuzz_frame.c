@@ -3,8 +3,8 @@
  * libFuzzer target: Ethernet frames into the network stack built for the host: lwIP's core,
  * IPv4 and Ethernet, our netif glue (net/netif_vnet.c, frames enter through the RX handler
  * virtio_net.c calls), net/net.c (lock rule, timers), the socket layer (net/socket.c,
- * net/sys_socket.c, net/sock_poll.c) and the descriptor table, over a fake device and a fake
- * clock (fake_net_env.c). A TCP listener and a UDP socket on port 7 (10.77.91.2) make frames
+ * sockopt.c, tcp.c, udp.c, sys_socket.c, sock_poll.c) and the descriptor table, over a fake
+ * device and a fake clock (fake_net_env.c). A TCP listener and a UDP socket on port 7 (10.77.91.2) make frames
  * reach real code paths; the harness plays up to four TCP peers and the "application": it
  * accepts, connects, reads, writes, shuts down and closes sockets as the input says.
  *
