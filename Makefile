@@ -181,7 +181,8 @@ KERNEL_SRCS += kernel/ubsan.c
 endif
 
 # lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/fetch-lwip.sh into
-# build/lwip (never committed; kept by "make clean", shared by every B= build directory).
+# build/lwip (never committed; kept by "make clean", shared by every B= build directory), with
+# our changes applied: the patches net/lwip/patches/series lists. A changed patch unpacks afresh.
 # Its own src/Filelists.mk names the sources: the core, IPv4 and Ethernet are what a NO_SYS
 # raw-API stack needs (no api/ sequential layer, no IPv6, PPP, 6LoWPAN or apps). Including
 # the file makes make fetch it first when it is missing ("make clean" alone fetches nothing).
@@ -191,7 +192,9 @@ LWIPDIR := $(LWIP_BASE)/lwip-$(LWIP_VERSION)/src
 ifneq ($(filter-out clean distclean,$(or $(MAKECMDGOALS),all)),)
 include $(LWIPDIR)/Filelists.mk
 endif
-$(LWIPDIR)/Filelists.mk: tools/fetch-lwip.sh
+LWIP_PATCHES := net/lwip/patches/series \
+	$(addprefix net/lwip/patches/,$(filter %.patch,$(file < net/lwip/patches/series)))
+$(LWIPDIR)/Filelists.mk: tools/fetch-lwip.sh $(LWIP_PATCHES)
 	$(say) FETCH "lwIP $(LWIP_VERSION)"
 	$(Q)tools/fetch-lwip.sh $(LWIP_BASE)
 	@touch $@

@@ -18,18 +18,20 @@
  *    received data waiting for the application plus ~63 KiB of unacknowledged or unsent data,
  *    on top of ~600 bytes of pcb (224), socket (208) and file (72), each rounded up by the
  *    allocator; an idle connection costs only the latter.
- *    Listen backlogs (TCP_LISTEN_BACKLOG) hold up to 255 pending connections (lwIP's u8_t).
  *    Keepalive is available per socket (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT); SO_REUSEADDR.
  *  - ARP: 192 entries (lwIP's default is 10; past 0x7f its index type widens to 16 bits), more
  *    than the wire's 150 forged sources plus the real peers, as Linux's table (up to 1024) holds
  *    them all: then a storm evicts nothing. When it is full, an entry that carried a packet in
  *    the last ETHARP_KEEP_USED_MS is never recycled, nor a pending one before it had a second to
- *    be answered (tools/fetch-lwip.sh, "arp-lru"): the table refuses the new entry instead, so
- *    even more sources cannot evict the peers we talk to. 5 s, as Linux's neighbour GC spares
- *    entries updated in the last 5 s; an idle peer's entry may go and its next packet costs one
- *    resolution. 192 entries cost 5 KiB and a linear scan per ARP message or cache miss.
- *  - Listen backlogs count half-open connections too; a SYN finding one full drops the oldest
- *    half-open connection instead of itself (tools/fetch-lwip.sh, "syn-flood").
+ *    be answered (net/lwip/patches/0004-etharp-recycle-by-last-use.patch): the table refuses
+ *    the new entry instead, so even more sources cannot evict the peers we talk to. 5 s, as
+ *    Linux's neighbour GC spares entries updated in the last 5 s; an idle peer's entry may go
+ *    and its next packet costs one resolution. 192 entries cost 5 KiB and a linear scan per ARP
+ *    message or cache miss.
+ *  - Listen backlogs (TCP_LISTEN_BACKLOG) bound the accept queue, up to Linux's SOMAXCONN + 1
+ *    (our lwIP counts them in a u16_t); half-open connections have their own limit,
+ *    NET_SYN_BACKLOG, past which a SYN is answered with a cookie
+ *    (net/lwip/patches/0005-tcp-syn-cookies.patch).
  *  - Checksums are computed in software, per netif (LWIP_CHECKSUM_CTRL_PER_NETIF): the
  *    loopback interface skips them, as Linux's does; a NIC driver may offload.
  *  - Loopback: LWIP_HAVE_LOOPIF gives "lo" at 127.0.0.1/8; LWIP_NETIF_LOOPBACK also loops
@@ -54,7 +56,7 @@ void net_loopback_signal(void *netif);
 void *net_calloc(size_t count, size_t size);
 void *kmalloc(size_t size);
 void kfree(void *p);
-/* SYN cookies, for our lwIP change "syn-cookie" (tools/fetch-lwip.sh): net/net.c makes and
+/* SYN cookies, for our lwIP patch 0005-tcp-syn-cookies (net/lwip/patches): net/net.c makes and
  * checks them (addresses as lwIP stores them, ports in host order); net/socket.c says whether a
  * listener's half-open connections are at their limit (then a SYN gets a cookie) and whether
  * its accept queue holds its backlog plus @extra (then a SYN is dropped, cookie or not, as Linux
@@ -69,7 +71,7 @@ int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb, unsigned int extra);
 int net_tcp_synq_full(const struct tcp_pcb_listen *lpcb);
 /* Half-open connections a listener keeps before it answers SYNs with cookies (Linux's default
  * tcp_max_syn_backlog): each re-sends its SYN-ACK while it waits, and under a flood from forged
- * sources 4,097 of them overflowed the TX ring (see tools/fetch-lwip.sh). With 256, a burst of
+ * sources 4,097 of them overflowed the TX ring (see the patch's header). With 256, a burst of
  * 1,000 connects (make bench, 1,000 x 16 KiB) went mostly by cookie, and the host's tap dropped
  * ~8% of the frames of that burst (its queue was full): a client whose ACK and first segment were
  * both lost had its next segment meet the listener without a valid cookie, and was reset. */
