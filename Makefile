@@ -109,6 +109,7 @@ DRIVER_SRCS := \
 # The network stack: our lwIP port and the socket layer (lwIP itself: LWIP_SRCS below).
 NET_SRCS := \
 	net/port/sys_arch.c \
+	net/port/hooks.c \
 	net/net.c \
 	net/sock_poll.c \
 	net/syncookie.c \
@@ -478,9 +479,9 @@ FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kerne
 	kernel/trace_core.c
 FUZZ_SRCS_epoll := $(FUZZ_CORE) kernel/sys_epoll.c kernel/pipe.c kernel/eventfd.c \
 	tests/fuzz/fuzz_epoll.c
-FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/sys_arch.c net/net.c net/netif_vnet.c \
-	net/socket.c net/sys_socket.c net/sock_poll.c net/syncookie.c tests/fuzz/fake_net_env.c \
-	tests/fuzz/fuzz_frame.c
+FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/sys_arch.c net/port/hooks.c net/net.c \
+	net/netif_vnet.c net/socket.c net/sys_socket.c net/sock_poll.c net/syncookie.c \
+	tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
 FUZZ_HOST_SRCS := tests/unit/host/host_env.c tests/unit/host/host_sched.c
 FUZZ_OBJS_epoll := $(patsubst %,$(B)/fuzz/epoll/%.o,$(FUZZ_SRCS_epoll))
 FUZZ_OBJS_frame := $(patsubst %,$(B)/fuzz/frame/%.o,$(FUZZ_SRCS_frame)) \

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* What lwIP needs from the platform under NO_SYS: a millisecond clock (sys_now), random
- * numbers (LWIP_RAND: initial sequence numbers, ephemeral ports, DHCP transaction ids) and
- * calloc for its heap (mem_clib_calloc). */
+/* What lwIP needs from the platform under NO_SYS: a millisecond clock (sys_now) and random
+ * numbers (LWIP_RAND: initial sequence numbers, ephemeral ports, DHCP transaction ids). */
 #include <arch/cpu.h>
-#include <kernel/slab.h>
 #include <kernel/time.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,11 +59,4 @@ uint32_t net_rand(void)
 	xs_state ^= xs_state >> 7;
 	xs_state ^= xs_state << 17;
 	return (uint32_t)(xs_state >> 32);
-}
-
-void *net_calloc(size_t count, size_t size)
-{
-	if (size && count > SIZE_MAX / size)
-		return NULL;
-	return kzalloc(count * size);
 }

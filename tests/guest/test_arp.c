@@ -10,6 +10,7 @@
 #include <net/net.h>
 #include <string.h>
 
+#include "hooks.h"
 #include "lwip/etharp.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
