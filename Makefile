@@ -479,9 +479,11 @@ FUZZ_CORE := kernel/vsprintf.c kernel/time.c kernel/rbtree.c kernel/page.c kerne
 	kernel/trace_core.c
 FUZZ_SRCS_epoll := $(FUZZ_CORE) kernel/sys_epoll.c kernel/pipe.c kernel/eventfd.c \
 	tests/fuzz/fuzz_epoll.c
-FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/sys_arch.c net/port/hooks.c net/net.c \
-	net/netif_vnet.c net/socket.c net/sys_socket.c net/sock_poll.c net/syncookie.c \
-	tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
+# The frame target's sys_now and net_rand come from fake_net_env.c (the fake clock, a fixed seed:
+# runs repeat), not from net/port/sys_arch.c.
+FUZZ_SRCS_frame := $(FUZZ_CORE) kernel/cmdline.c net/port/hooks.c net/net.c net/netif_vnet.c \
+	net/socket.c net/sys_socket.c net/sock_poll.c net/syncookie.c tests/fuzz/fake_net_env.c \
+	tests/fuzz/fuzz_frame.c
 FUZZ_HOST_SRCS := tests/unit/host/host_env.c tests/unit/host/host_sched.c
 FUZZ_OBJS_epoll := $(patsubst %,$(B)/fuzz/epoll/%.o,$(FUZZ_SRCS_epoll))
 FUZZ_OBJS_frame := $(patsubst %,$(B)/fuzz/frame/%.o,$(FUZZ_SRCS_frame)) \
@@ -491,7 +493,7 @@ define fuzz_rules
 $(B)/fuzz/$(1)/%.c.o: %.c Makefile | fuzz-deps
 	@mkdir -p $$(@D)
 	$$(say) FUZZCC $$<
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) $$(FUZZ_KINC) $$(FUZZ_INC_$(1)) $$(FUZZ_EXTRA) -MMD -MP -c $$< -o $$@
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) $$(FUZZ_KINC) $$(FUZZ_INC_$(1)) -MMD -MP -c $$< -o $$@
 $(B)/fuzz/$(1)/host/%.c.o: %.c Makefile | fuzz-deps
 	@mkdir -p $$(@D)
 	$$(say) FUZZCC $$<
@@ -501,9 +503,6 @@ $(B)/fuzz/fuzz_$(1): $$(FUZZ_OBJS_$(1)) $(call FUZZ_HOST_OBJS,$(1))
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) -o $$@ $$^
 endef
 $(foreach t,epoll frame,$(eval $(call fuzz_rules,$(t))))
-# The port's RDRAND would make runs differ: its net_rand is renamed away, fake_net_env.c has one.
-$(B)/fuzz/frame/net/port/sys_arch.c.o: FUZZ_EXTRA := -Dnet_rand=port_net_rand \
-	-Dnet_rand_init=port_net_rand_init
 $(B)/fuzz/frame/lwip/%.o: $(LWIPDIR)/%.c Makefile | fuzz-deps
 	@mkdir -p $(@D)
 	$(say) FUZZCC lwip/$*.c

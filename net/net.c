@@ -37,8 +37,7 @@
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
-
-void net_rand_init(void);	/* net/port/sys_arch.c */
+#include "sys_arch.h"
 
 static struct ktimer net_timer;
 static uint64_t net_timer_deadline = UINT64_MAX;	/* ktime the timer is armed for */

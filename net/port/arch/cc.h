@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* lwIP's compiler and platform glue for epunk: the freestanding kernel's types and headers,
- * printk for diagnostics, panic for assertions, RDRAND-or-xorshift for LWIP_RAND, and the
- * declarations of everything lwipopts.h's options name. */
+ * printk for diagnostics, panic for assertions, net_rand for LWIP_RAND, and the declarations
+ * of everything lwipopts.h's options name. */
 #ifndef EPUNK_LWIP_ARCH_CC_H
 #define EPUNK_LWIP_ARCH_CC_H
 
@@ -12,8 +12,7 @@
 #include <kernel/slab.h>	/* kmalloc, kfree: mem_clib_malloc, mem_clib_free */
 
 #include "hooks.h"		/* the port's functions lwipopts.h's options name */
-
-uint32_t net_rand(void);
+#include "sys_arch.h"		/* net_rand */
 
 /* The kernel has stdint.h, stddef.h and limits.h (include/), but no inttypes.h, ctype.h or
  * unistd.h for lwIP's purposes. */
