@@ -69,7 +69,8 @@ KERNEL_SRCS += kernel/ubsan.c
 endif
 
 # lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/fetch-lwip.sh into
-# build/lwip (never committed; kept by "make clean", shared by every B= build directory).
+# build/lwip (never committed; kept by "make clean", shared by every B= build directory), with
+# our changes applied: the patches net/lwip/patches/series lists. A changed patch unpacks afresh.
 # Its own src/Filelists.mk names the sources: the core, IPv4 and Ethernet are what a NO_SYS
 # raw-API stack needs (no api/ sequential layer, no IPv6, PPP, 6LoWPAN or apps). Including
 # the file makes make fetch it first when it is missing ("make clean" alone fetches nothing).
@@ -79,7 +80,9 @@ LWIPDIR := $(LWIP_BASE)/lwip-$(LWIP_VERSION)/src
 ifneq ($(filter-out clean distclean,$(or $(MAKECMDGOALS),all)),)
 include $(LWIPDIR)/Filelists.mk
 endif
-$(LWIPDIR)/Filelists.mk: tools/fetch-lwip.sh
+LWIP_PATCHES := net/lwip/patches/series \
+	$(addprefix net/lwip/patches/,$(filter %.patch,$(file < net/lwip/patches/series)))
+$(LWIPDIR)/Filelists.mk: tools/fetch-lwip.sh $(LWIP_PATCHES)
 	$(say) FETCH "lwIP $(LWIP_VERSION)"
 	$(Q)tools/fetch-lwip.sh $(LWIP_BASE)
 	@touch $@
@@ -323,7 +326,7 @@ define fuzz_rules
 $(B)/fuzz/$(1)/%.c.o: %.c Makefile | fuzz-deps
 	@mkdir -p $$(@D)
 	$$(say) FUZZCC $$<
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) $$(FUZZ_KINC) $$(FUZZ_INC_$(1)) $$(FUZZ_EXTRA) -MMD -MP -c $$< -o $$@
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) $$(FUZZ_KINC) $$(FUZZ_INC_$(1)) -MMD -MP -c $$< -o $$@
 $(B)/fuzz/$(1)/host/%.c.o: %.c Makefile | fuzz-deps
 	@mkdir -p $$(@D)
 	$$(say) FUZZCC $$<
@@ -333,9 +336,6 @@ $(B)/fuzz/fuzz_$(1): $$(FUZZ_OBJS_$(1)) $(call FUZZ_HOST_OBJS,$(1))
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_FLAGS) -o $$@ $$^
 endef
 $(foreach t,epoll frame,$(eval $(call fuzz_rules,$(t))))
-# The port's RDRAND would make runs differ: its net_rand is renamed away, fake_net_env.c has one.
-$(B)/fuzz/frame/net/port/sys_arch.c.o: FUZZ_EXTRA := -Dnet_rand=port_net_rand \
-	-Dnet_rand_init=port_net_rand_init
 $(B)/fuzz/frame/lwip/%.o: $(LWIPDIR)/%.c Makefile | fuzz-deps
 	@mkdir -p $(@D)
 	$(say) FUZZCC lwip/$*.c

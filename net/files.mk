@@ -3,6 +3,7 @@
 # its Filelists.mk (top Makefile).
 NET_SRCS := \
 	net/port/sys_arch.c \
+	net/port/hooks.c \
 	net/net.c \
 	net/sock_poll.c \
 	net/syncookie.c \

@@ -12,8 +12,8 @@
  * lwIP runs.
  *
  * Loopback: lwIP queues a packet for "lo" (or for a netif's own address) on that netif and
- * calls net_loopback_signal() when the queue turns non-empty (see lwipopts.h); that raises
- * SOFTIRQ_NET_TIMER, whose handler feeds the queue to ip_input with netif_poll(). From a
+ * calls the hook net_loopback_signal() when the queue turns non-empty (net/port/hooks.c); that
+ * raises SOFTIRQ_NET_TIMER, whose handler feeds the queue to ip_input with netif_poll(). From a
  * thread inside net_lock() the softirq runs at net_unlock(): a write to a loopback socket is
  * delivered to its peer before the writer's system call returns. */
 #include <arch/cpu.h>
@@ -27,6 +27,7 @@
 #include <net/net.h>
 #include <net/syncookie.h>
 
+#include "hooks.h"
 #include "lwip/init.h"
 #include "lwip/memp.h"
 #include "lwip/netif.h"
@@ -36,8 +37,7 @@
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
-
-void net_rand_init(void);	/* net/port/sys_arch.c */
+#include "sys_arch.h"
 
 static struct ktimer net_timer;
 static uint64_t net_timer_deadline = UINT64_MAX;	/* ktime the timer is armed for */
@@ -47,12 +47,6 @@ void net_lock_violation(const char *file, int line)
 {
 	panic("lwIP entered without net_lock() at %s:%d (%s)", file, line,
 	      in_irq() ? "in a hard interrupt" : "bottom halves enabled");
-}
-
-/* LWIP_ASSERT_CORE_LOCKED's test (lwipopts.h cannot include the kernel's headers). */
-int net_core_locked(void)
-{
-	return net_is_locked();
 }
 
 void net_timers_update(void)
@@ -70,30 +64,6 @@ void net_timers_update(void)
 	arch_irq_restore(flags);
 }
 
-static uint64_t syncookies_sent, syncookies_valid;
-
-unsigned int net_syncookie_make(unsigned int saddr, unsigned int daddr, unsigned short sport,
-				unsigned short dport, unsigned int client_isn, unsigned short mss)
-{
-	syncookies_sent++;
-	return syncookie_make(saddr, daddr, sport, dport, client_isn, mss, sys_now());
-}
-
-int net_syncookie_check(unsigned int saddr, unsigned int daddr, unsigned short sport,
-			unsigned short dport, unsigned int client_isn, unsigned int cookie,
-			unsigned short *mss)
-{
-	bool ok = syncookie_check(saddr, daddr, sport, dport, client_isn, cookie, sys_now(), mss);
-	syncookies_valid += ok;
-	return ok;
-}
-
-void net_syncookie_stats(uint64_t *sent, uint64_t *valid)
-{
-	*sent = syncookies_sent;
-	*valid = syncookies_valid;
-}
-
 void net_unlock(void)
 {
 	if (net_up)
@@ -106,12 +76,6 @@ static void net_timer_fire(struct ktimer *t)
 {
 	(void)t;
 	net_timer_deadline = UINT64_MAX;
-	raise_softirq(SOFTIRQ_NET_TIMER);
-}
-
-void net_loopback_signal(void *netif)
-{
-	(void)netif;
 	raise_softirq(SOFTIRQ_NET_TIMER);
 }
 
@@ -187,8 +151,6 @@ void net_mem_counters(struct net_mem_counters *c)
 		c->udp++;
 	net_unlock();
 }
-
-unsigned long net_tcp_msl_ms = 60000;
 
 int net_set_tcp_msl(const char *v)
 {

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hooks.h"
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/ip4_addr.h"

@@ -217,32 +217,13 @@ static err_t sk_tcp_new_conn(void *arg, struct tcp_pcb *newpcb, err_t err)
 	return ERR_OK;
 }
 
-/* lwIP's "syn-cookie" change asks this before it answers a SYN with a cookie (@extra 0) or
- * makes a connection from one (@extra the backlog): a listener of ours whose accept queue holds
- * its backlog answers no SYN (the client retries, as with Linux). A cookie was only sent while
- * the queue had room, and a half-open connection lwIP keeps completes whatever the queue holds
- * by then (up to a backlog of them past it): a cookie's ACK gets the same slack. A raw lwIP
- * listener (in-guest tests) has no accept queue. */
-int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb, unsigned int extra)
+int sock_accept_queued(const struct tcp_pcb_listen *lpcb)
 {
 	const struct sock *lsk = lpcb->callback_arg;
 
 	if (lpcb->accept != sk_tcp_new_conn || !lsk)
-		return 0;
-	return lsk->accept_len >= lpcb->backlog + extra;
-}
-
-/* lwIP's accepts_pending counts the half-open connections and those queued for accept() (each
- * marked by tcp_backlog_delayed): the half-open ones are the difference. */
-int net_tcp_synq_full(const struct tcp_pcb_listen *lpcb)
-{
-	const struct sock *lsk = lpcb->callback_arg;
-	unsigned queued = 0;
-
-	if (lpcb->accept == sk_tcp_new_conn && lsk)
-		queued = MIN(lsk->accept_len, lpcb->accepts_pending);
-	return lpcb->accepts_pending >= lpcb->backlog ||
-	       lpcb->accepts_pending - queued >= MIN(lpcb->backlog, NET_SYN_BACKLOG);
+		return -1;
+	return (int)lsk->accept_len;
 }
 
 /* ---- creation, addresses ---- */

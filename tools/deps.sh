@@ -24,6 +24,7 @@ check ping iputils-ping
 check socat socat
 check nc netcat-openbsd
 check xz xz-utils
+check patch patch
 check dpkg-source dpkg-dev
 [ -f /usr/share/qemu/qboot.rom ] || need="$need qemu-system-data"
 for group in "$@"; do

@@ -357,7 +357,7 @@ static void fill_rand(uint8_t *p, size_t n)
  * addressed to the guest and every reply it sends (RST, SYN-ACK, ICMP) to one of them wants an
  * entry in its ARP table, which must not cost the real host its own (stock lwIP recycled the
  * oldest entry by age: with 150 sources at 5000 ARP frames a second, connections to the host
- * waited past 20 s; tools/fetch-lwip.sh "arp-lru" is the fix). */
+ * waited past 20 s; net/lwip/patches/0004-etharp-recycle-by-last-use.patch is the fix). */
 static unsigned nsources = 150;
 
 static uint32_t source_ip(unsigned i)

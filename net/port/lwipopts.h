@@ -18,26 +18,31 @@
  *    received data waiting for the application plus ~63 KiB of unacknowledged or unsent data,
  *    on top of ~600 bytes of pcb (224), socket (208) and file (72), each rounded up by the
  *    allocator; an idle connection costs only the latter.
- *    Listen backlogs (TCP_LISTEN_BACKLOG) hold up to 255 pending connections (lwIP's u8_t).
  *    Keepalive is available per socket (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT); SO_REUSEADDR.
  *  - ARP: 192 entries (lwIP's default is 10; past 0x7f its index type widens to 16 bits), more
  *    than the wire's 150 forged sources plus the real peers, as Linux's table (up to 1024) holds
  *    them all: then a storm evicts nothing. When it is full, an entry that carried a packet in
  *    the last ETHARP_KEEP_USED_MS is never recycled, nor a pending one before it had a second to
- *    be answered (tools/fetch-lwip.sh, "arp-lru"): the table refuses the new entry instead, so
- *    even more sources cannot evict the peers we talk to. 5 s, as Linux's neighbour GC spares
- *    entries updated in the last 5 s; an idle peer's entry may go and its next packet costs one
- *    resolution. 192 entries cost 5 KiB and a linear scan per ARP message or cache miss.
- *  - Listen backlogs count half-open connections too; a SYN finding one full drops the oldest
- *    half-open connection instead of itself (tools/fetch-lwip.sh, "syn-flood").
+ *    be answered (net/lwip/patches/0004-etharp-recycle-by-last-use.patch): the table refuses
+ *    the new entry instead, so even more sources cannot evict the peers we talk to. 5 s, as
+ *    Linux's neighbour GC spares entries updated in the last 5 s; an idle peer's entry may go
+ *    and its next packet costs one resolution. 192 entries cost 5 KiB and a linear scan per ARP
+ *    message or cache miss.
+ *  - Listen backlogs (TCP_LISTEN_BACKLOG) bound the accept queue, up to Linux's SOMAXCONN + 1
+ *    (our lwIP counts them in a u16_t); half-open connections have their own limit,
+ *    NET_SYN_BACKLOG, past which a SYN is answered with a cookie
+ *    (net/lwip/patches/0005-tcp-syn-cookies.patch).
  *  - Checksums are computed in software, per netif (LWIP_CHECKSUM_CTRL_PER_NETIF): the
  *    loopback interface skips them, as Linux's does; a NIC driver may offload.
  *  - Loopback: LWIP_HAVE_LOOPIF gives "lo" at 127.0.0.1/8; LWIP_NETIF_LOOPBACK also loops
  *    packets sent to a netif's own address. Queued loopback packets must be fed back by
  *    netif_poll(): LWIP_NETIF_LOOPBACK_MULTITHREADING=1 makes lwIP call tcpip_try_callback()
- *    when a netif's loop queue becomes non-empty, and we map that name onto
+ *    when a netif's loop queue becomes non-empty, and we map that name onto the hook
  *    net_loopback_signal(), which raises the NET timer softirq that polls it. (With NO_SYS
  *    there is no tcpip thread; this is only a hook.)
+ *  - Hooks: the functions these options name, and those our patches call, are the port's
+ *    (net/port/hooks.c), declared in hooks.h: lwIP includes it at its hook points
+ *    (LWIP_HOOK_FILENAME) and arch/cc.h everywhere else. This file declares nothing.
  *  - Assertions stay on in every build (LWIP_NOASSERT undefined: defining it at all disables
  *    them); a failed one panics with lwIP's message. They cost little next to a memcpy per
  *    segment. Build with -DLWIP_NOASSERT in LWIP_CFLAGS to measure without them.
@@ -45,49 +50,24 @@
 #ifndef EPUNK_LWIPOPTS_H
 #define EPUNK_LWIPOPTS_H
 
-#include <stddef.h>
-
-/* --- Platform hooks (implemented in net/net.c and net/port/sys_arch.c) --- */
-int net_core_locked(void);
-void net_lock_violation(const char *file, int line) __attribute__((noreturn));
-void net_loopback_signal(void *netif);
-void *net_calloc(size_t count, size_t size);
-void *kmalloc(size_t size);
-void kfree(void *p);
-/* SYN cookies, for our lwIP change "syn-cookie" (tools/fetch-lwip.sh): net/net.c makes and
- * checks them (addresses as lwIP stores them, ports in host order); net/socket.c says whether a
- * listener's half-open connections are at their limit (then a SYN gets a cookie) and whether
- * its accept queue holds its backlog plus @extra (then a SYN is dropped, cookie or not, as Linux
- * does; a cookie's ACK gets the slack a half-open connection has). */
-struct tcp_pcb_listen;
-unsigned int net_syncookie_make(unsigned int saddr, unsigned int daddr, unsigned short sport,
-				unsigned short dport, unsigned int client_isn, unsigned short mss);
-int net_syncookie_check(unsigned int saddr, unsigned int daddr, unsigned short sport,
-			unsigned short dport, unsigned int client_isn, unsigned int cookie,
-			unsigned short *mss);
-int net_tcp_acceptq_full(const struct tcp_pcb_listen *lpcb, unsigned int extra);
-int net_tcp_synq_full(const struct tcp_pcb_listen *lpcb);
 /* Half-open connections a listener keeps before it answers SYNs with cookies (Linux's default
- * tcp_max_syn_backlog): each re-sends its SYN-ACK while it waits, and under a flood from forged
- * sources 4,097 of them overflowed the TX ring (see tools/fetch-lwip.sh). With 256, a burst of
- * 1,000 connects (make bench, 1,000 x 16 KiB) went mostly by cookie, and the host's tap dropped
- * ~8% of the frames of that burst (its queue was full): a client whose ACK and first segment were
- * both lost had its next segment meet the listener without a valid cookie, and was reset. */
+ * tcp_max_syn_backlog; see net/lwip/patches/0005-tcp-syn-cookies.patch for the measurements
+ * behind it): each re-sends its SYN-ACK while it waits, so under a flood from forged sources
+ * they must stay few enough for the TX ring, and many enough that a burst of real connects
+ * does not go by cookie. */
 #define NET_SYN_BACKLOG			1024
 
 #define NO_SYS				1
 #define SYS_LIGHTWEIGHT_PROT		0
-/* net_assert_locked() of net/include/net/net.h, spelled without the kernel's headers. */
-#define LWIP_ASSERT_CORE_LOCKED() do { \
-	if (!net_core_locked()) \
-		net_lock_violation(__FILE__, __LINE__); \
-} while (0)
+#define LWIP_HOOK_FILENAME		"hooks.h"
+/* net_assert_locked() of net/include/net/net.h, as a hook. */
+#define LWIP_ASSERT_CORE_LOCKED()	net_core_assert_locked(__FILE__, __LINE__)
 #define LWIP_TIMERS			1
 #define LWIP_NETCONN			0
 #define LWIP_SOCKET			0
 #define LWIP_NETIF_API			0
 
-/* --- Memory: everything from kmalloc --- */
+/* --- Memory: everything from kmalloc (<kernel/slab.h>, through arch/cc.h) --- */
 #define MEM_LIBC_MALLOC			1
 #define mem_clib_malloc			kmalloc
 #define mem_clib_free			kfree
@@ -135,7 +115,6 @@ int net_tcp_synq_full(const struct tcp_pcb_listen *lpcb);
 #define TCP_SND_QUEUELEN		((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
 /* TIME_WAIT lasts 2 * TCP_MSL; a variable so that tcp_msl=MS on the command line can shorten it
  * (leak checks that must see every pcb go). Default 60 s, Linux's TIME_WAIT. */
-extern unsigned long net_tcp_msl_ms;
 #define TCP_MSL				net_tcp_msl_ms
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	0xff

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* What lwIP needs from the platform under NO_SYS: a millisecond clock (sys_now), random
- * numbers (LWIP_RAND: initial sequence numbers, ephemeral ports, DHCP transaction ids) and
- * calloc for its heap (mem_clib_calloc). */
+/* What lwIP needs from the platform under NO_SYS: a millisecond clock (sys_now) and random
+ * numbers (LWIP_RAND: the first ephemeral ports, DHCP transaction ids; net_init also keys the
+ * SYN cookies with them). */
 #include <arch/cpu.h>
-#include <kernel/slab.h>
 #include <kernel/time.h>
-#include <stdbool.h>
+#include <net/syncookie.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "lwip/arch.h"
 #include "lwip/sys.h"
+#include "sys_arch.h"
 
 u32_t sys_now(void)
 {
@@ -18,54 +17,24 @@ u32_t sys_now(void)
 }
 
 /*
- * RDRAND when CPUID says the CPU has it (QEMU's TCG "max" CPU does), else xorshift64 seeded from
- * the TSC. Not cryptographic either way; lwIP asks for unpredictable, not secret.
- *
- * The CPUID and RDRAND instructions belong behind arch/ (an arch_random() contract next to
- * arch_cycles); they sit here until that header exists, because arch/ was being changed by
- * others when this was written. The two helpers are the only x86 in net/.
+ * arch_boot_random() is meant for boot-time secrets (without RDRAND it takes several CPUID
+ * exits), so it is drawn once, for a 128-bit key; net_rand() is SipHash-2-4 of a counter under
+ * that key: a pseudo-random function, so its outputs tell nothing about the key or each other.
  */
-static bool have_rdrand;
-static uint64_t xs_state;
-
-static bool cpu_has_rdrand(void)
-{
-	uint32_t a = 1, b, c = 0, d;
-	__asm__ __volatile__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-	return c & (1u << 30);
-}
-
-static bool rdrand32(uint32_t *v)
-{
-	unsigned char ok;
-	__asm__ __volatile__("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok) :: "cc");
-	return ok;
-}
+static uint64_t rand_key[2];
+static uint64_t rand_counter;
 
 void net_rand_init(void)
 {
-	have_rdrand = cpu_has_rdrand();
-	xs_state = arch_cycles() * 0x9e3779b97f4a7c15ULL;
-	if (!xs_state)
-		xs_state = 0x2545f4914f6cdd1dULL;
+	const char *how;
+
+	rand_key[0] = arch_boot_random(&how);
+	rand_key[1] = arch_boot_random(&how);
 }
 
 uint32_t net_rand(void)
 {
-	uint32_t v;
-	/* RDRAND may fail transiently; Intel recommends ten tries. */
-	for (int i = 0; have_rdrand && i < 10; i++)
-		if (rdrand32(&v))
-			return v;
-	xs_state ^= xs_state << 13;
-	xs_state ^= xs_state >> 7;
-	xs_state ^= xs_state << 17;
-	return (uint32_t)(xs_state >> 32);
-}
+	uint64_t n = rand_counter++;
 
-void *net_calloc(size_t count, size_t size)
-{
-	if (size && count > SIZE_MAX / size)
-		return NULL;
-	return kzalloc(count * size);
+	return (uint32_t)siphash24(rand_key[0], rand_key[1], &n, sizeof(n));
 }

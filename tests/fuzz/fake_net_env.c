@@ -3,7 +3,7 @@
  * What the network stack needs beneath it, for the frame fuzzer on the host: bottom halves and
  * softirqs (run when the last local_bh_enable drops the count, as in the kernel), one-shot timers
  * on the fake clock, a virtio-net device whose RX the harness drives and whose TX it captures,
- * and a deterministic net_rand for the port.
+ * and the port's platform (net/port/sys_arch.c) on the fake clock with a deterministic net_rand.
  */
 #include <arch/cpu.h>
 #include <drivers/virtio_net.h>
@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "fake_net_env.h"
+#include "lwip/sys.h"
+#include "sys_arch.h"
 
 uint64_t host_fake_clock_ns;
 
@@ -133,8 +135,13 @@ void fake_clock_advance(uint64_t ns)
 	}
 }
 
-/* ---- the port's randomness: xorshift from a fixed seed (net/port/sys_arch.c's own, renamed
- * away by the Makefile, would use RDRAND) ---- */
+/* ---- the port's platform: lwIP's clock on the fake one, and xorshift from a fixed seed (the
+ * port's own net_rand is keyed at boot, so runs would differ) ---- */
+
+u32_t sys_now(void)
+{
+	return (u32_t)(ktime_ns() / NSEC_PER_MSEC);
+}
 
 static uint64_t rand_state;
 

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* lwIP's ARP table and listen backlog under hostile traffic, through a test interface of our own
  * (10.77.15.2/24, no device: what it sends is captured here, what it receives is fed to
- * ethernet_input as the driver glue does). Checks the two changes tools/fetch-lwip.sh makes:
+ * ethernet_input as the driver glue does). Checks our changes to lwIP (net/lwip/patches):
  * "arp-lru" (an ARP storm from more addresses than the table holds never evicts a peer in use,
  * a table full of entries in use refuses new ones, ordinary ARP still resolves, answers and
- * ages) and "syn-flood" (a full backlog of
+ * ages), "arp-short" (a truncated ARP message is dropped) and "syn-cookie" (a full backlog of
  * half-open connections does not lock out a real client; half-open ones stay bounded). */
 #include <kernel/ktest.h>
 #include <net/net.h>
 #include <string.h>
 
+#include "hooks.h"
 #include "lwip/etharp.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
@@ -202,7 +203,7 @@ static void resolve_peer(struct ktest_ctx *ktest_ctx)
 /*
  * An ARP reply cut short inside its sender address, whose buffer still holds the bytes of the
  * peer's own reply past the cut (a truncated frame in a reused buffer): read past its length, it
- * would rebind the peer's address to the stranger's MAC (tools/fetch-lwip.sh, "arp-short").
+ * would rebind the peer's address to the stranger's MAC (net/lwip/patches, "arp-short").
  */
 KTEST(arp, truncated_message_does_not_rebind_a_peer)
 {

@@ -87,9 +87,6 @@ struct net_mem_counters {
 
 /** net_mem_counters - take a snapshot. */
 void net_mem_counters(struct net_mem_counters *c);
-/** net_syncookie_stats - SYN cookies sent (in SYN-ACKs) and valid ones returned (in ACKs; one
- * dropped for a full accept queue counts again when the client sends it again) since boot. */
-void net_syncookie_stats(uint64_t *sent, uint64_t *valid);
 /** net_pool_name - lwIP's name of pool @i ("TCP_PCB", "PBUF_POOL", ...), for reports. */
 const char *net_pool_name(int i);
 

@@ -59,4 +59,12 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 /** socks_alive - socket objects not yet freed (listeners' unaccepted connections included). */
 long socks_alive(void);
 
+struct tcp_pcb_listen;
+/**
+ * sock_accept_queued - connections waiting for accept() on the socket listening on lwIP's
+ * @lpcb, or -1 when @lpcb is not a socket's (a raw lwIP listener). For lwIP's hooks
+ * (net/port/hooks.c): the caller holds net_lock().
+ */
+int sock_accept_queued(const struct tcp_pcb_listen *lpcb);
+
 #endif

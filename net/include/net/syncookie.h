@@ -3,7 +3,7 @@
  * encoding what the connection needs (the client's MSS) and a keyed hash of its addresses,
  * ports, the client's sequence number and the time, so that the ACK coming back can make the
  * connection with nothing kept in between. Pure functions (host-tested); the lwIP side is the
- * "syn-cookie" change in tools/fetch-lwip.sh. */
+ * patch net/lwip/patches/0005-tcp-syn-cookies.patch. */
 #ifndef NET_SYNCOOKIE_H
 #define NET_SYNCOOKIE_H
 

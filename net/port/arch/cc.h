@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* lwIP's compiler and platform glue for epunk: the freestanding kernel's types and headers,
- * printk for diagnostics, panic for assertions, RDRAND-or-xorshift for LWIP_RAND. */
+ * printk for diagnostics, panic for assertions, net_rand for LWIP_RAND, and the declarations
+ * of everything lwipopts.h's options name. */
 #ifndef EPUNK_LWIP_ARCH_CC_H
 #define EPUNK_LWIP_ARCH_CC_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>		/* ssize_t (our limits.h defines SSIZE_MAX) */
+#include <kernel/printk.h>	/* printk, panic */
+#include <kernel/slab.h>	/* kmalloc, kfree: mem_clib_malloc, mem_clib_free */
+
+#include "hooks.h"		/* the port's functions lwipopts.h's options name */
+#include "sys_arch.h"		/* net_rand */
 
 /* The kernel has stdint.h, stddef.h and limits.h (include/), but no inttypes.h, ctype.h or
  * unistd.h for lwIP's purposes. */
@@ -27,10 +33,6 @@
 #define lwip_htonl(x)		((u32_t)__builtin_bswap32((u32_t)(x)))
 /* No htons/ntohl macros from lwIP: the kernel spells lwip_htons, apps get <arpa/inet.h>'s. */
 #define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
-
-int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-__attribute__((noreturn)) void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-uint32_t net_rand(void);
 
 /* LWIP_PLATFORM_DIAG((fmt, args)): only used with LWIP_DEBUG. */
 #define LWIP_PLATFORM_DIAG(x)	do { printk x; } while (0)
