@@ -296,6 +296,11 @@ void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size
 	spin_unlock_irqrestore(&d->rx_lock, flags);
 }
 
+void *vnet_rx_owner(struct vnet *d)
+{
+	return READ_ONCE(d->rx_ctx);
+}
+
 /* ---- transmit ---- */
 
 /* Completed transmissions: free their descriptors, count them, call their done. Softirq. */

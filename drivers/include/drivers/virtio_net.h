@@ -38,6 +38,8 @@ const char *vnet_irq_mode(struct vnet *d);
  */
 void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size_t len, void *buf),
 			 void *ctx);
+/** vnet_rx_owner - the ctx of the receive handler installed now (NULL: none). */
+void *vnet_rx_owner(struct vnet *d);
 void vnet_rx_release(struct vnet *d, void *buf);
 
 /*
