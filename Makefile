@@ -68,7 +68,7 @@ KERNEL_CFLAGS += -fsanitize=$(subst $(ubsan_space),$(ubsan_comma),$(strip $(UBSA
 KERNEL_SRCS += kernel/ubsan.c
 endif
 
-# lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/fetch-lwip.sh into
+# lwIP 2.1.3, Debian's source package, fetched and unpacked by tools/build/fetch-lwip.sh into
 # build/lwip (never committed; kept by "make clean", shared by every B= build directory), with
 # our changes applied: the patches net/lwip/patches/series lists. A changed patch unpacks afresh.
 # Its own src/Filelists.mk names the sources: the core, IPv4 and Ethernet are what a NO_SYS
@@ -82,9 +82,9 @@ include $(LWIPDIR)/Filelists.mk
 endif
 LWIP_PATCHES := net/lwip/patches/series \
 	$(addprefix net/lwip/patches/,$(filter %.patch,$(file < net/lwip/patches/series)))
-$(LWIPDIR)/Filelists.mk: tools/fetch-lwip.sh $(LWIP_PATCHES)
+$(LWIPDIR)/Filelists.mk: tools/build/fetch-lwip.sh $(LWIP_PATCHES)
 	$(say) FETCH "lwIP $(LWIP_VERSION)"
-	$(Q)tools/fetch-lwip.sh $(LWIP_BASE)
+	$(Q)tools/build/fetch-lwip.sh $(LWIP_BASE)
 	@touch $@
 LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(filter %/netif/ethernet.c,$(NETIFFILES))
 LWIP_OBJS := $(patsubst $(LWIPDIR)/%.c,$(B)/k/lwip/%.o,$(LWIP_SRCS))
@@ -145,7 +145,7 @@ endef
 $(foreach a,$(APPS),$(foreach f,$(APP_$(a)),$(eval $(call app_rule,$(a),$(f)))))
 
 # The table of applications, rewritten only when the list changes.
-APPS_TABLE := $(shell mkdir -p $(B) && tools/mkapps.sh '$(APP_SRC_NAME)' $(APPS) > $(B)/apps.c.new && \
+APPS_TABLE := $(shell mkdir -p $(B) && tools/build/mkapps.sh '$(APP_SRC_NAME)' $(APPS) > $(B)/apps.c.new && \
 	(cmp -s $(B)/apps.c.new $(B)/apps.c || mv $(B)/apps.c.new $(B)/apps.c); rm -f $(B)/apps.c.new)
 $(B)/k/apps.o: $(B)/apps.c
 	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
@@ -176,7 +176,7 @@ HOST_FLAGS := -std=gnu11 -DKTEST_HOST -fsanitize=address,undefined -fno-sanitize
 all: $(B)/epunk.elf
 
 deps:
-	@tools/deps.sh
+	@tools/build/deps.sh
 
 $(B)/k/%.c.o: %.c Makefile | deps
 	@mkdir -p $(@D)
@@ -195,15 +195,15 @@ $(B)/k/%.S.o: %.S Makefile | deps
 
 # Two links: the first without symbols, whose text symbols become .ksyms for the second. The
 # table sits after all text, so the second link moves no function: checked below.
-$(B)/ksyms0.S: tools/mkksyms.sh
+$(B)/ksyms0.S: tools/build/mkksyms.sh
 	@mkdir -p $(@D)
-	$(Q)tools/mkksyms.sh > $@
+	$(Q)tools/build/mkksyms.sh > $@
 $(B)/epunk.pass1.elf: $(KERNEL_OBJS) $(B)/k/ksyms0.o linker.ld
 	$(say) LD $@
 	$(Q)$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/k/ksyms0.o
-$(B)/ksyms.S: $(B)/epunk.pass1.elf tools/mkksyms.sh
+$(B)/ksyms.S: $(B)/epunk.pass1.elf tools/build/mkksyms.sh
 	$(say) KSYMS $@
-	$(Q)tools/mkksyms.sh $< > $@
+	$(Q)tools/build/mkksyms.sh $< > $@
 $(B)/k/ksyms0.o: $(B)/ksyms0.S
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(B)/k/ksyms.o: $(B)/ksyms.S
@@ -236,7 +236,7 @@ RUN_APPEND := $(strip $(if $(RUN_APP),app=$(RUN_APP)) $(if $(ARGS),args="$(ARGS)
 run: $(B)/epunk.elf
 	@[ -n "$(APP_SRC)$(APP)" ] || echo "echo server: guest port 7 is 127.0.0.1:$(PORT) here (TCP, UDP); Ctrl-A x quits"
 	NET=user HOSTFWD=hostfwd=tcp:127.0.0.1:$(PORT)-:7,hostfwd=udp:127.0.0.1:$(PORT)-:7 \
-		tools/qemu.sh --interactive --append '$(RUN_APPEND)'
+		tools/run/qemu.sh --interactive --append '$(RUN_APPEND)'
 
 # make test [STAGES="guest conformance ..."]: every stage of tests/stages, or those named.
 STAGES ?=
@@ -248,34 +248,34 @@ print-%:
 	@echo '$($*)'
 
 conformance: $(B)/epunk.elf
-	tools/conformance.sh $(CONFORMANCE_SRCS)
+	tests/conformance.sh $(CONFORMANCE_SRCS)
 
 bench-epoll: $(B)/epunk.elf
-	tools/bench-epoll.sh
+	tools/bench/bench-epoll.sh
 
 # make bench [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_MATRIX=full|quick]: the echo benchmark
-# (tools/bench.sh) over tap in a network namespace; report in build/bench/results.{md,json,png}.
+# (tools/bench/bench.sh) over tap in a network namespace; report in build/bench/results.{md,json,png}.
 BASELINE ?=
 BENCH_SECONDS ?= 5
 BENCH_MATRIX ?= full
 bench: $(B)/epunk.elf $(B)/echobench
-	tools/bench.sh --matrix $(BENCH_MATRIX) --seconds $(BENCH_SECONDS) \
+	tools/bench/bench.sh --matrix $(BENCH_MATRIX) --seconds $(BENCH_SECONDS) \
 		$(if $(BASELINE),--baseline $(BASELINE))
 
 # make trace [ICOUNT=1] [TRACE_RUNS=2]: echo server on a tap in a namespace, host echo client,
-# tracing toggled from gdb, per-hop latency from the NIC interrupt (tools/trace.sh). ICOUNT=1:
+# tracing toggled from gdb, per-hop latency from the NIC interrupt (tools/bench/trace.sh). ICOUNT=1:
 # TCG -icount shift=0, the table in guest instructions; TRACE_RUNS=2 checks two runs identical.
 ICOUNT ?= 0
 TRACE_RUNS ?= 1
 .PHONY: trace
 trace: $(B)/epunk.elf $(B)/echobench
-	ICOUNT=$(ICOUNT) TRACE_RUNS=$(TRACE_RUNS) tools/trace.sh
+	ICOUNT=$(ICOUNT) TRACE_RUNS=$(TRACE_RUNS) tools/bench/trace.sh
 
 
 test: $(B)/wire
 
 # make soak [DURATION=1800] [SOAK_CONNS=10000] [SOAK_CYCLES=20000]: the reliability workloads
-# (tools/soak.sh): connections held at once, connect/echo/close churn in rounds until DURATION
+# (tools/bench/soak.sh): connections held at once, connect/echo/close churn in rounds until DURATION
 # seconds are used, a connect burst past the backlog, tests/net-faults.sh when present; leak
 # counters checked against their baseline. make test runs a short version (tests/scale.sh).
 DURATION ?= 1800
@@ -283,7 +283,7 @@ SOAK_CONNS ?= 10000
 SOAK_CYCLES ?= 20000
 .PHONY: soak
 soak: $(B)/epunk.elf $(B)/loadgen $(B)/wire
-	tools/soak.sh --duration $(DURATION) --conns $(SOAK_CONNS) --cycles $(SOAK_CYCLES)
+	tools/bench/soak.sh --duration $(DURATION) --conns $(SOAK_CONNS) --cycles $(SOAK_CYCLES)
 test: $(B)/loadgen
 
 
@@ -291,7 +291,7 @@ test-host: $(B)/host/unittest
 	$(B)/host/unittest all
 
 gdb: $(B)/epunk.elf
-	@tools/gdb-session.sh $(GDBPORT) "$(APPEND)"
+	@tools/run/gdb-session.sh $(GDBPORT) "$(APPEND)"
 
 # clean keeps the fetched lwIP source (build/lwip): fetching it again may need root.
 clean:
@@ -343,7 +343,7 @@ $(B)/fuzz/frame/lwip/%.o: $(LWIPDIR)/%.c Makefile | fuzz-deps
 
 .PHONY: fuzz fuzz-merge fuzz-build fuzz-deps
 fuzz-deps:
-	@tools/deps.sh fuzz
+	@tools/build/deps.sh fuzz
 fuzz-build: $(B)/fuzz/fuzz_epoll $(B)/fuzz/fuzz_frame
 fuzz: $(foreach t,$(FUZZ_TARGET),$(B)/fuzz/fuzz_$(t))
 	FUZZ_DIR=$(B)/fuzz tests/fuzz.sh --seconds $(FUZZ_SECONDS) $(FUZZ_TARGET)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * netcheck: the guest's side of tests/net-e2e.sh's "guest as a client" checks, written as an
- * ordinary Linux epoll program. Against a helper on the host (tools/netcheck_peer.py):
+ * ordinary Linux epoll program. Against a helper on the host (tools/peers/netcheck_peer.py):
  *   1. a non-blocking connect to the host: EINPROGRESS, then EPOLLOUT and SO_ERROR 0;
  *   2. the host echoes a line and half-closes: EPOLLIN|EPOLLRDHUP, the line, then end of file;
  *   3. a second connection the host resets (SO_LINGER 0): EPOLLERR|EPOLLHUP;

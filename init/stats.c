@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* net_stats=SECONDS: a thread that prints, that often, the NIC's and lwIP's counters and one
- * machine-readable line of the counters a closed connection must give back (tools/soak.sh reads
+ * machine-readable line of the counters a closed connection must give back (tools/bench/soak.sh reads
  * it). It reads every subsystem, so it lives with the boot-time integration. */
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>

@@ -39,7 +39,7 @@ ip netns add "$ns" &&
 	ip netns exec "$ns" ip tuntap add dev tap0 mode tap &&
 	ip netns exec "$ns" ip link set tap0 up &&
 	ip netns exec "$ns" ip addr add 10.77.0.1/24 dev tap0 || { fail "namespace setup"; exit 1; }
-ip netns exec "$ns" tools/qemu.sh --timeout 600 --log "$out/tap.log" \
+ip netns exec "$ns" tools/run/qemu.sh --timeout 600 --log "$out/tap.log" \
 	--append 'quiet app=echo ip=10.77.0.2/24 gw=10.77.0.1 args="quiet"' -- \
 	-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 	-device virtio-net-pci,disable-legacy=on,netdev=n0 2> "$out/tap.err" &
@@ -59,7 +59,7 @@ got=$(printf 'hello from socat\n' | ip netns exec "$ns" timeout 10 socat -t 2 - 
 [ "$got" = "hello from socat" ] && pass "tap: socat TCP echo" || fail "tap: socat TCP echo" "got '$got'"
 got=$(printf 'udp hello\n' | ip netns exec "$ns" timeout 10 socat -t 2 - UDP:10.77.0.2:7 2>&1)
 [ "$got" = "udp hello" ] && pass "tap: socat UDP echo" || fail "tap: socat UDP echo" "got '$got'"
-if ip netns exec "$ns" timeout 300 python3 tools/echo_check.py 10.77.0.2 7 --conns 1,10,100 \
+if ip netns exec "$ns" timeout 300 python3 tools/peers/echo_check.py 10.77.0.2 7 --conns 1,10,100 \
 	--sizes 1,1024,65536,1048576,4194304 --udp 100 --timeout 120 > "$out/tap-check.txt" 2>&1; then
 	pass "tap: 1/10/100 connections x 1 B..4 MiB, every byte verified; $(grep '^udp' "$out/tap-check.txt")"
 else
@@ -68,13 +68,13 @@ else
 fi
 stop_ns_guest
 
-# ---- 1b. the guest as a client of the host (apps/netcheck.c against tools/netcheck_peer.py) ----
+# ---- 1b. the guest as a client of the host (apps/netcheck.c against tools/peers/netcheck_peer.py) ----
 : > "$out/netcheck.log"
-ip netns exec "$ns" timeout 120 python3 tools/netcheck_peer.py 10.77.0.1 7007 10.77.0.2 9000 \
+ip netns exec "$ns" timeout 120 python3 tools/peers/netcheck_peer.py 10.77.0.1 7007 10.77.0.2 9000 \
 	"$out/netcheck.log" > "$out/netcheck-peer.txt" 2>&1 &
 ppid=$!
 sleep 0.5
-ip netns exec "$ns" tools/qemu.sh --timeout 120 --log "$out/netcheck.log" \
+ip netns exec "$ns" tools/run/qemu.sh --timeout 120 --log "$out/netcheck.log" \
 	--append 'quiet app=netcheck ip=10.77.0.2/24 gw=10.77.0.1 args="host=10.77.0.1 port=7007 listen=9000"' -- \
 	-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 	-device virtio-net-pci,disable-legacy=on,netdev=n0 2> "$out/netcheck.err"
@@ -93,7 +93,7 @@ done
 # ---- 2. QEMU user networking with a forwarded port (make run's setup) ----
 port=$((20000 + $$ % 20000))
 NET=user HOSTFWD="hostfwd=tcp:127.0.0.1:$port-:7,hostfwd=udp:127.0.0.1:$port-:7" \
-	tools/qemu.sh --timeout 600 --log "$out/user.log" --append 'quiet app=echo args="quiet"' \
+	tools/run/qemu.sh --timeout 600 --log "$out/user.log" --append 'quiet app=echo args="quiet"' \
 	2> "$out/user.err" &
 qpid=$!
 if ! wait_line "$out/user.log" "echo: listening" 30; then
@@ -102,7 +102,7 @@ if ! wait_line "$out/user.log" "echo: listening" 30; then
 fi
 grep -q "(DHCP)" <(tr -d '\r' < "$out/user.log") && pass "user net: DHCP lease ($(tr -d '\r' < "$out/user.log" | grep -o 'address [0-9./]*'))" ||
 	fail "user net: DHCP" "no lease line"
-if timeout 300 python3 tools/echo_check.py 127.0.0.1 "$port" --conns 1,10,100 \
+if timeout 300 python3 tools/peers/echo_check.py 127.0.0.1 "$port" --conns 1,10,100 \
 	--sizes 1,1024,65536,1048576,4194304 --udp 50 --timeout 120 > "$out/user-check.txt" 2>&1; then
 	pass "user net: 1/10/100 connections x 1 B..4 MiB verified; $(grep '^udp' "$out/user-check.txt")"
 else

@@ -4,7 +4,7 @@
 # host-side wire between QEMU's stream netdev and a tap in a network namespace this script
 # creates (host 10.77.12.1, guest 10.77.12.2).
 #  1. impairments: 5% loss, 1% duplication, 1% reordering, 20 ms +- 10 ms delay, 0.1% corruption
-#     in each direction while tools/wire_echo.py keeps 8 connections echoing and sends UDP:
+#     in each direction while tools/peers/wire_echo.py keeps 8 connections echoing and sends UDP:
 #     every byte verified, no stall, UDP loss counted;
 #  2. hostile frames: the wire injects generated frames (random, bad lengths and checksums,
 #     truncated, IP options, TCP flag soups, fragments, ARP storms, mutated copies of real
@@ -128,7 +128,7 @@ boot() {
 		> "$out/$name-wire.txt" 2>&1 &
 	wpid=$!
 	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
-	WIRE_SOCK=$sock WIRE_MAC=$mac ip netns exec "$ns" tools/qemu.sh --net wire --kernel "$kernel" \
+	WIRE_SOCK=$sock WIRE_MAC=$mac ip netns exec "$ns" tools/run/qemu.sh --net wire --kernel "$kernel" \
 		--timeout $((phase + 240)) --log "$out/$name.log" \
 		--append "quiet app=echo ip=$guest/24 gw=$host net_stats=5 args=\"quiet\"" \
 		2> "$out/$name.err" &
@@ -169,7 +169,7 @@ finish() {
 # backoff: 6 losses of one segment in a row (a 1e-6 chance, ~10^4 segments a run) already wait
 # 0.5+1+2+4+8+16 s in lwIP and about as long in Linux; over the clean wire 10 s is plenty.
 client() {
-	ip netns exec "$ns" timeout $(($2 + $3 * 3 + 60)) python3 tools/wire_echo.py "$guest" 7 \
+	ip netns exec "$ns" timeout $(($2 + $3 * 3 + 60)) python3 tools/peers/wire_echo.py "$guest" 7 \
 		--duration "$2" --conns 8 --max-size 65536 --stall "$3" --udp-rate 20 --seed "$seed" \
 		> "$out/$1-client.txt" 2>&1
 }

@@ -24,7 +24,7 @@ counts() {
 
 # boot NAME APPEND: boot the kernel with APPEND; serial output in $out/NAME.log, status in $rc.
 boot() {
-	tools/qemu.sh --timeout 120 --append "$2" --log "$out/$1.log" 2> "$out/$1.err"
+	tools/run/qemu.sh --timeout 120 --append "$2" --log "$out/$1.log" 2> "$out/$1.err"
 	rc=$?
 	tr -d '\r' < "$out/$1.log" > "$out/$1.txt"
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The gdb commands of tools/gdb/epunk.py against booted guests, in gdb's batch mode:
-#   1. make gdb's script (tools/gdb-session.sh) loads them: "help epunk" and a command work at
+# The gdb commands of tools/run/gdb/epunk.py against booted guests, in gdb's batch mode:
+#   1. make gdb's script (tools/run/gdb-session.sh) loads them: "help epunk" and a command work at
 #      the kernel's first instruction;
 #   2. the echo server under TCG -icount shift=0 on QEMU user networking (loopback port forward),
 #      the host echo client driving it: every "epunk ..." command, checked for its structure,
@@ -29,7 +29,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ ! -x build/echobench ] || [ tools/echobench.c -nt build/echobench ]; then
+if [ ! -x build/echobench ] || [ tools/bench/echobench.c -nt build/echobench ]; then
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory build/echobench \
 		> "$out/build.log" 2>&1 || { fail "build echobench" "see $out/build.log"; exit 1; }
 fi
@@ -38,7 +38,7 @@ gport1=$base gport2=$((base + 1)) eport=$((base + 2)) qport=$((base + 3))
 
 # ---- 1. loaded by make gdb's script ----
 # QEMU writes its pid, so that it is stopped even if gdb fails to kill it.
-QEMUFLAGS="-pidfile $out/session-qemu.pid" timeout -k 5 60 tools/gdb-session.sh "$gport1" "quiet" \
+QEMUFLAGS="-pidfile $out/session-qemu.pid" timeout -k 5 60 tools/run/gdb-session.sh "$gport1" "quiet" \
 	> "$out/session-qemu.log" 2>&1 < /dev/null &
 spid=$!
 pids+=("$spid")
@@ -50,7 +50,7 @@ if [ -n "$qp" ] && grep -q qemu "/proc/$qp/cmdline" 2>/dev/null; then
 	kill -TERM "$qp"
 fi
 wait "$spid" 2>/dev/null
-if grep -q "^source .*tools/gdb/epunk.py" build/gdbinit && grep -q "^epunk measure" "$out/session.log" &&
+if grep -q "^source .*tools/run/gdb/epunk.py" build/gdbinit && grep -q "^epunk measure" "$out/session.log" &&
 	grep -q "thread(s)" "$out/session.log"; then
 	pass "make gdb loads the epunk commands (help epunk, epunk threads at pvh_start32)"
 else
@@ -64,7 +64,7 @@ gdb_cmds() {
 	shift
 	for c in "$@"; do args+=(-ex "$c"); done
 	timeout -k 5 120 gdb -q -batch -nx -ex "set pagination off" -ex "file build/epunk.elf" \
-		-ex "source tools/gdb/epunk.py" -ex "target remote 127.0.0.1:$gport2" \
+		-ex "source tools/run/gdb/epunk.py" -ex "target remote 127.0.0.1:$gport2" \
 		"${args[@]}" -ex detach > "$file" 2>&1 < /dev/null
 }
 # has FILE REGEX DESCRIPTION: a PASS when FILE has a line matching REGEX.
@@ -72,7 +72,7 @@ has() {
 	if grep -qE "$2" "$1"; then pass "$3"; else fail "$3" "no line matching '$2' in $1"; fi
 }
 
-HOSTFWD="hostfwd=tcp:127.0.0.1:$eport-:7" tools/qemu.sh --net user --timeout 240 \
+HOSTFWD="hostfwd=tcp:127.0.0.1:$eport-:7" tools/run/qemu.sh --net user --timeout 240 \
 	--log "$out/serial.log" --append "quiet app=echo args=\"port=7 mode=et\" trace=off" \
 	-- -gdb "tcp:127.0.0.1:$gport2" -icount shift=0,sleep=on,align=off -rtc clock=vm \
 	-qmp "tcp:127.0.0.1:$qport,server=on,wait=off" \

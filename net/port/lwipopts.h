@@ -75,7 +75,7 @@
 #define MEMP_MEM_MALLOC			1
 #define MEM_ALIGNMENT			8
 /* Counts for statistics and lwIP's sanity checks only (MEMP_MEM_MALLOC has no fixed pools):
- * not caps; tools/soak.sh holds 10,000 connections, more than MEMP_NUM_TCP_PCB. */
+ * not caps; tools/bench/soak.sh holds 10,000 connections, more than MEMP_NUM_TCP_PCB. */
 #define MEMP_NUM_TCP_PCB		8192
 #define MEMP_NUM_TCP_PCB_LISTEN		1024
 #define MEMP_NUM_UDP_PCB		1024

@@ -35,7 +35,7 @@ KTEST(pci, host_bridge_first)
 	EXPECT_EQ(h->subclass, 0x00);		/* host */
 	EXPECT_TRUE(pci_get(pci_count()) == NULL);
 	EXPECT_TRUE(pci_get(-1) == NULL);
-	EXPECT_TRUE(on_q35());			/* tools/qemu.sh boots -machine q35 */
+	EXPECT_TRUE(on_q35());			/* tools/run/qemu.sh boots -machine q35 */
 }
 
 KTEST(pci, every_bar_has_a_sane_address)

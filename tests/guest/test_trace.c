@@ -87,7 +87,7 @@ static uint64_t tsc_over_empty_loop(void)
 
 /* The cost of a tracepoint in TSC cycles, off and on, and what the TSC counts: under QEMU's
  * -icount shift=0 it advances exactly one per guest instruction, so the two loops below differ
- * by exactly 2000 (tools/trace.sh --icount checks it) and the costs are instruction counts. */
+ * by exactly 2000 (tools/bench/trace.sh --icount checks it) and the costs are instruction counts. */
 KTEST(trace, cost_per_tracepoint)
 {
 	tsc_over_loop(1000);		/* translated once before it is timed (TCG) */

@@ -2,7 +2,7 @@
 /* virtio-net through its API, with QEMU user networking and no IP stack: ARP requests for the
  * user-net gateway 10.0.2.2 (an address that exists only inside QEMU's emulated network) go out
  * through vnet_tx, and QEMU's replies come back through the receive path. Cases that need a
- * device pass with "no device" when the machine has none (tools/qemu.sh --net user adds one). */
+ * device pass with "no device" when the machine has none (tools/run/qemu.sh --net user adds one). */
 #include <arch/cpu.h>
 #include <drivers/virtio_net.h>
 #include <kernel/errno.h>
@@ -41,7 +41,7 @@ static struct vnet *device_or_skip(void)
 {
 	struct vnet *d = vnet_get(0);
 	if (!d)
-		printk("    no device (boot with tools/qemu.sh --net user): nothing to check\n");
+		printk("    no device (boot with tools/run/qemu.sh --net user): nothing to check\n");
 	return d;
 }
 

@@ -1,6 +1,6 @@
 echo "== make gdb: gdb stops at the kernel entry with symbols"
 port=$((20000 + $$ % 20000))
-timeout -k 5 60 tools/gdb-session.sh "$port" "ktest=time quiet" > "$out/gdb-qemu.log" 2>&1 < /dev/null &
+timeout -k 5 60 tools/run/gdb-session.sh "$port" "ktest=time quiet" > "$out/gdb-qemu.log" 2>&1 < /dev/null &
 qpid=$!
 sleep 1
 timeout -k 5 60 gdb -q -batch -x build/gdbinit -ex 'info symbol $pc' -ex 'kill' \

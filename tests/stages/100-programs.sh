@@ -16,7 +16,7 @@ same_as_linux() {
 		fail "APP_SRC=$app" "does not build (see $out/$name-build.log)"
 		return
 	fi
-	tools/qemu.sh --kernel "build/appsrc-$name/epunk.elf" --timeout 120 \
+	tools/run/qemu.sh --kernel "build/appsrc-$name/epunk.elf" --timeout 120 \
 		--append "quiet${args:+ args=\"$args\"}${append:+ $append}" \
 		--log "$out/$name-epunk.log" 2> "$out/$name-epunk.err"
 	epunk_rc=$?

@@ -3,7 +3,7 @@ echo "== make DEBUG=1: the UBSan kernel passes ktest=all silently and reports de
 dbg=build/debug/epunk.elf
 if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory DEBUG=1 -j2 \
 	> "$out/debug-build.log" 2>&1; then
-	NET=user tools/qemu.sh --kernel "$dbg" --timeout 150 --append "ktest=all" \
+	NET=user tools/run/qemu.sh --kernel "$dbg" --timeout 150 --append "ktest=all" \
 		--log "$out/debug-all.log" 2> "$out/debug-all.err"
 	rc=$?
 	tr -d '\r' < "$out/debug-all.log" > "$out/debug-all.txt"
@@ -14,7 +14,7 @@ if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory DEBUG=1 -j2
 		grep -A3 "UBSan: \|FAIL " "$out/debug-all.txt" | head -20
 		fail "DEBUG=1 ktest=all" "exit status $rc (see $out/debug-all.txt)"
 	fi
-	tools/qemu.sh --kernel "$dbg" --timeout 60 --append "ktest=crash.ubsan_shift quiet" \
+	tools/run/qemu.sh --kernel "$dbg" --timeout 60 --append "ktest=crash.ubsan_shift quiet" \
 		--log "$out/debug-ubsan.log" 2> "$out/debug-ubsan.err"
 	rc=$?
 	tr -d '\r' < "$out/debug-ubsan.log" > "$out/debug-ubsan.txt"

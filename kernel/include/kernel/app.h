@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Applications built into the image. Each is an ordinary C program whose main() the build renames
- * to app_<name>_main; tools/mkapps.sh generates the table. */
+ * to app_<name>_main; tools/build/mkapps.sh generates the table. */
 #ifndef KERNEL_APP_H
 #define KERNEL_APP_H
 

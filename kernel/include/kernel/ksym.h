@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The kernel's own symbol table, embedded in the image by a second link (tools/mkksyms.sh). */
+/* The kernel's own symbol table, embedded in the image by a second link (tools/build/mkksyms.sh). */
 #ifndef KERNEL_KSYM_H
 #define KERNEL_KSYM_H
 

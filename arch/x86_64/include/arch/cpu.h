@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Status codes the kernel hands to arch_exit (0..126). tools/qemu.sh turns QEMU's exit code back
+/* Status codes the kernel hands to arch_exit (0..126). tools/run/qemu.sh turns QEMU's exit code back
  * into this status. */
 #define EXIT_SUCCESS_STATUS	0
 #define EXIT_FAILURE_STATUS	1

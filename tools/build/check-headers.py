@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Check that headers declare only what their own folder defines.
 
-usage: tools/check-headers.py BUILD_DIR
+usage: tools/build/check-headers.py BUILD_DIR
 
 For every kernel header (arch/x86_64/include, kernel/include, drivers/include, net/include, and the
 private headers beside the sources), the functions it declares must be defined, in the built

@@ -5,7 +5,7 @@
 # (switched from gdb: "epunk trace on|off"), and print the per-hop latency from the NIC interrupt,
 # computed exactly from the trace ring by gdb ("epunk latency"), with each run's requests/s.
 #
-# usage: tools/trace.sh [--icount] [--runs N] [--conns N] [--size BYTES] [--seconds S] [--out DIR]
+# usage: tools/bench/trace.sh [--icount] [--runs N] [--conns N] [--size BYTES] [--seconds S] [--out DIR]
 #   --icount   TCG with -icount shift=0: the guest TSC then counts guest instructions, so the
 #              table is in instructions (median and most common per hop), identical run to run
 #   --runs N   boot and measure N times (default 1); with N > 1 the per-hop tables are compared
@@ -13,11 +13,11 @@
 # Environment: ICOUNT=1, TRACE_RUNS, TRACE_CONNS (1), TRACE_SIZE (64), TRACE_SECONDS (3),
 #   TRACE_PIN (1: the guest's CPU thread gets the host's last CPU to itself, QEMU's other
 #   threads and the echo client the rest; 0: no pinning; off on a 1-CPU host),
-#   ACCEL, FIRMWARE, QEMUFLAGS as for tools/qemu.sh.
+#   ACCEL, FIRMWARE, QEMUFLAGS as for tools/run/qemu.sh.
 # Network: namespace epunk-trace-PID with a tap (tapN for run N) = 10.77.11.1/24, the guest
 # 10.77.11.2; removed on exit with every process started here, whatever happens. Needs root.
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 . tools/lib.sh
 
 icount=${ICOUNT:-0}
@@ -54,7 +54,7 @@ for v in runs conns size seconds; do
 done
 [ "$(id -u)" = 0 ] || { echo "trace: needs root (it creates a network namespace and a tap)" >&2; exit 1; }
 [ -f build/epunk.elf ] || { echo "trace: no build/epunk.elf (run make first)" >&2; exit 1; }
-if [ ! -x build/echobench ] || [ tools/echobench.c -nt build/echobench ]; then
+if [ ! -x build/echobench ] || [ tools/bench/echobench.c -nt build/echobench ]; then
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory build/echobench || exit 1
 fi
 if [ "$icount" = 1 ]; then
@@ -76,7 +76,7 @@ gdbport0=$((30000 + $$ % 20000))
 gdbport=$gdbport0
 qpid=""
 cleanup() {
-	stop_pid "$qpid"	# tools/qemu.sh passes the TERM on to QEMU
+	stop_pid "$qpid"	# tools/run/qemu.sh passes the TERM on to QEMU
 	netns_destroy "$ns"
 }
 trap cleanup EXIT
@@ -92,7 +92,7 @@ tap_up() {
 }
 
 # What a tracepoint costs, and (under -icount) that the TSC counts instructions exactly.
-tools/qemu.sh --timeout 60 --append "quiet ktest=trace.cost_per_tracepoint" \
+tools/run/qemu.sh --timeout 60 --append "quiet ktest=trace.cost_per_tracepoint" \
 	-- "${icount_args[@]}" > "$out/cost.txt" 2>&1
 grep '^trace:' "$out/cost.txt" | tr -d '\r'
 if [ "$icount" = 1 ] && ! grep -q "(2000 instructions): 2000$" <(tr -d '\r' < "$out/cost.txt"); then
@@ -107,7 +107,7 @@ gdb_run() {
 	shift
 	for c in "$@"; do args+=(-ex "$c"); done
 	nsx timeout -k 5 120 gdb -q -batch -nx -ex "set pagination off" -ex "file build/epunk.elf" \
-		-ex "source tools/gdb/epunk.py" -ex "target remote 127.0.0.1:$gdbport" \
+		-ex "source tools/run/gdb/epunk.py" -ex "target remote 127.0.0.1:$gdbport" \
 		"${args[@]}" -ex detach > "$file" 2>&1 < /dev/null
 }
 
@@ -181,7 +181,7 @@ one_run() {
 	echo "== run $r: echo server on a tap, $conns connection(s) x $size B, ${seconds} s per pass" \
 		"($( [ "$icount" = 1 ] && echo "TCG -icount shift=0" || echo "${ACCEL:-tcg}")$( [ "$pin" = 1 ] &&
 			echo ", vCPU pinned to host CPU $(($(nproc) - 1))"))"
-	nsx tools/qemu.sh --timeout $((180 + 4 * seconds)) --log "$dir/serial.log" \
+	nsx tools/run/qemu.sh --timeout $((180 + 4 * seconds)) --log "$dir/serial.log" \
 		--append "quiet app=echo args=\"port=7 mode=et\" ip=$guest_ip/24 gw=$host_ip trace=off" \
 		-- -netdev tap,id=n0,ifname=tap"$r",script=no,downscript=no \
 		-device virtio-net-pci,disable-legacy=on,netdev=n0 \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Boot build/epunk.elf in QEMU and return the guest's exit status.
 #
-# usage: tools/qemu.sh [options] [-- extra QEMU arguments]
+# usage: tools/run/qemu.sh [options] [-- extra QEMU arguments]
 #   --append TEXT     kernel command line
 #   --timeout SECS    kill QEMU after SECS (exit 124); 0 = none (interactive)
 #   --interactive     serial and monitor on the terminal (Ctrl-A x quits)

@@ -3,7 +3,7 @@
  * impairments in each direction and an optional hostile-frame injector toward the guest.
  *
  *   QEMU  -netdev dgram,id=n0,local.type=unix,local.path=SOCK.qemu,remote.type=unix,remote.path=SOCK
- *         (one frame per datagram; tools/qemu.sh --net wire with WIRE_SOCK=SOCK)
+ *         (one frame per datagram; tools/run/qemu.sh --net wire with WIRE_SOCK=SOCK)
  *   wire  binds SOCK and opens the tap TAP (run it inside the tap's network namespace).
  *
  * Datagrams rather than QEMU's stream netdev (a 4-byte big-endian length before each frame):

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * loadgen: a host-side TCP load generator for the reliability workloads (tools/soak.sh,
+ * loadgen: a host-side TCP load generator for the reliability workloads (tools/bench/soak.sh,
  * tests/scale.sh): many connections held at once, or connect/echo/close cycles by the hundred
  * thousand, every echoed byte checked. One thread, non-blocking sockets, one epoll set.
  *

@@ -3,7 +3,7 @@
 # make bench-epoll: the epoll cost table from apps/epollbench.c, in the guest (epunk) and, for
 # reference, the same program on this host's Linux. A benchmark: it reports, it asserts nothing.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 out=build/bench
 mkdir -p "$out"
 sizes=${SIZES:-10 100 1000 10000 100000}
@@ -15,6 +15,6 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror apps/epollbench.c -o "$out/epollbench-l
 
 echo
 echo "== epunk guest (QEMU, $accel, -m ${MEM:-512M})"
-MEM=${MEM:-512M} tools/qemu.sh --timeout 900 --append "quiet app=epollbench args=\"$sizes\"" \
+MEM=${MEM:-512M} tools/run/qemu.sh --timeout 900 --append "quiet app=epollbench args=\"$sizes\"" \
 	--log "$out/epoll-epunk.log" || { cat "$out/epoll-epunk.log"; exit 1; }
 tr -d '\r' < "$out/epoll-epunk.log" | tee "$out/epoll-epunk.txt"

@@ -3,15 +3,15 @@
 # make bench: boot epunk's echo server on a tap inside a network namespace made for the run, drive
 # it with build/echobench over a matrix of connections x message sizes, and write the report
 # (results.md, results.json, results.png). With --baseline linux the same matrix runs, in the
-# same run, against a stock Debian Linux guest (tools/linux-guest.sh) in the same QEMU setup.
+# same run, against a stock Debian Linux guest (tools/run/linux-guest.sh) in the same QEMU setup.
 #
-# usage: tools/bench.sh [--baseline linux] [--matrix full|quick] [--seconds N] [--out DIR]
-#        tools/bench.sh --smoke      one short configuration against epunk, for make test
+# usage: tools/bench/bench.sh [--baseline linux] [--matrix full|quick] [--seconds N] [--out DIR]
+#        tools/bench/bench.sh --smoke      one short configuration against epunk, for make test
 # Environment (the options win): BASELINE=linux, BENCH_MATRIX=full|quick, BENCH_SECONDS (5),
 #   BENCH_WARMUP (seconds of unmeasured traffic before each configuration, 1), BENCH_DEPTH
 #   (messages in flight per connection, 1), BENCH_THREADS (client threads, 1), BENCH_MEM (guest
 #   memory, 256M), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60 for epunk,
-#   240 for Linux), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/qemu.sh, applied to both guests).
+#   240 for Linux), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh, applied to both guests).
 #
 # Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384.
 # Network: namespace epunk-bench-PID with tap0 = 10.77.0.1/24, the guest 10.77.0.2; nothing is
@@ -21,7 +21,7 @@
 # something failed (the report is still written, naming what failed); 2 on a usage error. With
 # --smoke: 0 pass, 1 fail, 77 skip (epunk cannot serve echo yet: the reason is printed).
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 . tools/lib.sh
 
 baseline=${BASELINE:-}
@@ -83,17 +83,17 @@ skip_or_fail() {
 }
 [ "$(id -u)" = 0 ] || skip_or_fail "needs root (it creates a network namespace and a tap device)"
 
-tools/deps.sh bench || exit 1
-if [ ! -x build/echobench ] || [ tools/echobench.c -nt build/echobench ]; then
+tools/build/deps.sh bench || exit 1
+if [ ! -x build/echobench ] || [ tools/bench/echobench.c -nt build/echobench ]; then
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory build/echobench || exit 1
 fi
 [ -f build/epunk.elf ] || { echo "bench: no build/epunk.elf (run make first)" >&2; exit 1; }
 if [ -n "$baseline" ]; then
-	tools/linux-guest.sh || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
+	tools/run/linux-guest.sh || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
 fi
 
 accel=${ACCEL:-}
-if [ -z "$accel" ]; then	# tools/qemu.sh's choice, made here so the report can name it
+if [ -z "$accel" ]; then	# tools/run/qemu.sh's choice, made here so the report can name it
 	accel=tcg
 	if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		accel=kvm
@@ -105,7 +105,7 @@ if [ -z "$firmware" ]; then
 	[ -f /usr/share/qemu/qboot.rom ] && firmware=qboot
 fi
 export ACCEL=$accel FIRMWARE=$firmware MEM=$mem
-unset NET	# tools/qemu.sh's own NIC: the benchmark adds its tap NIC itself
+unset NET	# tools/run/qemu.sh's own NIC: the benchmark adds its tap NIC itself
 
 # Only our own files: build/bench also holds make bench-epoll's.
 rm -rf "$out/raw" "$out"/results.md "$out"/results.json "$out"/results.png "$out"/plot.dat "$out"/plot.vars
@@ -116,7 +116,7 @@ guest_ip=10.77.0.2
 prefix=24
 port=7
 clk_tck=$(getconf CLK_TCK)
-qpid=""		# the running QEMU job: ip netns exec -> tools/qemu.sh -> timeout -> qemu
+qpid=""		# the running QEMU job: ip netns exec -> tools/run/qemu.sh -> timeout -> qemu
 qemu_pidfile=""	# QEMU's own pid, written by QEMU (-pidfile)
 failures=0
 
@@ -129,7 +129,7 @@ tree() {
 	done
 }
 # stop_qemu: end the QEMU job started by run_system and wait for it. QEMU first (SIGTERM, by the
-# pid it wrote), so that timeout and tools/qemu.sh end normally; whatever is left after 5 s (QEMU
+# pid it wrote), so that timeout and tools/run/qemu.sh end normally; whatever is left after 5 s (QEMU
 # had not written its pid yet, or did not stop) is killed by pid, descendants included.
 stop_qemu() {
 	[ -n "$qpid" ] || return 0
@@ -178,7 +178,7 @@ cpu_ticks() {
 }
 
 # run_system NAME: boot NAME (epunk or linux), wait for its ready line, run the matrix, stop it.
-# Everything it learns goes to $out/raw/NAME/ for tools/bench-report.py.
+# Everything it learns goes to $out/raw/NAME/ for tools/bench/bench-report.py.
 run_system() {
 	local sys=$1 dir=$out/raw/$1 kernel append ready_re boot_timeout extra=()
 	mkdir -p "$dir"
@@ -220,7 +220,7 @@ run_system() {
 	t0=$(date +%s%N)
 	qemu_pidfile=$dir/qemu.pid
 	QEMU=$out/raw/qemu-logged QEMU_ARGS_LOG=$dir/qemu-cmdline.txt ip netns exec "$ns" \
-		tools/qemu.sh --kernel "$kernel" --timeout "$qemu_timeout" --append "$append" \
+		tools/run/qemu.sh --kernel "$kernel" --timeout "$qemu_timeout" --append "$append" \
 		--log "$dir/serial.log" -- "${extra[@]}" "${netdev[@]}" -pidfile "$qemu_pidfile" \
 		> "$dir/qemu.out" 2>&1 < /dev/null &
 	qpid=$!
@@ -336,7 +336,7 @@ start=$(date +%s)
 	echo "NETDEV=\"${netdev[*]}\""
 } > "$out/raw/run.env"
 
-# tools/qemu.sh runs $QEMU: this one notes its exact arguments, then becomes QEMU (same pid).
+# tools/run/qemu.sh runs $QEMU: this one notes its exact arguments, then becomes QEMU (same pid).
 cat > "$out/raw/qemu-logged" <<'EOF'
 #!/bin/sh
 printf '%s\n' "$BENCH_QEMU" "$@" > "$QEMU_ARGS_LOG"
@@ -356,9 +356,9 @@ cleanup
 trap - EXIT
 echo "ELAPSED_S=$(($(date +%s) - start))" >> "$out/raw/run.env"
 
-python3 tools/bench-report.py "$out" || { echo "bench: report failed" >&2; exit 1; }
+python3 tools/bench/bench-report.py "$out" || { echo "bench: report failed" >&2; exit 1; }
 gnuplot -e "datafile='$out/plot.dat'; outfile='$out/results.png'; $(cat "$out/plot.vars")" \
-	tools/bench-plot.gp || { echo "bench: plot failed" >&2; failures=$((failures + 1)); }
+	tools/bench/bench-plot.gp || { echo "bench: plot failed" >&2; failures=$((failures + 1)); }
 echo "== report: $out/results.md, $out/results.json, $out/results.png ($(($(date +%s) - start)) s)"
 
 if [ "$smoke" = 1 ]; then

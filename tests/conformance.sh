@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # make conformance: run the scenarios of tests/conformance/ as a host Linux program (the oracle)
 # and as an epunk application, and diff the two outputs line by line.
-# usage: tools/conformance.sh SOURCE...   (the Makefile passes CONFORMANCE_SRCS)
+# usage: tests/conformance.sh SOURCE...   (the Makefile passes CONFORMANCE_SRCS)
 set -u
 cd "$(dirname "$0")/.."
 out=build/conformance
@@ -18,7 +18,7 @@ if [ "$rc" != 0 ]; then
 	echo "conformance: the host oracle exited with status $rc"
 	exit 1
 fi
-tools/qemu.sh --timeout 600 --append "quiet app=conformance" --log "$out/epunk.log"
+tools/run/qemu.sh --timeout 600 --append "quiet app=conformance" --log "$out/epunk.log"
 rc=$?
 tr -d '\r' < "$out/epunk.log" > "$out/epunk.out"
 if [ "$rc" != 0 ]; then

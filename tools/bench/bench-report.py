@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Turn what tools/bench.sh collected under DIR/raw/ into DIR/results.md, DIR/results.json and
-the gnuplot input DIR/plot.dat (+ DIR/plot.vars, the variables tools/bench-plot.gp expects).
+"""Turn what tools/bench/bench.sh collected under DIR/raw/ into DIR/results.md, DIR/results.json and
+the gnuplot input DIR/plot.dat (+ DIR/plot.vars, the variables tools/bench/bench-plot.gp expects).
 
 usage: bench-report.py DIR
 

@@ -5,7 +5,7 @@
 # each with "patch -p1" (each patch's header says why it exists). Never committed: the build
 # runs this whenever the tree is missing or the patches changed.
 #
-#   usage: tools/fetch-lwip.sh [DIR]
+#   usage: tools/build/fetch-lwip.sh [DIR]
 #
 # Idempotent: a tree patched by the current series is left alone (its stamp is a hash of the
 # series and the patches), any other is unpacked again; a downloaded tarball is reused. The
@@ -18,7 +18,7 @@
 set -eu
 want=2.1.3
 dir=${1:-build/lwip}
-patches=$(cd "$(dirname "$0")/../net/lwip/patches" && pwd)
+patches=$(cd "$(dirname "$0")/../../net/lwip/patches" && pwd)
 srcs=/etc/apt/sources.list.d/epunk-deb-src.sources
 list=/etc/apt/sources.list.d/epunk-deb-src.list
 
@@ -67,7 +67,7 @@ enable_deb_src() {
 if [ -z "$(orig)" ] && ! download; then
 	if [ "$(id -u)" != 0 ]; then
 		say "cannot download Debian's lwip source package (no deb-src entries in apt?)"
-		say "run once as root: sudo tools/fetch-lwip.sh $dir   (or: sudo make)"
+		say "run once as root: sudo tools/build/fetch-lwip.sh $dir   (or: sudo make)"
 		say "it adds a deb-src twin of /etc/apt/sources.list.d/debian.sources and runs apt-get update"
 		sed 's/^/  apt: /' "$dir/apt-source.log" >&2 || true
 		exit 1

@@ -6,7 +6,7 @@
 # the half-open limit (1024: the rest by SYN cookie), then the guest's leak counters checked against their baseline once every
 # TIME_WAIT has expired; tests/net-faults.sh runs after, when it exists.
 #
-# usage: tools/soak.sh [--duration SECONDS] [--conns N] [--cycles M] [--burst B] [--no-faults]
+# usage: tools/bench/soak.sh [--duration SECONDS] [--conns N] [--cycles M] [--burst B] [--no-faults]
 #                      [--out DIR]
 #   --duration S   run for about S seconds: the hold and the burst once, then churn in rounds of
 #                  --cycles until the time is up (--cycles alone: exactly one churn round)
@@ -23,7 +23,7 @@
 # otherwise, 2 on a usage error, 77 when it cannot run here (not root).
 # Network: namespace epunk-soak-PID, tap0 = 10.77.13.1/24, the guest 10.77.13.2; nothing else.
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 . tools/lib.sh
 
 duration=0
@@ -100,7 +100,7 @@ append="quiet app=echo args=\"port=$port close_port=$close_port udp=off\" ip=$gu
 append+=" gw=$host_ip net_stats=1 tcp_msl=$msl"
 echo "== soak: guest -m $mem, tcp_msl=$msl; held $conns, churn $cycles per round (${inflight} at once)," \
 	"burst $burst${duration:+, duration ${duration}s}"
-MEM=$mem nsx tools/qemu.sh --timeout "$qtimeout" --log "$serial" --append "$append" -- \
+MEM=$mem nsx tools/run/qemu.sh --timeout "$qtimeout" --log "$serial" --append "$append" -- \
 	-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 	-device virtio-net-pci,disable-legacy=on,netdev=n0 > "$out/qemu.out" 2>&1 < /dev/null &
 qpid=$!

@@ -3,16 +3,16 @@
 # Build the stock Debian Linux guest that `make bench BASELINE=linux` compares epunk with:
 # Debian's amd64 kernel (linux-image-*-amd64, unpacked, not installed), a busybox-static
 # initramfs holding virtio-net's modules for that exact kernel and apps/echo.c built static,
-# with tools/linux-guest-init.sh as /init. Packages come through `apt-get download`.
+# with tools/run/linux-guest-init.sh as /init. Packages come through `apt-get download`.
 #
-# usage: tools/linux-guest.sh [--print]
+# usage: tools/run/linux-guest.sh [--print]
 # Everything is cached under build/linux-guest/ and rebuilt only when an input changed:
 #   debs/              the downloaded .deb files (delete to fetch again)
 #   vmlinuz            the kernel          initramfs.cpio.gz   the initramfs
 #   guest.env          KERNEL_VERSION, KERNEL_PKG, BUSYBOX_PKG, MODULES (load order), sizes
 # Environment: LINUX_GUEST_KERNEL_PKG (default: what linux-image-amd64 depends on).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 out=build/linux-guest
 debs=$out/debs
 mkdir -p "$debs"
@@ -23,7 +23,7 @@ die() {
 }
 
 # Host tools: cpio builds the archive, modinfo (kmod) reads module dependencies.
-tools/deps.sh linux-guest || die "missing host packages (see above)"
+tools/build/deps.sh linux-guest || die "missing host packages (see above)"
 modinfo=$(command -v modinfo || echo /sbin/modinfo)
 
 # download PKG: the .deb of PKG into $debs unless one is there already.
@@ -106,7 +106,7 @@ need_module virtio_net
 
 # Rebuild the initramfs when any input is newer than it.
 initramfs=$out/initramfs.cpio.gz
-inputs=(tools/linux-guest-init.sh tools/linux-guest.sh apps/echo.c "$kernel_deb" "$busybox_deb")
+inputs=(tools/run/linux-guest-init.sh tools/run/linux-guest.sh apps/echo.c "$kernel_deb" "$busybox_deb")
 stale=0
 if [ ! -f "$initramfs" ] || [ ! -f "$out/guest.env" ]; then
 	stale=1
@@ -128,7 +128,7 @@ if [ "$stale" = 1 ]; then
 		cp "$(modfile "$m")" "$root/lib/modules/$m.ko"
 	done
 	printf '%s\n' "${order[@]}" > "$root/etc/modules.order"
-	install -m 755 tools/linux-guest-init.sh "$root/init"
+	install -m 755 tools/run/linux-guest-init.sh "$root/init"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$initramfs.tmp"
 	mv "$initramfs.tmp" "$initramfs"
 	cp "$out/kernel/boot/vmlinuz-$kver" "$out/vmlinuz"

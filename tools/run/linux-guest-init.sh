@@ -1,6 +1,6 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: MIT
-# /init of the Linux baseline guest (tools/linux-guest.sh builds the initramfs around it): loads
+# /init of the Linux baseline guest (tools/run/linux-guest.sh builds the initramfs around it): loads
 # virtio-net, configures lo and eth0 from the kernel command line, starts apps/echo.c (built
 # static) and prints "linux-guest: ready ..." on the serial console. Never returns: if the server
 # stops, the guest powers off.
@@ -32,7 +32,7 @@ for w in $(cat /proc/cmdline); do
 done
 [ -n "$ip" ] || fail "no ip=ADDR/PREFIX on the kernel command line"
 
-# Modules in dependency order (/etc/modules.order, written by tools/linux-guest.sh).
+# Modules in dependency order (/etc/modules.order, written by tools/run/linux-guest.sh).
 while read -r m; do
 	[ -n "$m" ] || continue
 	insmod "/lib/modules/$m.ko" || fail "insmod $m"

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Make sure the host has what epunk's build, run and tests need. As root, missing Debian packages
 # are installed (apt-get update first); otherwise the missing ones are named and we fail.
-# usage: tools/deps.sh [GROUP...]: also what a group needs, asked only by the tools that use it:
-#   bench        the benchmark's plot (tools/bench.sh)
-#   linux-guest  building the Linux baseline guest's initramfs (tools/linux-guest.sh)
+# usage: tools/build/deps.sh [GROUP...]: also what a group needs, asked only by the tools that use it:
+#   bench        the benchmark's plot (tools/bench/bench.sh)
+#   linux-guest  building the Linux baseline guest's initramfs (tools/run/linux-guest.sh)
 #   fuzz         clang and libFuzzer for the fuzz targets (make fuzz, tests/fuzz.sh)
 set -eu
 need=""

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # The benchmark's picture: throughput (left) and p99 round trip (right) against connections, one
-# line per system and message size. tools/bench.sh runs it as
+# line per system and message size. tools/bench/bench.sh runs it as
 #   gnuplot -e "datafile='...'; outfile='...'; nsys=N; nsizes=M; maxconns=C; title='...'" bench-plot.gp
-# datafile (written by tools/bench-report.py) holds nsys*nsizes blocks, system-major, each headed
+# datafile (written by tools/bench/bench-report.py) holds nsys*nsizes blocks, system-major, each headed
 # by its title and listing "connections req/s p99_us" (NaN where a configuration failed).
 # Colour = message size, line style = system (solid epunk, dashed the baseline).
 
