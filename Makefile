@@ -38,11 +38,12 @@ Q := @
 say := @printf '  %-7s %s\n'
 endif
 
-# Flags the kernel needs whatever the user asks for. -mcmodel=small, not kernel: the image is
-# identity-mapped at 1 MiB (low 2 GiB), not in the top 2 GiB. No SSE: interrupts do not save it.
+# Flags the kernel needs whatever the user asks for. -mcmodel=kernel: the image is linked in the
+# top 2 GiB (arch/memory.h). No SSE: the kernel never touches the FPU, so it saves only an
+# application's FPU state.
 KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
-	-fno-pic -fno-pie -mno-red-zone -mcmodel=small -mgeneral-regs-only \
+	-fno-pic -fno-pie -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-tree-loop-distribute-patterns -fno-strict-aliasing \

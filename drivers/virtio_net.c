@@ -33,6 +33,7 @@
 #include <arch/cpu.h>
 #include <arch/ioapic.h>
 #include <arch/irq.h>
+#include <arch/memory.h>
 #include <drivers/pci.h>
 #include <drivers/virtio_pci.h>
 #include <drivers/virtio_net.h>
@@ -198,7 +199,7 @@ static void vnet_rx_refill(struct vnet *d)
 {
 	while (d->rx_nfree && virtq_num_free(&d->rxq.vq)) {
 		unsigned i = d->rx_free[--d->rx_nfree];
-		struct virtq_buf b = { (uintptr_t)rx_buf(d, i), VNET_RX_BUF_SIZE };
+		struct virtq_buf b = { virt_to_phys(rx_buf(d, i)), VNET_RX_BUF_SIZE };
 		d->rx_state[i] = BUF_RING;
 		virtq_add(&d->rxq.vq, &b, 0, 1, rx_buf(d, i));
 	}
@@ -329,12 +330,12 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	BUG_ON(!in_softirq() || in_irq());	/* the TX queue relies on bottom-half exclusion */
 	if (nsegs < 1 || nsegs > VNET_TX_MAX_SEGS)
 		return -EINVAL;
-	bufs[0] = (struct virtq_buf){ (uintptr_t)&tx_hdr, sizeof(tx_hdr) };
+	bufs[0] = (struct virtq_buf){ virt_to_phys(&tx_hdr), sizeof(tx_hdr) };
 	for (int k = 0; k < nsegs; k++) {
 		if (!segs[k].len)
 			continue;
 		total += segs[k].len;
-		bufs[n++] = (struct virtq_buf){ (uintptr_t)segs[k].data, (uint32_t)segs[k].len };
+		bufs[n++] = (struct virtq_buf){ virt_to_phys(segs[k].data), (uint32_t)segs[k].len };
 	}
 	if (total > VNET_FRAME_MAX)
 		return -EMSGSIZE;

@@ -6,6 +6,7 @@
  * MSI-X table in BAR1; `vectors=0` removes MSI-X). Boot-time code, one thread. */
 #include <arch/cpu.h>
 #include <arch/io.h>
+#include <arch/memory.h>
 #include <drivers/virtio_pci.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
@@ -178,7 +179,8 @@ int virtio_queue_setup(struct virtio_dev *vd, struct virtq *vq, uint16_t index, 
 	vq->notify_addr = vd->notify_base + noff;
 
 	mmio_write16(COMMON(vd, queue_size), want);
-	uint64_t desc = (uintptr_t)vq->desc, avail = (uintptr_t)vq->avail, used = (uintptr_t)vq->used;
+	uint64_t desc = virt_to_phys(vq->desc), avail = virt_to_phys(vq->avail);
+	uint64_t used = virt_to_phys(vq->used);
 	mmio_write32(COMMON(vd, queue_desc_lo), (uint32_t)desc);
 	mmio_write32(COMMON(vd, queue_desc_hi), (uint32_t)(desc >> 32));
 	mmio_write32(COMMON(vd, queue_avail_lo), (uint32_t)avail);

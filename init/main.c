@@ -2,6 +2,7 @@
 /* kmain: bring the machine up, print the banner, then run the tests or the application. */
 #include <arch/boot.h>
 #include <arch/cpu.h>
+#include <arch/memory.h>
 #include <arch/setup.h>
 #include <arch/timer.h>
 #include <drivers/drivers.h>
@@ -137,7 +138,7 @@ void kmain(void)
 		arch_exit(EXIT_FAILURE_STATUS);
 	}
 	apply_options();
-	if (page_init_from_boot(&boot_info, (uintptr_t)__kernel_end) <= 0)
+	if (page_init_from_boot(&boot_info, virt_to_phys(__kernel_end)) <= 0)
 		panic("no usable RAM above the kernel image");
 	kmalloc_init();
 	rcu_init();

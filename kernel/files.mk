@@ -33,6 +33,7 @@ KERNEL_SRCS := \
 	kernel/trace_core.c \
 	kernel/sys_misc.c \
 	kernel/sys_resource.c \
+	kernel/uaccess.c \
 	kernel/devices.c
 # The part with no hardware under it: host unit tests and both fuzz targets build it (with the
 # stand-ins of tests/unit/host), each adding what it drives.

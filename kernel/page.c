@@ -7,6 +7,7 @@
  * of free blocks and block heads. page_owner_of reads metadata without it: the bytes it reads
  * belong to a block its caller holds, which nobody else changes. Callers may hold a slab cache
  * lock (order: cache lock, then page_mem.lock); nothing here calls out while holding it. */
+#include <arch/memory.h>
 #include <kernel/errno.h>
 #include <kernel/list.h>
 #include <kernel/page.h>
@@ -261,7 +262,7 @@ int page_boot_spans(const struct mem_region *r, uint64_t kernel_end, struct page
 	return n;
 }
 
-int page_init_from_boot(const struct boot_info *bi, uintptr_t kernel_end)
+int page_init_from_boot(const struct boot_info *bi, uint64_t kernel_end)
 {
 	struct page_stats before, after;
 
@@ -270,7 +271,8 @@ int page_init_from_boot(const struct boot_info *bi, uintptr_t kernel_end)
 		struct page_span s[2];
 		int n = page_boot_spans(&bi->mem[i], kernel_end, s);
 		for (int j = 0; j < n; j++) {
-			int err = page_range_add((uintptr_t)s[j].base, (size_t)(s[j].end - s[j].base));
+			int err = page_range_add((uintptr_t)phys_to_virt(s[j].base),
+						 (size_t)(s[j].end - s[j].base));
 			if (err)
 				printk("page: RAM 0x%llx-0x%llx left unused (error %d)\n",
 				       (unsigned long long)s[j].base, (unsigned long long)s[j].end - 1, err);

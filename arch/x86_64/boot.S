@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* PVH entry: QEMU -kernel jumps here in 32-bit protected mode, paging off, with %ebx pointing
- * at hvm_start_info. We stamp the TSC, zero .bss, identity-map the low 4 GiB with 2 MiB pages
- * (replaced by mmu_init's permission-split tables once in C), enter long mode and call kmain. */
+ * at hvm_start_info. We stamp the TSC, zero .bss, map the low 4 GiB three ways with 2 MiB pages
+ * (at their own addresses for this stub, at DIRECT_BASE as the direct map, and the first 2 GiB
+ * at KERNEL_BASE where the rest of the kernel is linked; mmu_init replaces them with
+ * permission-split tables without the first), enter long mode, jump to KERNEL_BASE and call
+ * kmain. Until then every kernel symbol is used at its physical address, sym - KERNEL_BASE. */
+
+#include <arch/memory.h>
+
+#define PHYS(sym)	((sym) - KERNEL_BASE)
+#define PML4_INDEX(va)	(((va) >> 39) & 511)
+#define PDPT_INDEX(va)	(((va) >> 30) & 511)
 
 #define MSR_EFER	0xc0000080
 #define EFER_LME	(1 << 8)
@@ -32,14 +41,14 @@ pvh_start32:
 	cli
 	cld
 	rdtsc			/* first instruction that matters: boot time is measured from here */
-	mov	%eax, boot_tsc
-	mov	%edx, boot_tsc + 4
-	mov	%ebx, boot_info_ptr
-	mov	$boot_stack_top, %esp
+	mov	%eax, PHYS(boot_tsc)
+	mov	%edx, PHYS(boot_tsc) + 4
+	mov	%ebx, PHYS(boot_info_ptr)
+	mov	$PHYS(boot_stack_top), %esp
 
 	/* .bss: QEMU's ELF loader zero-fills it, but nothing says every loader does. */
-	mov	$__bss_start, %edi
-	mov	$__bss_end, %ecx
+	mov	$PHYS(__bss_start), %edi
+	mov	$PHYS(__bss_end), %ecx
 	sub	%edi, %ecx
 	shr	$2, %ecx		/* whole dwords: the linker script aligns both ends */
 	xor	%eax, %eax
@@ -56,12 +65,23 @@ pvh_start32:
 	jz	no_long_mode
 	mov	%edx, %esi		/* keep bit 20 (NX) for EFER below */
 
-	/* Boot page tables: PML4[0] -> PDPT, PDPT[0..3] -> 4 page directories of 2 MiB pages. */
-	mov	$boot_pdpt, %eax
+	/* Boot page tables: 4 page directories of 2 MiB pages cover the low 4 GiB. boot_pdpt holds
+	 * all four, boot_pdpt_k the first two at KERNEL_BASE's slots; the PML4 points at boot_pdpt
+	 * from slot 0 (this stub) and DIRECT_BASE's, at boot_pdpt_k from KERNEL_BASE's. */
+	mov	$PHYS(boot_pdpt), %eax
 	or	$(PTE_P | PTE_W), %eax
-	mov	%eax, boot_pml4
-	mov	$boot_pd, %edi
-	mov	$boot_pdpt, %edx
+	mov	%eax, PHYS(boot_pml4)
+	mov	%eax, PHYS(boot_pml4) + 8 * PML4_INDEX(DIRECT_BASE)
+	mov	$PHYS(boot_pdpt_k), %eax
+	or	$(PTE_P | PTE_W), %eax
+	mov	%eax, PHYS(boot_pml4) + 8 * PML4_INDEX(KERNEL_BASE)
+	mov	$PHYS(boot_pd), %eax
+	or	$(PTE_P | PTE_W), %eax
+	mov	%eax, PHYS(boot_pdpt_k) + 8 * PDPT_INDEX(KERNEL_BASE)
+	add	$4096, %eax
+	mov	%eax, PHYS(boot_pdpt_k) + 8 * PDPT_INDEX(KERNEL_BASE) + 8
+	mov	$PHYS(boot_pd), %edi
+	mov	$PHYS(boot_pdpt), %edx
 	mov	$4, %ecx
 1:	mov	%edi, %eax
 	or	$(PTE_P | PTE_W), %eax
@@ -69,7 +89,7 @@ pvh_start32:
 	add	$8, %edx
 	add	$4096, %edi
 	loop	1b
-	mov	$boot_pd, %edi
+	mov	$PHYS(boot_pd), %edi
 	xor	%eax, %eax
 	mov	$2048, %ecx		/* 4 x 512 entries */
 2:	mov	%eax, %edx
@@ -82,7 +102,7 @@ pvh_start32:
 	mov	%cr4, %eax
 	or	$(CR4_PAE | CR4_OSFXSR), %eax
 	mov	%eax, %cr4
-	mov	$boot_pml4, %eax
+	mov	$PHYS(boot_pml4), %eax
 	mov	%eax, %cr3
 	mov	$MSR_EFER, %ecx
 	rdmsr
@@ -115,6 +135,11 @@ no_long_mode:
 
 	.code64
 long_mode_entry:
+	movabs	$long_mode_high, %rax
+	jmp	*%rax
+
+	.text
+long_mode_high:
 	xor	%eax, %eax
 	mov	%eax, %ds
 	mov	%eax, %es
@@ -147,6 +172,7 @@ boot_gdt_desc:
 	.p2align 12
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
+boot_pdpt_k:	.skip 4096
 boot_pd:	.skip 4096 * 4
 	/* The idle thread's stack: the same shape as a thread's (THREAD_STACK_ORDER: 28 KiB above a
 	 * 4 KiB guard page that mmu_init leaves unmapped, see arch_static_stacks). */

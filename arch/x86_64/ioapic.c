@@ -5,6 +5,7 @@
 #include <arch/io.h>
 #include <arch/ioapic.h>
 #include <arch/irq.h>
+#include <arch/mmu.h>
 #include <kernel/errno.h>
 #include <kernel/spinlock.h>
 #include "x86.h"
@@ -44,7 +45,7 @@ static void ioapic_probe(void)
 	if (probed)
 		return;
 	probed = true;
-	regs = (volatile uint8_t *)IOAPIC_BASE;	/* below 4 GiB, not RAM: mapped uncached */
+	regs = arch_map_mmio(IOAPIC_BASE, 4096);	/* below 4 GiB, not RAM: mapped uncached */
 	uint32_t ver = ioapic_read(REG_VERSION);
 	if (ver == 0xffffffffu || !ver)
 		return;				/* nothing decodes the address */

@@ -5,6 +5,7 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <arch/irq.h>
+#include <arch/mmu.h>
 #include <arch/timer.h>
 #include <arch/boot.h>
 #include <kernel/printk.h>
@@ -143,7 +144,7 @@ void lapic_init(void)
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN | APIC_BASE_EXTD);
 	} else {
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
-		xapic_base = (volatile uint8_t *)(uintptr_t)(base & ~0xfffULL);
+		xapic_base = arch_map_mmio(base & ~0xfffULL, 4096);
 	}
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_SVR, 0x100 | IRQ_VECTOR_SPURIOUS);	/* software-enable */

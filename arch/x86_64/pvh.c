@@ -3,6 +3,7 @@
  * when its magic is right, and copy out what we need so nothing points into firmware memory. Pure
  * code: host-tested with fabricated start_info blocks. */
 #include <arch/boot.h>
+#include <arch/memory.h>
 #include <kernel/errno.h>
 #include <kernel/compiler.h>
 
@@ -60,7 +61,7 @@ int pvh_parse(const void *start_info, struct boot_info *bi, const char **why)
 	bi->protocol = "PVH";
 	bi->cmdline[0] = '\0';
 	if (si->cmdline_paddr) {
-		const char *c = (const char *)(uintptr_t)si->cmdline_paddr;
+		const char *c = phys_to_virt(si->cmdline_paddr);
 		size_t n = 0;
 		while (c[n] && n < BOOT_CMDLINE_MAX - 1) {
 			bi->cmdline[n] = c[n];
@@ -72,7 +73,7 @@ int pvh_parse(const void *start_info, struct boot_info *bi, const char **why)
 		}
 		bi->cmdline[n] = '\0';
 	}
-	const struct hvm_memmap_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
+	const struct hvm_memmap_entry *e = phys_to_virt(si->memmap_paddr);
 	bi->nr_mem = 0;
 	bi->ram_bytes = 0;
 	for (uint32_t i = 0; i < si->memmap_entries; i++) {

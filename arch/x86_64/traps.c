@@ -3,6 +3,7 @@
  * registers, backtrace) and a failure exit; device and timer vectors go to their handlers. */
 #include <arch/cpu.h>
 #include <arch/irq.h>
+#include <arch/memory.h>
 #include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/ksym.h>
@@ -59,12 +60,15 @@ uint64_t arch_irq_count(int vec)
 	return READ_ONCE(irq_slots[vec].count);
 }
 
-/* A frame pointer is followed only while it points into RAM we map and stays 8-byte aligned,
- * so that a corrupted chain ends the backtrace instead of faulting inside the report. */
+/* A frame pointer is followed only while it points into kernel memory that is mapped, cached
+ * (not a device register) and 8-byte aligned, so that a corrupted chain ends the backtrace
+ * instead of faulting inside the report. */
 static bool frame_readable(unsigned long fp)
 {
-	return fp >= 4096 && !(fp & 7) && boot_addr_is_ram(fp, 16) &&
-	       arch_mmu_query(fp).present && arch_mmu_query(fp + 15).present;
+	if (fp < DIRECT_BASE || (fp & 7) || fp + 16 < fp)
+		return false;
+	struct page_rights a = arch_mmu_query(fp), b = arch_mmu_query(fp + 15);
+	return a.present && !a.uncached && b.present && !b.uncached;
 }
 
 static void print_frame(unsigned long addr)

@@ -3,6 +3,7 @@
  * scale factors, then counting TSC ticks across a PIT channel 2 countdown. */
 #include <arch/cpu.h>
 #include <arch/io.h>
+#include <arch/memory.h>
 #include <kernel/compiler.h>
 #include "x86.h"
 
@@ -38,7 +39,7 @@ static struct pvclock pvclock;
 
 static uint64_t kvmclock_khz(void)
 {
-	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (uint64_t)(uintptr_t)&pvclock | 1);
+	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, virt_to_phys(&pvclock) | 1);
 	uint32_t v, mul;
 	int8_t shift;
 	do {

@@ -202,6 +202,11 @@ void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size
 	d->ctx = ctx;
 }
 
+void *vnet_rx_owner(struct vnet *d)
+{
+	return d->ctx;
+}
+
 void vnet_rx_release(struct vnet *d, void *buf)
 {
 	(void)d;

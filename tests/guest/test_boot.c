@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What boot set up: the memory map, the clock, and the page rights of each kernel section. */
 #include <arch/cpu.h>
+#include <arch/memory.h>
 #include <arch/mmu.h>
 #include <arch/boot.h>
 #include <kernel/ktest.h>
@@ -17,7 +18,7 @@ KTEST(boot, memory_map)
 	EXPECT_GE(boot_info.ram_bytes, 16ULL << 20);
 	for (int i = 1; i < boot_info.nr_mem; i++)
 		EXPECT_GE(boot_info.mem[i].base, boot_info.mem[i - 1].base + boot_info.mem[i - 1].size);
-	EXPECT_TRUE(boot_addr_is_ram((uintptr_t)__text_start, 4096));
+	EXPECT_TRUE(boot_addr_is_ram(virt_to_phys(__text_start), 4096));
 	EXPECT_FALSE(boot_addr_is_ram(0xfee00000, 4));
 }
 
@@ -52,8 +53,18 @@ KTEST(boot, section_rights)
 	EXPECT_TRUE(r.present && !r.executable && r.writable && !r.uncached);
 	r = arch_mmu_query((uintptr_t)boot_stack);
 	EXPECT_TRUE(r.present && !r.executable && r.writable);
-	r = arch_mmu_query(0xfee00000);			/* LAPIC: device memory */
+	r = arch_mmu_query((uintptr_t)phys_to_virt(0xfee00000));	/* LAPIC: device memory */
 	EXPECT_TRUE(r.present && r.uncached && !r.executable);
-	r = arch_mmu_query(8ULL << 20);			/* plain RAM */
+	r = arch_mmu_query((uintptr_t)phys_to_virt(32ULL << 20));	/* plain RAM */
 	EXPECT_TRUE(r.present && !r.uncached && !r.executable && r.writable);
+	/* The image's direct-map alias: never executable, text and rodata never writable. */
+	r = arch_mmu_query((uintptr_t)phys_to_virt(virt_to_phys(__text_start)));
+	EXPECT_TRUE(r.present && !r.executable && !r.writable);
+	r = arch_mmu_query((uintptr_t)phys_to_virt(virt_to_phys(__rodata_start)));
+	EXPECT_TRUE(r.present && !r.executable && !r.writable);
+	/* User space is empty until an application is loaded; low addresses are not the kernel's. */
+	r = arch_mmu_query(1ULL << 20);
+	EXPECT_FALSE(r.present);
+	r = arch_mmu_query(0x400000);
+	EXPECT_FALSE(r.present);
 }

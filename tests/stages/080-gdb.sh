@@ -8,7 +8,7 @@ timeout -k 5 60 gdb -q -batch -x build/gdbinit -ex 'info symbol $pc' -ex 'kill' 
 grc=$?
 kill "$qpid" 2>/dev/null
 wait "$qpid" 2>/dev/null
-if [ "$grc" = 0 ] && grep -q "^pvh_start32 in section .text" "$out/gdb.log" &&
+if [ "$grc" = 0 ] && grep -q "^pvh_start32 in section .boot" "$out/gdb.log" &&
 	grep -q "gdb -q -x build/gdbinit" "$out/gdb-qemu.log"; then
 	pass "make gdb: stops at pvh_start32"
 else

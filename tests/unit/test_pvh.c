@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The PVH start_info parser on fabricated blocks: accepted, rejected with a reason, copied out. */
+#include <arch/memory.h>
 #include <arch/boot.h>
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
@@ -31,8 +32,8 @@ static void fill(struct fake_start_info *si, const char *cmdline)
 	memset(si, 0, sizeof(*si));
 	si->magic = 0x336ec578;
 	si->version = 1;
-	si->cmdline_paddr = (uintptr_t)cmdline;
-	si->memmap_paddr = (uintptr_t)map;
+	si->cmdline_paddr = virt_to_phys(cmdline);
+	si->memmap_paddr = virt_to_phys(map);
 	si->memmap_entries = 5;
 }
 

@@ -17,7 +17,7 @@
 
 #define VIRTQ_MAX_SIZE	32768	/* split rings: a power of two up to 2^15 */
 
-/* One buffer of a chain: a physical address (== virtual here) and a length. */
+/* One buffer of a chain: the physical address the device reads or writes, and a length. */
 struct virtq_buf {
 	uint64_t addr;
 	uint32_t len;

@@ -43,6 +43,7 @@ struct thread {
 	uint64_t runtime_ns;		/* CPU time consumed */
 	uint64_t last_in;		/* TSC when last switched in */
 	int errno_value;		/* the app-facing errno of this thread */
+	bool user;			/* runs an application in user mode (else a kernel thread) */
 	bool plugged;			/* holds back batchable softirq work (sched_plug) */
 	uint32_t plug_softirqs;		/* softirqs held back by the plug, raised by sched_unplug */
 	uint32_t plug_passed;		/* softirqs that ran once under the plug (the first goes) */

@@ -1,29 +1,42 @@
 /* SPDX-License-Identifier: MIT */
-/* Checking "user" pointers. Apps share the kernel's address space, so their pointers are kernel
- * pointers; what can be caught is a pointer into the unmapped first page (NULL and just above),
- * a range that wraps, and a range reaching Linux's user-space ceiling (USER_TOP: everything
- * above, the non-canonical hole and the upper half, is never user memory on Linux, which
- * refuses it with EFAULT; here it would be a #GP or a kernel address). Code checks where it
+/* Checking the pointers system calls are given. An application's pointers must lie in user space
+ * (below USER_TOP, clear of the unmapped first page): everything above, the non-canonical hole
+ * and the upper half, is never user memory on Linux, which refuses it with EFAULT. Kernel threads
+ * (the in-guest tests, kernel services) call the same system calls with kernel buffers: for
+ * them, memory the kernel maps (its image, the direct map) is accepted too. Code checks where it
  * copies, as Linux faults where it copies. */
 #ifndef KERNEL_UACCESS_H
 #define KERNEL_UACCESS_H
 
+#include <arch/memory.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define USER_TOP	0x00007ffffffff000ULL	/* Linux x86-64 TASK_SIZE_MAX (4-level paging) */
+/** uaccess_kernel_ok - whether the calling thread is a kernel thread and [@p, @p + @len) lies in
+ * memory the kernel maps. */
+bool uaccess_kernel_ok(const void *p, size_t len);
 
-/* Linux's access_ok: the range lies below USER_TOP (NULL passes; the copy is what faults). */
-static inline int uaccess_range_ok(const void *p, size_t len)
+static inline int uaccess_user_range(const void *p, size_t len)
 {
 	uintptr_t a = (uintptr_t)p;
 	return len <= USER_TOP && a <= USER_TOP - len;
 }
 
-/* A range that can be copied: below USER_TOP and clear of the unmapped first page. */
+/* Linux's access_ok: the range lies below USER_TOP (NULL passes; the copy is what faults), or is
+ * kernel memory passed by a kernel thread. */
+static inline int uaccess_range_ok(const void *p, size_t len)
+{
+	return uaccess_user_range(p, len) || uaccess_kernel_ok(p, len);
+}
+
+/* A range that can be copied: below USER_TOP and clear of the unmapped first page, or kernel
+ * memory passed by a kernel thread. */
 static inline int uaccess_ok(const void *p, size_t len)
 {
-	return (uintptr_t)p >= 4096 && uaccess_range_ok(p, len);
+	if ((uintptr_t)p >= 4096 && uaccess_user_range(p, len))
+		return 1;
+	return uaccess_kernel_ok(p, len);
 }
 
 #endif

@@ -17,10 +17,14 @@ struct page_rights {
 /** arch_mmu_query - the rights the current page tables give the virtual address @va. */
 struct page_rights arch_mmu_query(uintptr_t va);
 
+/** arch_kernel_range_ok - whether [@va, @va + @len) lies in the kernel image or the direct map
+ * of the low 4 GiB (it may still hold unmapped guard pages). */
+bool arch_kernel_range_ok(uintptr_t va, size_t len);
+
 /**
  * arch_map_mmio - make the device memory [@phys, @phys + @len) accessible, uncached, and return
- * its virtual address. Below 4 GiB this is the identity map boot set up; above, 2 MiB pages are
- * added at virtual == physical (page tables come from page_alloc and are never freed).
+ * its virtual address. Below 4 GiB this is the direct map boot set up; above, 2 MiB pages are
+ * added to the direct map (page tables come from page_alloc and are never freed).
  * Returns NULL when @len is 0, the range straddles 4 GiB, lies beyond the CPU's physical address
  * width, or no page is left for a table. Thread context (takes the page-table lock).
  */
