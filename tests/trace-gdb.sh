@@ -43,7 +43,8 @@ QEMUFLAGS="-pidfile $out/session-qemu.pid" timeout -k 5 60 tools/run/gdb-session
 spid=$!
 pids+=("$spid")
 sleep 1
-timeout -k 5 60 gdb -q -batch -x build/gdbinit -ex "help epunk" -ex "epunk threads" -ex kill \
+timeout -k 5 60 gdb -q -batch -x build/gdbinit -ex "help epunk" -ex "epunk threads" \
+	-ex "tbreak kmain" -ex continue -ex "epunk threads" -ex kill \
 	> "$out/session.log" 2>&1 < /dev/null
 qp=$(cat "$out/session-qemu.pid" 2>/dev/null)
 if [ -n "$qp" ] && grep -q qemu "/proc/$qp/cmdline" 2>/dev/null; then
@@ -51,8 +52,9 @@ if [ -n "$qp" ] && grep -q qemu "/proc/$qp/cmdline" 2>/dev/null; then
 fi
 wait "$spid" 2>/dev/null
 if grep -q "^source .*tools/run/gdb/epunk.py" build/gdbinit && grep -q "^epunk measure" "$out/session.log" &&
+	grep -q "kernel memory is not readable here" "$out/session.log" &&
 	grep -q "thread(s)" "$out/session.log"; then
-	pass "make gdb loads the epunk commands (help epunk, epunk threads at pvh_start32)"
+	pass "make gdb loads the epunk commands (help epunk; epunk threads at pvh_start32, then at kmain)"
 else
 	fail "make gdb loads the epunk commands" "see $out/session.log"
 fi

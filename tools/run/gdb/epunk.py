@@ -199,6 +199,18 @@ def ring_deltas(recs, frame_len=None):
     return deltas
 
 
+def readable_kernel(invoke):
+    """The kernel is linked in the upper half, which exists only once boot.S has turned paging
+    on: stopped before that (at pvh_start32), a command says so instead of a Python error."""
+    def wrapper(self, arg, from_tty):
+        try:
+            return invoke(self, arg, from_tty)
+        except gdb.MemoryError as e:
+            print("epunk: kernel memory is not readable here (%s): paging is on from kmain, "
+                  "break there first (tbreak kmain, continue)" % e)
+    return wrapper
+
+
 class Epunk(gdb.Command):
     """epunk kernel inspection: trace, latency, epoll, threads, sockets, meminfo, measure."""
 
@@ -213,6 +225,7 @@ switch the tracepoints on or off (writes trace_enabled)."""
     def __init__(self):
         super().__init__("epunk trace", gdb.COMMAND_USER)
 
+    @readable_kernel
     def invoke(self, arg, from_tty):
         a = arg.strip()
         if a in ("on", "off"):
@@ -273,6 +286,7 @@ hop's most common value ("mode"): with -icount, the instruction count of the usu
     def __init__(self):
         super().__init__("epunk latency", gdb.COMMAND_USER)
 
+    @readable_kernel
     def invoke(self, arg, from_tty):
         words = arg.split()
         frame_len = None
@@ -318,6 +332,7 @@ masks, its ready list, overflow list and waiters."""
     def __init__(self):
         super().__init__("epunk epoll", gdb.COMMAND_USER)
 
+    @readable_kernel
     def invoke(self, arg, from_tty):
         eps = list(list_entries(sym("eventpoll_all"), "struct eventpoll", "all_node"))
         print("%d epoll instance(s)" % len(eps))
@@ -361,6 +376,7 @@ class EpunkThreads(gdb.Command):
     def __init__(self):
         super().__init__("epunk threads", gdb.COMMAND_USER)
 
+    @readable_kernel
     def invoke(self, arg, from_tty):
         rq = sym("'sched.c'::rq")
         cur = ptr(rq["current"])
@@ -402,6 +418,7 @@ class EpunkSockets(gdb.Command):
             int(sk["rx_bytes"]), " err %d" % int(sk["err"]) if int(sk["err"]) else "",
             list_len(sk["wq"]["head"]))
 
+    @readable_kernel
     def invoke(self, arg, from_tty):
         n = 0
         p = sym("tcp_listen_pcbs.listen_pcbs")
@@ -440,6 +457,7 @@ class EpunkMeminfo(gdb.Command):
     def __init__(self):
         super().__init__("epunk meminfo", gdb.COMMAND_USER)
 
+    @readable_kernel
     def invoke(self, arg, from_tty):
         pm = sym("page_mem")
         total, free = int(pm["total_pages"]), int(pm["free_pages"])
@@ -513,6 +531,7 @@ wall-clock time to the deltas."""
     def __init__(self):
         super().__init__("epunk measure", gdb.COMMAND_USER)
 
+    @readable_kernel
     def invoke(self, arg, from_tty):
         words = arg.split()
         try:
