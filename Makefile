@@ -152,6 +152,7 @@ $(B)/k/apps.o: $(B)/apps.c
 	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 KERNEL_OBJS += $(APP_OBJS) $(B)/k/apps.o
 
+
 # The virtio UAPI headers (/usr/include/linux) build freestanding through a directory of symlinks
 # to just linux/, asm/ (the multiarch one) and asm-generic/: -I/usr/include would bring glibc's.
 UAPI_SHIM := $(B)/uapi-shim
@@ -163,6 +164,13 @@ $(UAPI_SHIM)/.stamp:
 	$(Q)ln -sfn /usr/include/asm-generic $(@D)/asm-generic
 	@touch $@
 $(KERNEL_OBJS): | $(UAPI_SHIM)/.stamp
+
+# The names of Linux's x86-64 system calls, from its UAPI header, for reports of unknown ones.
+$(B)/syscall_names.c: tools/build/mksyscallnames.sh | $(UAPI_SHIM)/.stamp
+	$(Q)tools/build/mksyscallnames.sh $(UAPI_SHIM)/asm/unistd_64.h > $@
+$(B)/k/syscall_names.o: $(B)/syscall_names.c
+	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
+KERNEL_OBJS += $(B)/k/syscall_names.o
 
 # The host unit-test binary: the kernel's host-buildable parts with the stand-ins of tests/unit/host.
 HOST_SRCS := $(KERNEL_HOST_SRCS) kernel/ksym.c kernel/cmdline.c kernel/ktest.c $(ARCH_HOST_SRCS) \

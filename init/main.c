@@ -5,6 +5,7 @@
 #include <arch/memory.h>
 #include <arch/setup.h>
 #include <arch/timer.h>
+#include <arch/user.h>
 #include <drivers/drivers.h>
 #include <drivers/serial.h>
 #include <drivers/virtio_net.h>
@@ -13,9 +14,13 @@
 #include <kernel/console.h>
 #include <kernel/eventpoll.h>
 #include <kernel/file.h>
+#include <kernel/futex.h>
+#include <kernel/initrd.h>
 #include <kernel/ktest.h>
+#include <kernel/mm.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
+#include <kernel/random.h>
 #include <kernel/rcu.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
@@ -25,13 +30,13 @@
 #include <kernel/timer.h>
 #include <kernel/trace.h>
 #include <kernel/ubsan.h>
+#include <kernel/version.h>
 #include <net/net.h>
 #include <net/netif_vnet.h>
 #include <string.h>
 
 #include "init.h"
 
-#define EPUNK_VERSION	"0.1"
 
 extern char __kernel_end[];
 
@@ -87,10 +92,20 @@ static void *main_thread(void *arg)
 	if ((!ip || !strcmp(ip, "dhcp")) && vnet_get(0) && !netif_vnet_wait_address(10 * NSEC_PER_SEC))
 		printk("net: no DHCP lease after 10 s; starting without an address\n");
 	const char *name = cmdline_get("app");
+	const char *args = cmdline_get("args");
+	/* The initrd's program: the one app= names, else its only file. */
+	const struct initrd_file *exe = name ? initrd_lookup(name) : NULL;
+	if (!name && initrd_file(0) && !initrd_file(1))
+		exe = initrd_file(0);
+	if (exe) {
+		if (app_start(exe, args ? args : ""))
+			arch_exit(EXIT_FAILURE_STATUS);
+		return NULL;	/* the application runs on; its end ends the machine */
+	}
 	if (!name && app_default[0])
 		name = app_default;
 	if (!name) {
-		if (cmdline_get("args")) {
+		if (args) {
 			printk("epunk: args= given without app=\n");
 			arch_exit(EXIT_FAILURE_STATUS);
 		}
@@ -98,7 +113,6 @@ static void *main_thread(void *arg)
 		return NULL;
 	}
 	int status;
-	const char *args = cmdline_get("args");
 	if (app_run(name, args ? args : "", &status))
 		arch_exit(EXIT_FAILURE_STATUS);
 	app_exit(status);
@@ -142,8 +156,15 @@ void kmain(void)
 		panic("no usable RAM above the kernel image");
 	kmalloc_init();
 	rcu_init();
-	if (eventpoll_init())
-		panic("cannot create eventpoll's caches");
+	random_init();
+	arch_user_init();
+	futex_init();
+	if (eventpoll_init() || mm_init())
+		panic("cannot create eventpoll's and the memory manager's caches");
+	if (initrd_init(&boot_info, err, sizeof(err))) {
+		printk("epunk: %s\n", err);
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
 	if (console_files_init())
 		panic("cannot open the console as descriptors 0, 1 and 2");
 	sched_init();

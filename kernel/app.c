@@ -1,35 +1,25 @@
 // SPDX-License-Identifier: MIT
-/* Starting an application: find it in the generated table, split its arguments into argv, call
- * its main() on the calling thread; ending it: its status becomes QEMU's exit code. */
+/* Starting an application: an executable of the initrd in user mode (kernel/proc.c), or one built
+ * into the image, whose main() runs on the calling thread; arguments split into argv as a shell
+ * would (quotes group words); ending it: its status becomes QEMU's exit code. */
 #include <arch/cpu.h>
 #include <kernel/app.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/trace.h>
 #include <string.h>
 
 #define APP_MAX_ARGS	32
 #define APP_ARGS_MAX	512
 
-int app_run(const char *name, const char *args, int *status)
+/* Split @args at spaces (quotes group words) into argv[1..]; argv[0] = @name. */
+static int split_args(const char *name, const char *args, char *buf, size_t size, char **argv)
 {
-	static char buf[APP_ARGS_MAX];
-	char *argv[APP_MAX_ARGS + 2];
 	int argc = 0;
 
-	const struct app_entry *app = NULL;
-	for (int i = 0; i < app_count; i++)
-		if (!strcmp(app_table[i].name, name))
-			app = &app_table[i];
-	if (!app) {
-		printk("epunk: no application named '%s'; built in:", name);
-		for (int i = 0; i < app_count; i++)
-			printk(" %s", app_table[i].name);
-		printk("%s\n", app_count ? "" : " (none)");
-		return -ENOENT;
-	}
-	argv[argc++] = (char *)app->name;
-	size_t n = strnlen(args, sizeof(buf) - 1);
+	argv[argc++] = (char *)name;
+	size_t n = strnlen(args, size - 1);
 	memcpy(buf, args, n);
 	buf[n] = '\0';
 	for (char *p = buf; *p && argc <= APP_MAX_ARGS;) {
@@ -45,6 +35,43 @@ int app_run(const char *name, const char *args, int *status)
 			*p++ = '\0';
 	}
 	argv[argc] = NULL;
+	return argc;
+}
+
+/* The environment a program starts with (Linux's init gives a similar one). */
+static char *const app_envp[] = { "PATH=/bin", "HOME=/", "TERM=linux", NULL };
+
+int app_start(const struct initrd_file *exe, const char *args)
+{
+	static char buf[APP_ARGS_MAX];
+	char *argv[APP_MAX_ARGS + 2];
+	char err[160];
+	const char *base = strrchr(exe->path, '/') + 1;
+
+	split_args(base, args, buf, sizeof(buf), argv);
+	int rc = proc_start(exe->path, exe->data, exe->size, argv, app_envp, err, sizeof(err));
+	if (rc)
+		printk("epunk: cannot run %s: %s\n", exe->path, err);
+	return rc;
+}
+
+int app_run(const char *name, const char *args, int *status)
+{
+	static char buf[APP_ARGS_MAX];
+	char *argv[APP_MAX_ARGS + 2];
+
+	const struct app_entry *app = NULL;
+	for (int i = 0; i < app_count; i++)
+		if (!strcmp(app_table[i].name, name))
+			app = &app_table[i];
+	if (!app) {
+		printk("epunk: no application named '%s'; built in:", name);
+		for (int i = 0; i < app_count; i++)
+			printk(" %s", app_table[i].name);
+		printk("%s\n", app_count ? "" : " (none)");
+		return -ENOENT;
+	}
+	int argc = split_args(app->name, args, buf, sizeof(buf), argv);
 	*status = app->main(argc, argv);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <kernel/poll.h>
 #include <kernel/spinlock.h>
 #include <kernel/uaccess.h>
+#include <string.h>
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 static int panicking;			/* set once: console_lock no longer taken */
@@ -76,10 +77,38 @@ static uint32_t console_poll(struct file *f, struct poll_table *pt)
 	return EPOLLOUT | EPOLLWRNORM;
 }
 
+#define TCGETS		0x5401
+#define TIOCGWINSZ	0x5413
+
+/* The console is a terminal: isatty() and a window size (80 x 24: a serial line has no other). */
+static long console_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	(void)f;
+	switch (cmd) {
+	case TIOCGWINSZ: {
+		static const unsigned short ws[4] = { 24, 80, 0, 0 };
+		if (!uaccess_ok((void *)arg, sizeof(ws)))
+			return -EFAULT;
+		memcpy((void *)arg, ws, sizeof(ws));
+		return 0;
+	}
+	case TCGETS: {
+		uint8_t termios[60] = { 0 };	/* struct termios: a raw line */
+		if (!uaccess_ok((void *)arg, sizeof(termios)))
+			return -EFAULT;
+		memcpy((void *)arg, termios, sizeof(termios));
+		return 0;
+	}
+	default:
+		return -ENOTTY;
+	}
+}
+
 static const struct file_operations console_fops = {
 	.read = console_read,
 	.write = console_fwrite,
 	.poll = console_poll,
+	.ioctl = console_ioctl,
 	.name = "console",
 };
 

@@ -34,10 +34,19 @@ KERNEL_SRCS := \
 	kernel/sys_misc.c \
 	kernel/sys_resource.c \
 	kernel/uaccess.c \
+	kernel/mm.c \
+	kernel/proc.c \
+	kernel/exec.c \
+	kernel/initrd.c \
+	kernel/futex.c \
+	kernel/signal.c \
+	kernel/random.c \
+	kernel/siphash.c \
 	kernel/devices.c
 # The part with no hardware under it: host unit tests and both fuzz targets build it (with the
 # stand-ins of tests/unit/host), each adding what it drives.
 KERNEL_HOST_SRCS := \
+	kernel/siphash.c \
 	kernel/vsprintf.c \
 	kernel/time.c \
 	kernel/rbtree.c \

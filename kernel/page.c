@@ -262,21 +262,44 @@ int page_boot_spans(const struct mem_region *r, uint64_t kernel_end, struct page
 	return n;
 }
 
+/* Add [base, end) minus the boot modules from @m on (sorted by base), piece by piece. */
+static void add_span(uint64_t base, uint64_t end, const struct boot_module *m, int nm)
+{
+	for (; nm && base < end; m++, nm--) {
+		uint64_t mlo = ALIGN_DOWN(m->base, PAGE_SIZE), mhi = ALIGN_UP(m->base + m->size, PAGE_SIZE);
+		if (mhi <= base || mlo >= end)
+			continue;
+		if (mlo > base)
+			add_span(base, mlo, m + 1, nm - 1);
+		base = MAX(base, mhi);
+	}
+	if (base >= end)
+		return;
+	int err = page_range_add((uintptr_t)phys_to_virt(base), (size_t)(end - base));
+	if (err)
+		printk("page: RAM 0x%llx-0x%llx left unused (error %d)\n", (unsigned long long)base,
+		       (unsigned long long)end - 1, err);
+}
+
 int page_init_from_boot(const struct boot_info *bi, uint64_t kernel_end)
 {
 	struct page_stats before, after;
+	struct boot_module mods[BOOT_MAX_MODULES];
+	int nm = bi->nr_modules;
 
+	/* The boot modules stay where the loader put them: sorted, they are carved out. */
+	for (int i = 0; i < nm; i++) {
+		int j = i;
+		for (; j > 0 && mods[j - 1].base > bi->modules[i].base; j--)
+			mods[j] = mods[j - 1];
+		mods[j] = bi->modules[i];
+	}
 	page_stats(&before);
 	for (int i = 0; i < bi->nr_mem; i++) {
 		struct page_span s[2];
 		int n = page_boot_spans(&bi->mem[i], kernel_end, s);
-		for (int j = 0; j < n; j++) {
-			int err = page_range_add((uintptr_t)phys_to_virt(s[j].base),
-						 (size_t)(s[j].end - s[j].base));
-			if (err)
-				printk("page: RAM 0x%llx-0x%llx left unused (error %d)\n",
-				       (unsigned long long)s[j].base, (unsigned long long)s[j].end - 1, err);
-		}
+		for (int j = 0; j < n; j++)
+			add_span(s[j].base, s[j].end, mods, nm);
 	}
 	page_stats(&after);
 	return after.total > before.total ? (int)(after.total - before.total) : -ENOMEM;

@@ -14,6 +14,7 @@
 #include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/rcu.h>
+#include <arch/user.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
@@ -88,6 +89,7 @@ void sched_set_timeslice(uint64_t ns)
 
 static void free_thread(struct thread *t)
 {
+	arch_user_context_free(&t->ctx);
 	arch_mmu_set_guard(t->stack, 0);
 	page_free(t->stack, t->stack_order);
 	kfree(t);
@@ -298,7 +300,8 @@ static void thread_setup(struct thread *t, const char *name)
 	timer_init(&t->sleep_timer, sleep_timer_fired, t);
 }
 
-struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, unsigned stack_order)
+static struct thread *create(const char *name, void *(*fn)(void *), void *arg, unsigned stack_order,
+			     size_t reserve, bool start)
 {
 	if (!stack_order)
 		stack_order = THREAD_STACK_ORDER;
@@ -314,14 +317,19 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, u
 	t->fn = fn;
 	t->arg = arg;
 	thread_setup(t, name);
-	arch_context_init(&t->ctx, (char *)t->stack + ((size_t)PAGE_SIZE << stack_order), thread_start);
+	arch_context_init(&t->ctx, (char *)thread_stack_top(t) - reserve, thread_start);
 
 	unsigned long flags = spin_lock_irqsave(&rq.lock);
 	t->id = ++rq.next_id;
 	list_add_tail(&t->all_node, &rq.all);
 	rq.nr_threads++;
-	t->state = TASK_RUNNING;
-	enqueue_locked(t);
+	if (start) {
+		t->state = TASK_RUNNING;
+		enqueue_locked(t);
+	} else {
+		t->state = TASK_UNINTERRUPTIBLE;	/* until wake_up_process */
+		t->wait_chan = "created";
+	}
 	spin_unlock_irqrestore(&rq.lock, flags);
 	return t;
 
@@ -330,6 +338,32 @@ out_free_stack:
 out_free_thread:
 	kfree(t);
 	return NULL;
+}
+
+struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, unsigned stack_order)
+{
+	return create(name, fn, arg, stack_order, 0, true);
+}
+
+struct thread *thread_create_stopped(const char *name, void *(*fn)(void *), void *arg,
+				     unsigned stack_order, size_t reserve)
+{
+	return create(name, fn, arg, stack_order, reserve, false);
+}
+
+void thread_discard(struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	BUG_ON(t->state != TASK_UNINTERRUPTIBLE || t->switches);
+	list_del_init(&t->all_node);
+	rq.nr_threads--;
+	spin_unlock_irqrestore(&rq.lock, flags);
+	free_thread(t);
+}
+
+void *thread_stack_top(struct thread *t)
+{
+	return (char *)t->stack + ((size_t)PAGE_SIZE << t->stack_order);
 }
 
 void thread_exit(void *retval)

@@ -140,6 +140,43 @@ long sys_dup2(int oldfd, int newfd)
 	return fd_dup3(oldfd, newfd, 0);
 }
 
+#define FIONBIO		0x5421
+#define FIOCLEX		0x5451
+#define FIONCLEX	0x5450
+
+long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
+{
+	struct file *f = fd_get(fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+		ret = fd_set_cloexec(fd, cmd == FIOCLEX);
+		break;
+	case FIONBIO: {
+		int on;
+		if (!uaccess_ok((void *)arg, sizeof(on))) {
+			ret = -EFAULT;
+			break;
+		}
+		on = *(int *)arg;
+		unsigned flags = on ? f->f_flags | O_NONBLOCK : f->f_flags & ~(unsigned)O_NONBLOCK;
+		ret = f->f_op->set_flags ? f->f_op->set_flags(f, flags) : 0;
+		if (!ret)
+			WRITE_ONCE(f->f_flags, flags);
+		break;
+	}
+	default:
+		ret = f->f_op->ioctl ? f->f_op->ioctl(f, cmd, arg) : -ENOTTY;
+		break;
+	}
+	file_put(f);
+	return ret;
+}
+
 long sys_fcntl(int fd, int cmd, unsigned long arg)
 {
 	struct file *f = fd_get(fd);

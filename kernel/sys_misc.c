@@ -16,6 +16,9 @@
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/uaccess.h>
+#include <kernel/version.h>
+#include <string.h>
 #include <time.h>	/* TIMER_ABSTIME */
 
 #define SLEEP_MAX_NS	(1ULL << 62)	/* longer sleeps are cut to this (146 years) */
@@ -26,7 +29,7 @@ static struct spinlock realtime_lock = SPINLOCK_INIT;	/* the first RTC read */
 static bool realtime_ready;
 static uint64_t realtime_base_ns;	/* wall-clock nanoseconds at ktime 0 */
 
-static uint64_t realtime_ns(void)
+uint64_t clock_realtime_ns(void)
 {
 	if (!__atomic_load_n(&realtime_ready, __ATOMIC_ACQUIRE)) {
 		unsigned long flags = spin_lock_irqsave(&realtime_lock);
@@ -50,7 +53,7 @@ static int clock_ns(clockid_t clk, uint64_t *ns)
 		*ns = ktime_ns();
 		return 0;
 	case CLOCK_REALTIME:
-		*ns = realtime_ns();
+		*ns = clock_realtime_ns();
 		return 0;
 	default:
 		return -EINVAL;
@@ -127,28 +130,48 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-/* One process: its id is 1, as for the first process of a Linux machine. */
-long sys_getpid(void)
+/* The one user, root: every id is 0. */
+long sys_getuid(void)
 {
-	return 1;
+	return 0;
 }
 
-long sys_gettid(void)
+/* Linux's struct utsname: six fields of 65 bytes. epunk speaks Linux 6.1's system-call ABI. */
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+long sys_uname(void *buf)
 {
-	return current_thread()->id;
+	static const struct utsname u = {
+		"Linux", "epunk", "6.1.0-epunk", "#1 epunk " EPUNK_VERSION, "x86_64", "(none)",
+	};
+	if (!uaccess_ok(buf, sizeof(u)))
+		return -EFAULT;
+	memcpy(buf, &u, sizeof(u));
+	return 0;
 }
 
-/* Ends the calling thread only; a joiner gets NULL. */
-long sys_exit(int status)
+/* One CPU: the affinity mask is CPU 0. */
+long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 {
-	(void)status;
-	thread_exit(NULL);
+	if (pid < 0)
+		return -ESRCH;
+	if (len < sizeof(*mask) || (len & (sizeof(*mask) - 1)))
+		return -EINVAL;
+	if (!uaccess_ok(mask, sizeof(*mask)))
+		return -EFAULT;
+	*mask = 1;
+	return sizeof(*mask);
 }
 
-/* Ends the application, hence the machine, exactly as returning @status from main() does:
- * app_exit keeps status & 0xff, as Linux does, and reports more than 126 (the most QEMU's exit
- * code carries) as 126. */
-long sys_exit_group(int status)
+long sys_sched_setaffinity(int pid, size_t len, const unsigned long *mask)
 {
-	app_exit(status);
+	if (pid < 0)
+		return -ESRCH;
+	if (len < sizeof(*mask))
+		return -EINVAL;
+	if (!uaccess_ok(mask, sizeof(*mask)))
+		return -EFAULT;
+	return *mask & 1 ? 0 : -EINVAL;
 }

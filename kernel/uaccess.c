@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: MIT
-/* Kernel threads may hand the system calls kernel buffers (kernel/uaccess.h). */
+/* Checking system calls' pointers (kernel/uaccess.h): user ranges against the application's
+ * regions, kernel buffers from kernel threads. */
 #include <arch/mmu.h>
+#include <kernel/mm.h>
 #include <kernel/sched.h>
 #include <kernel/uaccess.h>
 
 bool uaccess_kernel_ok(const void *p, size_t len)
 {
 	return !current_thread()->user && arch_kernel_range_ok((uintptr_t)p, len);
+}
+
+bool uaccess_user_mapped(const void *p, size_t len)
+{
+	return mm_range_ok(p, len);
 }

@@ -100,7 +100,6 @@ int net_init(void)
 {
 	if (net_up)
 		return 0;
-	net_rand_init();
 	syncookie_set_key((uint64_t)net_rand() << 32 | net_rand(), (uint64_t)net_rand() << 32 | net_rand());
 	timer_init(&net_timer, net_timer_fire, NULL);
 	open_softirq(SOFTIRQ_NET_TIMER, net_timer_softirq);

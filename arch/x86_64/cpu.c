@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: MIT
-/* The CPU's descriptor tables: a GDT with a TSS (whose IST stacks catch double faults even when
- * the kernel stack is gone), and an IDT of interrupt gates pointing at entry.S's stubs. */
+/* The CPU's descriptor tables: a GDT with kernel and user segments and a TSS (RSP0: the kernel
+ * stack an interrupt from user mode lands on; IST stacks that catch double faults even when the
+ * kernel stack is gone), an IDT of interrupt gates pointing at entry.S's stubs, and the SYSCALL
+ * MSRs (user.S's entry). */
 #include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <kernel/compiler.h>
 #include "x86.h"
 
-#define KERNEL_CS	0x08
-#define KERNEL_DS	0x10
-#define TSS_SEL		0x18
 #define IST_STACK_SIZE	8192
 #define GUARD_SIZE	4096
 
 struct tss {
 	uint32_t reserved0;
-	uint64_t rsp[3];	/* stacks for privilege changes (unused: ring 0 only) */
+	uint64_t rsp[3];	/* stacks for privilege changes: rsp[0] for entries from user mode */
 	uint64_t reserved1;
 	uint64_t ist[7];	/* interrupt stack table: IST1..IST7 */
 	uint64_t reserved2;
@@ -39,7 +38,9 @@ struct desc_ptr {
 } PACKED;
 
 static struct tss tss;
-static uint64_t gdt[5];		/* null, code, data, TSS (two slots) */
+/* null, kernel code and data, user code32 (SYSRET's layout), user data and code, TSS (2 slots) */
+static uint64_t gdt[8];
+static struct percpu percpu;
 static struct idt_gate idt[256];
 /* An exception stack with a guard page below it, left unmapped by mmu_init (arch_static_stacks):
  * a handler that overflows it faults instead of running over whatever lies beneath. */
@@ -100,6 +101,11 @@ __attribute__((no_stack_protector)) uint64_t arch_boot_random(const char **how)
 	return acc;
 }
 
+uint64_t arch_hwcap(void)
+{
+	return cpuid(1, 0).edx;
+}
+
 void cpu_init(void)
 {
 	uintptr_t t = (uintptr_t)&tss;
@@ -109,11 +115,14 @@ void cpu_init(void)
 	tss.iomap_base = sizeof(tss);
 
 	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffULL;	/* 64-bit code, DPL 0 */
-	gdt[2] = 0x00cf92000000ffffULL;	/* data */
-	gdt[3] = (sizeof(tss) - 1) | ((t & 0xffffffULL) << 16) | (0x89ULL << 40) |
-		 (((t >> 24) & 0xffULL) << 56);	/* available 64-bit TSS */
-	gdt[4] = t >> 32;
+	gdt[1] = 0x00af9a000000ffffULL;	/* 0x08: 64-bit code, DPL 0 */
+	gdt[2] = 0x00cf92000000ffffULL;	/* 0x10: data, DPL 0 */
+	gdt[3] = 0x00cffa000000ffffULL;	/* 0x18: 32-bit code, DPL 3 (never loaded) */
+	gdt[4] = 0x00cff2000000ffffULL;	/* 0x20: data, DPL 3 */
+	gdt[5] = 0x00affa000000ffffULL;	/* 0x28: 64-bit code, DPL 3 */
+	gdt[6] = (sizeof(tss) - 1) | ((t & 0xffffffULL) << 16) | (0x89ULL << 40) |
+		 (((t >> 24) & 0xffULL) << 56);	/* 0x30: available 64-bit TSS */
+	gdt[7] = t >> 32;
 
 	struct desc_ptr gp = { sizeof(gdt) - 1, (uintptr_t)gdt };
 	__asm__ __volatile__(
@@ -124,9 +133,28 @@ void cpu_init(void)
 		"ltr %w3"
 		:: "m"(gp), "r"(KERNEL_DS), "i"(KERNEL_CS), "r"(TSS_SEL) : "rax", "memory");
 
+	/* GS is the per-CPU block in the kernel; a user thread's own GS base waits in
+	 * KERNEL_GS_BASE until SWAPGS brings it in on the way out. */
+	wrmsr(MSR_GS_BASE, (uintptr_t)&percpu);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+
+	/* SYSCALL: kernel CS/SS from STAR[47:32], SYSRET's user ones from STAR[63:48]; interrupts,
+	 * traps, direction, alignment checks and nested-task off on entry. */
+	extern char syscall_entry[];
+	wrmsr(MSR_STAR, ((uint64_t)(USER32_CS & ~3) << 48) | ((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uintptr_t)syscall_entry);
+	wrmsr(MSR_FMASK, 0x47700);	/* TF, IF, DF, IOPL, NT, AC */
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+
 	/* The legacy PICs would deliver on vectors 8-15 otherwise: mask them all. */
 	arch_outb(0x21, 0xff);
 	arch_outb(0xa1, 0xff);
+}
+
+void cpu_set_kernel_stack(uint64_t top)
+{
+	tss.rsp[0] = top;
+	percpu.kernel_rsp = top;
 }
 
 static void idt_set(int vec, uint64_t handler, int ist)

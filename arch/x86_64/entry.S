@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Interrupt and exception entry: one stub per vector pushes (error code, vector) so that every
  * entry builds the same struct trap_frame, then trap_common saves the registers and calls
- * trap_dispatch(frame). The stubs' addresses form trap_stubs[256], which idt_init installs. */
+ * trap_dispatch(frame). The stubs' addresses form trap_stubs[256], which idt_init installs.
+ * An entry from user mode (the saved CS has RPL 3) runs SWAPGS first and last, so that GS is the
+ * per-CPU block while in the kernel. user.S's SYSCALL entry builds the same frame. */
 
 	.text
 	.code64
@@ -32,7 +34,10 @@ trap_stubs_begin:
 	.p2align 4
 	.globl	trap_common
 trap_common:
-	pushq	%rax
+	testb	$3, 24(%rsp)		/* the saved CS, above vector and error code */
+	jz	1f
+	swapgs
+1:	pushq	%rax
 	pushq	%rbx
 	pushq	%rcx
 	pushq	%rdx
@@ -67,7 +72,10 @@ trap_return:
 	popq	%rcx
 	popq	%rbx
 	popq	%rax
-	add	$16, %rsp		/* vector and error code */
+	testb	$3, 24(%rsp)
+	jz	2f
+	swapgs
+2:	add	$16, %rsp		/* vector and error code */
 	iretq
 
 .macro STUB_ADDR vec

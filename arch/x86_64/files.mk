@@ -14,6 +14,9 @@ ARCH_SRCS := \
 	arch/x86_64/context.c \
 	arch/x86_64/rtc.c \
 	arch/x86_64/ioapic.c \
-	arch/x86_64/syscall.c
+	arch/x86_64/syscall.c \
+	arch/x86_64/user.S \
+	arch/x86_64/user.c \
+	arch/x86_64/fpu.c
 # Pure code the host unit tests build too.
 ARCH_HOST_SRCS := arch/x86_64/pvh.c

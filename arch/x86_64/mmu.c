@@ -15,6 +15,7 @@
 #include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
+#include <string.h>
 #include "x86.h"
 
 #define PTE_P		(1ULL << 0)
@@ -303,4 +304,84 @@ void *arch_map_mmio(uint64_t phys, size_t len)
 	}
 	spin_unlock_irqrestore(&mmu_lock, flags);
 	return phys_to_virt(phys);
+}
+
+/* ---- user space ---- */
+
+#define PTE_U		(1ULL << 2)
+
+/* The user page-table entry for @va, allocating the tables on the way when @create (their
+ * entries give user access; the leaf decides the rights). NULL when absent or out of memory. */
+static uint64_t *user_pte(uintptr_t va, bool create)
+{
+	uint64_t *t = pml4;
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &t[IDX(va, level)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			uint64_t *n = page_alloc(0);
+			if (!n)
+				return NULL;
+			memset(n, 0, PAGE_SIZE);
+			__atomic_add_fetch(&table_pages, 1, __ATOMIC_RELAXED);
+			*e = virt_to_phys(n) | PTE_P | PTE_W | PTE_U;
+		}
+		t = phys_to_virt(*e & PTE_ADDR);
+	}
+	return &t[IDX(va, 0)];
+}
+
+static uint64_t user_flags(unsigned prot)
+{
+	uint64_t f = PTE_P | PTE_U;
+	if (prot & ARCH_PROT_WRITE)
+		f |= PTE_W;
+	if (!(prot & ARCH_PROT_EXEC))
+		f |= nx;
+	return f;
+}
+
+int arch_user_map(uintptr_t va, uint64_t pa, unsigned prot)
+{
+	uint64_t *pte = user_pte(va, true);
+	if (!pte)
+		return -ENOMEM;
+	bool was = *pte & PTE_P;
+	*pte = pa | user_flags(prot);
+	if (was)
+		invlpg(va);
+	return 0;
+}
+
+uint64_t arch_user_unmap(uintptr_t va)
+{
+	uint64_t *pte = user_pte(va, false);
+	if (!pte || !(*pte & PTE_P))
+		return 0;
+	uint64_t pa = *pte & PTE_ADDR;
+	*pte = 0;
+	invlpg(va);
+	return pa;
+}
+
+bool arch_user_protect(uintptr_t va, unsigned prot)
+{
+	uint64_t *pte = user_pte(va, false);
+	if (!pte || !(*pte & PTE_P))
+		return false;
+	*pte = (*pte & PTE_ADDR) | user_flags(prot);
+	invlpg(va);
+	return true;
+}
+
+bool arch_user_lookup(uintptr_t va, uint64_t *pa, unsigned *prot)
+{
+	uint64_t *pte = user_pte(va, false);
+	if (!pte || !(*pte & PTE_P))
+		return false;
+	*pa = *pte & PTE_ADDR;
+	*prot = ARCH_PROT_READ | (*pte & PTE_W ? ARCH_PROT_WRITE : 0) |
+		(*pte & nx ? 0 : ARCH_PROT_EXEC);
+	return true;
 }

@@ -24,6 +24,13 @@ struct hvm_start_info {
 	uint32_t reserved;
 };
 
+struct hvm_modlist_entry {
+	uint64_t paddr;
+	uint64_t size;
+	uint64_t cmdline_paddr;
+	uint64_t reserved;
+};
+
 struct hvm_memmap_entry {
 	uint64_t addr;
 	uint64_t size;
@@ -92,6 +99,23 @@ int pvh_parse(const void *start_info, struct boot_info *bi, const char **why)
 		return -EINVAL;
 	}
 	sort_regions(bi);
+	bi->nr_modules = 0;
+	if (si->nr_modules && si->modlist_paddr) {
+		const struct hvm_modlist_entry *m = phys_to_virt(si->modlist_paddr);
+		for (uint32_t i = 0; i < si->nr_modules; i++) {
+			if (!m[i].size)
+				continue;
+			if (bi->nr_modules == BOOT_MAX_MODULES) {
+				*why = "more boot modules than the kernel keeps (4)";
+				return -EINVAL;
+			}
+			if (m[i].paddr + m[i].size < m[i].paddr) {
+				*why = "a boot module's range wraps around";
+				return -EINVAL;
+			}
+			bi->modules[bi->nr_modules++] = (struct boot_module){ m[i].paddr, m[i].size };
+		}
+	}
 	return 0;
 }
 

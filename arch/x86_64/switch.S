@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* arch_context_switch(prev, next): push the callee-saved registers, swap stack pointers, pop. */
+/* arch_switch_stacks(prev, next): push the callee-saved registers, swap stack pointers, pop. */
 
 	.text
 	.code64
-	.globl	arch_context_switch
-arch_context_switch:
+	.globl	arch_switch_stacks
+arch_switch_stacks:
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12

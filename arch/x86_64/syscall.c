@@ -4,6 +4,14 @@
  * type-correct. */
 #include <arch/syscall.h>
 #include <kernel/errno.h>
+#include <arch/user.h>
+#include <kernel/futex.h>
+#include <kernel/mm.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/random.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <net/sys_socket.h>
 
@@ -50,6 +58,29 @@ THUNK(sched_yield, sys_sched_yield())
 THUNK(getpid, sys_getpid())
 THUNK(gettid, sys_gettid())
 THUNK(exit, sys_exit((int)a1))
+THUNK(ioctl, sys_ioctl((int)a1, (unsigned)a2, (unsigned long)a3))
+THUNK(mmap, sys_mmap((unsigned long)a1, (unsigned long)a2, (unsigned long)a3, (unsigned long)a4,
+		     (unsigned long)a5, (unsigned long)a6))
+THUNK(munmap, sys_munmap((unsigned long)a1, (unsigned long)a2))
+THUNK(mprotect, sys_mprotect((unsigned long)a1, (unsigned long)a2, (unsigned long)a3))
+THUNK(mremap, sys_mremap((unsigned long)a1, (unsigned long)a2, (unsigned long)a3,
+			 (unsigned long)a4, (unsigned long)a5))
+THUNK(brk, sys_brk((unsigned long)a1))
+THUNK(madvise, sys_madvise((unsigned long)a1, (unsigned long)a2, (int)a3))
+THUNK(rt_sigaction, sys_rt_sigaction((int)a1, (const void *)a2, (void *)a3, (size_t)a4))
+THUNK(rt_sigprocmask, sys_rt_sigprocmask((int)a1, (const sigset_t *)a2, (sigset_t *)a3, (size_t)a4))
+THUNK(sigaltstack, sys_sigaltstack((const void *)a1, (void *)a2))
+THUNK(clone, sys_clone((unsigned long)a1, (unsigned long)a2, (int *)a3, (int *)a4,
+		       (unsigned long)a5))
+THUNK(set_tid_address, sys_set_tid_address((int *)a1))
+THUNK(futex, sys_futex((uint32_t *)a1, (int)a2, (uint32_t)a3, (const struct timespec *)a4,
+		       (uint32_t *)a5, (uint32_t)a6))
+THUNK(arch_prctl, sys_arch_prctl((int)a1, (unsigned long)a2))
+THUNK(uname, sys_uname((void *)a1))
+THUNK(getuid, sys_getuid())
+THUNK(getrandom, sys_getrandom((void *)a1, (size_t)a2, (unsigned)a3))
+THUNK(sched_getaffinity, sys_sched_getaffinity((int)a1, (size_t)a2, (unsigned long *)a3))
+THUNK(sched_setaffinity, sys_sched_setaffinity((int)a1, (size_t)a2, (const unsigned long *)a3))
 THUNK(exit_group, sys_exit_group((int)a1))
 THUNK(prlimit64, sys_prlimit64((int)a1, (int)a2, (const struct rlimit *)a3, (struct rlimit *)a4))
 /* Sockets (net/sys_socket.c). */
@@ -81,7 +112,13 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(epoll_wait), ENTRY(epoll_pwait), ENTRY(epoll_pwait2),
 	ENTRY(clock_gettime), ENTRY(nanosleep), ENTRY(clock_nanosleep),
 	ENTRY(sched_yield), ENTRY(getpid), ENTRY(gettid), ENTRY(exit), ENTRY(exit_group),
-	ENTRY(prlimit64),
+	ENTRY(prlimit64), ENTRY(ioctl),
+	ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect), ENTRY(mremap), ENTRY(brk), ENTRY(madvise),
+	ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(sigaltstack),
+	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(arch_prctl), ENTRY(uname),
+	ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
+	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,
+	[SYS_getegid] = thunk_getuid, [SYS_getppid] = thunk_getuid,
 	ENTRY(socket), ENTRY(bind), ENTRY(listen), ENTRY(accept), ENTRY(accept4), ENTRY(connect),
 	ENTRY(sendto), ENTRY(recvfrom), ENTRY(shutdown), ENTRY(getsockname), ENTRY(getpeername),
 	ENTRY(setsockopt), ENTRY(getsockopt),
@@ -92,9 +129,35 @@ bool syscall_exists(long nr)
 	return nr >= 0 && nr < SYSCALL_MAX && syscall_table[nr];
 }
 
+/* build/syscall_names.c, generated from Linux's asm/unistd_64.h. */
+extern const char *const syscall_names[SYSCALL_MAX];
+static uint8_t reported[(SYSCALL_MAX + 7) / 8];
+static unsigned long unknown_calls;
+
+/* A number with no entry: -ENOSYS, counted, and, for an application, named on the console the
+ * first time. */
+static long unknown(long nr)
+{
+	__atomic_add_fetch(&unknown_calls, 1, __ATOMIC_RELAXED);
+	bool in = nr >= 0 && nr < SYSCALL_MAX;
+	if (!current_thread()->user)
+		return -ENOSYS;		/* a kernel thread (the tests) knows what it asked */
+	if (in && (__atomic_fetch_or(&reported[nr / 8], 1u << (nr % 8), __ATOMIC_RELAXED) &
+		   (1u << (nr % 8))))
+		return -ENOSYS;
+	printk("epunk: system call %ld (%s) is not implemented: -ENOSYS\n", nr,
+	       in && syscall_names[nr] ? syscall_names[nr] : "unknown");
+	return -ENOSYS;
+}
+
+unsigned long syscall_unknown_count(void)
+{
+	return __atomic_load_n(&unknown_calls, __ATOMIC_RELAXED);
+}
+
 long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
 	if (!syscall_exists(nr))
-		return -ENOSYS;
+		return unknown(nr);
 	return syscall_table[nr](a1, a2, a3, a4, a5, a6);
 }

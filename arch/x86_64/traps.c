@@ -8,6 +8,7 @@
 #include <kernel/errno.h>
 #include <kernel/ksym.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <arch/mmu.h>
 #include "x86.h"
@@ -190,8 +191,16 @@ void trap_dispatch(struct trap_frame *f)
 {
 	uint64_t vec = f->vector;
 
-	if (vec < 32)
+	if (vec < 32) {
+		/* An application's fault, or a page of user memory the kernel touched for it: the
+		 * process decides (a page mapped on first touch, or the application ended). */
+		bool user_mode = f->cs & 3;
+		uint64_t addr = vec == 14 ? read_cr2() : f->rip;
+		if ((user_mode || (vec == 14 && addr < USER_TOP)) && proc_fault(f, (unsigned)vec, addr,
+										   user_mode))
+			return;
 		exception_report(f);
+	}
 	if (vec == IRQ_VECTOR_SPURIOUS)
 		return;		/* no EOI for spurious interrupts */
 	struct irq_slot *s = &irq_slots[vec];

@@ -5,6 +5,10 @@
 
 #include <stdint.h>
 
+#include <arch/user.h>
+
+#include "segments.h"
+
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };
@@ -39,6 +43,13 @@ static inline void invlpg(uintptr_t va) { __asm__ __volatile__("invlpg (%0)" :: 
 
 #define MSR_APIC_BASE		0x1b
 #define MSR_EFER		0xc0000080
+#define MSR_STAR		0xc0000081	/* SYSCALL/SYSRET segment selectors */
+#define MSR_LSTAR		0xc0000082	/* SYSCALL's 64-bit entry point */
+#define MSR_FMASK		0xc0000084	/* RFLAGS bits SYSCALL clears */
+#define MSR_FS_BASE		0xc0000100
+#define MSR_GS_BASE		0xc0000101
+#define MSR_KERNEL_GS_BASE	0xc0000102	/* the GS base SWAPGS exchanges with GS_BASE */
+#define EFER_SCE		(1ULL << 0)	/* SYSCALL enable */
 #define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01
 #define MSR_TSC_DEADLINE	0x6e0
 #define MSR_X2APIC_BASE		0x800
@@ -48,11 +59,29 @@ static inline void invlpg(uintptr_t va) { __asm__ __volatile__("invlpg (%0)" :: 
 #define CPUID1_ECX_HYPERVISOR	(1u << 31)
 #define CPUID1_ECX_RDRAND	(1u << 30)
 
+/* The per-CPU block GS points at in the kernel (user mode has its own GS base; SWAPGS exchanges
+ * them at every entry from and exit to user mode). Offsets: segments.h, for user.S. */
+struct percpu {
+	uint64_t user_rsp;	/* the user stack pointer at SYSCALL, until the frame holds it */
+	uint64_t kernel_rsp;	/* the top of the running thread's kernel stack */
+};
+
 /* Set up by cpu.c. */
 void cpu_init(void);
 void idt_init(void);
+/* cpu.c: the kernel stack an entry from user mode lands on (TSS RSP0 and the SYSCALL path). */
+void cpu_set_kernel_stack(uint64_t top);
 /* mmu.c */
 void mmu_init(void);
+/* fpu.c: user threads' FPU/SSE/AVX state (see there). */
+struct arch_context;
+void fpu_init(void);
+const char *fpu_describe(void);
+int fpu_state_init(struct arch_context *ctx, const struct arch_context *from);
+void fpu_state_free(struct arch_context *ctx);
+void fpu_switch_to(struct arch_context *next);
+/* context.c: load a user thread's FS and GS bases (MSR writes only on a change). */
+void arch_user_bases_set(uint64_t fs, uint64_t gs);
 /* tsc.c: calibrate; returns kHz and names the method in *how. */
 uint64_t tsc_calibrate(const char **how);
 /* lapic.c */
@@ -60,12 +89,5 @@ void lapic_init(void);
 uint32_t lapic_id(void);	/* this CPU's APIC ID (x2APIC: 32 bits; xAPIC: 8) */
 
 /* The saved state of an interrupted context, as entry.S lays it out. */
-struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector;	/* pushed by the stub */
-	uint64_t error;		/* CPU error code, or 0 pushed by the stub */
-	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
-};
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Signal sets as epoll_pwait passes them. epunk delivers no signals; the mask is accepted. */
+/* Signal numbers, and signal sets as rt_sigprocmask and epoll_pwait pass them (x86-64). */
 #ifndef UAPI_SIGNAL_H
 #define UAPI_SIGNAL_H
 
@@ -9,5 +9,27 @@
 typedef struct {
 	unsigned long sig[1];
 } sigset_t;
+
+#define SIGHUP		1
+#define SIGINT		2
+#define SIGQUIT		3
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGABRT		6
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGUSR1		10
+#define SIGSEGV		11
+#define SIGUSR2		12
+#define SIGPIPE		13
+#define SIGALRM		14
+#define SIGTERM		15
+#define SIGCHLD		17
+#define SIGCONT		18
+#define SIGSTOP		19
+
+#define SIG_BLOCK	0
+#define SIG_UNBLOCK	1
 
 #endif

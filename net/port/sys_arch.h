@@ -6,9 +6,6 @@
 
 #include <stdint.h>
 
-/** net_rand_init - key net_rand() from arch_boot_random(). net_init() calls it before lwIP starts. */
-void net_rand_init(void);
-
 /**
  * net_rand - 32 bits an observer cannot predict without the boot-time key (not a secret in
  * themselves). Callers hold net_lock() or are net_init().

@@ -143,12 +143,7 @@ u32_t sys_now(void)
 	return (u32_t)(ktime_ns() / NSEC_PER_MSEC);
 }
 
-static uint64_t rand_state;
-
-void net_rand_init(void)
-{
-	rand_state = 0x2545f4914f6cdd1dULL;
-}
+static uint64_t rand_state = 0x2545f4914f6cdd1dULL;
 
 uint32_t net_rand(void)
 {

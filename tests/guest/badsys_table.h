@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -68,6 +69,16 @@ enum badsys_token {
 	BS_NTOKENS
 };
 #define T(tok)		(BS_TOK_BASE + (tok))
+/* Linux's numbers, spelled here so that both the host's headers and the guest's build the rows. */
+#define BS_FUTEX_WAIT	0
+#define BS_FUTEX_WAKE	1
+#define BS_CLONE_VM	0x100
+#define BS_CLONE_SIGHAND 0x800
+#define BS_CLONE_THREAD	0x10000
+#define BS_TIOCGWINSZ	0x5413
+#define BS_FIONBIO	0x5421
+#define BS_MREMAP_MAYMOVE 1
+#define BS_ADDR		0x10000L	/* page-aligned, never mapped here or in the host's test */
 #define BS_NONCANON	((long)0x8000000000000000UL)	/* non-canonical */
 #define BS_HIGH		((long)0xffff800000000000UL)	/* upper half: never user memory */
 #define BS_NULL		0L
@@ -324,6 +335,61 @@ static const struct badsys_row badsys_rows[] = {
 	R(getsockopt, ENOPROTOOPT, "unknown SOL_SOCKET option", T(BS_TCP), SOL_SOCKET, 9999, T(BS_BUF),
 	  T(BS_LEN_4)),
 
+	R(ioctl, EBADF, "fd -1", -1, BS_TIOCGWINSZ, T(BS_BUF)),
+	R(ioctl, ENOTTY, "TIOCGWINSZ on a pipe", T(BS_PIPE_R), BS_TIOCGWINSZ, T(BS_BUF)),
+	R(ioctl, EFAULT, "FIONBIO, NULL argument", T(BS_PIPE_R), BS_FIONBIO, BS_NULL),
+
+	R(mmap, EINVAL, "length 0", 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+	R(mmap, EINVAL, "neither private nor shared", 0, 4096, PROT_READ, MAP_ANONYMOUS, -1, 0),
+	R(mmap, EINVAL, "offset not page-aligned", 0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+	  -1, 1),
+	R(mmap, EINVAL, "MAP_FIXED address not page-aligned", BS_ADDR + 1, 4096, PROT_READ,
+	  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+	R(mmap, EBADF, "a closed file", 0, 4096, PROT_READ, MAP_PRIVATE, T(BS_FD_CLOSED), 0),
+	R(mmap, ENODEV, "a pipe", 0, 4096, PROT_READ, MAP_PRIVATE, T(BS_PIPE_R), 0),
+	R(munmap, EINVAL, "address not page-aligned", BS_ADDR + 1, 4096),
+	R(munmap, EINVAL, "length 0", BS_ADDR, 0),
+	R(mprotect, EINVAL, "address not page-aligned", BS_ADDR + 1, 4096, PROT_READ),
+	R(mprotect, ENOMEM, "nothing mapped", BS_ADDR, 4096, PROT_READ),
+	R(mremap, EINVAL, "address not page-aligned", BS_ADDR + 1, 4096, 8192, 0, 0),
+	R(mremap, EINVAL, "new length 0", BS_ADDR, 4096, 0, 0, 0),
+	R(mremap, EINVAL, "unknown flag", BS_ADDR, 4096, 8192, 0x80, 0),
+	R(mremap, EFAULT, "nothing mapped", BS_ADDR, 4096, 8192, BS_MREMAP_MAYMOVE, 0),
+	R(madvise, EINVAL, "address not page-aligned", BS_ADDR + 1, 4096, MADV_NORMAL),
+	R(madvise, EINVAL, "advice 999", BS_ADDR, 4096, 999),
+	R(madvise, ENOMEM, "nothing mapped", BS_ADDR, 4096, MADV_DONTNEED),
+
+	R(rt_sigaction, EINVAL, "sigsetsize 4", SIGUSR1, BS_NULL, BS_NULL, 4),
+	R(rt_sigaction, EINVAL, "signal 0", 0, BS_NULL, BS_NULL, 8),
+	R(rt_sigaction, EINVAL, "signal 65", 65, BS_NULL, BS_NULL, 8),
+	R(rt_sigaction, EINVAL, "a handler for SIGKILL", SIGKILL, T(BS_BUF), BS_NULL, 8),
+	R(rt_sigaction, EFAULT, "non-canonical action", SIGUSR1, BS_NONCANON, BS_NULL, 8),
+	R(rt_sigprocmask, EINVAL, "sigsetsize 4", SIG_BLOCK, T(BS_SIGSET), BS_NULL, 4),
+	R(rt_sigprocmask, EINVAL, "how 99", 99, T(BS_SIGSET), BS_NULL, 8),
+	R(rt_sigprocmask, EFAULT, "non-canonical set", SIG_BLOCK, BS_NONCANON, BS_NULL, 8),
+	R(sigaltstack, EFAULT, "non-canonical stack", BS_NONCANON, BS_NULL),
+	R(sigaltstack, EFAULT, "non-canonical old stack", BS_NULL, BS_NONCANON),
+
+	R(clone, EINVAL, "CLONE_THREAD without CLONE_SIGHAND", BS_CLONE_VM | BS_CLONE_THREAD, 0,
+	  BS_NULL, BS_NULL, 0),
+	R(clone, EINVAL, "CLONE_SIGHAND without CLONE_VM", BS_CLONE_SIGHAND, 0, BS_NULL, BS_NULL, 0),
+	R(futex, ENOSYS, "operation 99", T(BS_BUF), 99, 0, BS_NULL, BS_NULL, 0),
+	R(futex, EAGAIN, "wait for a value the word does not hold", T(BS_BUF), BS_FUTEX_WAIT, 1,
+	  BS_NULL, BS_NULL, 0),
+	R(futex, EFAULT, "wait on a non-canonical word", BS_NONCANON, BS_FUTEX_WAIT, 0, BS_NULL,
+	  BS_NULL, 0),
+	R(futex, EINVAL, "negative timeout", T(BS_BUF), BS_FUTEX_WAIT, 0, T(BS_TS_NEG), BS_NULL, 0),
+	R(arch_prctl, EINVAL, "code 0x9999", 0x9999, 0),
+	R(uname, EFAULT, "NULL buffer", BS_NULL),
+	R(uname, EFAULT, "non-canonical buffer", BS_NONCANON),
+	R(getrandom, EINVAL, "flags 0x99", T(BS_BUF), 8, 0x99),
+	R(getrandom, EFAULT, "NULL buffer", BS_NULL, 8, 0),
+	R(sched_getaffinity, EINVAL, "length 4", 0, 4, T(BS_BUF)),
+	R(sched_getaffinity, EFAULT, "NULL mask", 0, 8, BS_NULL),
+	R(sched_getaffinity, ESRCH, "pid -1", -1, 8, T(BS_BUF)),
+	R(sched_setaffinity, EINVAL, "an empty mask", 0, 8, T(BS_BUF)),
+	R(sched_setaffinity, EFAULT, "NULL mask", 0, 8, BS_NULL),
+
 	{ "unknown", "number 9999", 9999, ENOSYS, { 0 } },
 	{ "unknown", "number -1", -1, ENOSYS, { 0 } },
 	{ "unknown", "number 100000", 100000, ENOSYS, { 0 } },
@@ -335,6 +401,9 @@ static const struct badsys_row badsys_rows[] = {
 static const long badsys_no_bad_input[] = {
 	SYS_sched_yield, SYS_getpid, SYS_gettid, SYS_exit, SYS_exit_group,
 	SYS_eventfd,	/* any unsigned initial value is valid */
+	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_getppid,
+	SYS_brk,	/* any address: a refused one returns the current break */
+	SYS_set_tid_address,	/* any address: it is only written at the thread's exit */
 };
 
 #define BADSYS_NROWS	(sizeof(badsys_rows) / sizeof(badsys_rows[0]))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* SYN cookies: the hash against SipHash's published vectors, and what a cookie accepts. */
+#include <kernel/siphash.h>
 #include <kernel/ktest.h>
 #include <net/syncookie.h>
 

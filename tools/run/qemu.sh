@@ -9,6 +9,8 @@
 #   --gdb PORT        start halted with a gdb stub on localhost:PORT
 #   --log FILE        serial output to FILE instead of stdout
 #   --kernel FILE     image to boot (default build/epunk.elf)
+#   --initrd FILE     the files the kernel gets at boot (a cpio archive, or one executable): the
+#                     application comes from here (default $INITRD, else none)
 #   --net MODE        none (default), user: a modern virtio-net NIC on QEMU user networking,
 #                     user-intx: the same without MSI-X (vectors=0: INTx through the IOAPIC),
 #                     wire: a NIC on a unix datagram socket, one frame per datagram, to build/wire
@@ -31,6 +33,7 @@ interactive=0
 gdbport=""
 log=""
 net=${NET:-none}
+initrd=${INITRD:-}
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--gdb) gdbport=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
 	--net) net=$2; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "qemu.sh: unknown option '$1'" >&2; exit 125 ;;
@@ -86,9 +90,17 @@ if [ ! -f "$kernel" ]; then
 	echo "qemu.sh: no kernel image at $kernel (run make first)" >&2
 	exit 125
 fi
+initrdargs=()
+if [ -n "$initrd" ]; then
+	if [ ! -f "$initrd" ]; then
+		echo "qemu.sh: no initrd at $initrd" >&2
+		exit 125
+	fi
+	initrdargs=(-initrd "$initrd")
+fi
 
 args=(-machine q35 -accel "$accel" -cpu "$cpu" -m "${MEM:-128M}" -smp 1
-	"${fwargs[@]}" -kernel "$kernel" -append "$append"
+	"${fwargs[@]}" -kernel "$kernel" "${initrdargs[@]}" -append "$append"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -display none -nodefaults
 	"${netargs[@]}")
 if [ "$interactive" = 1 ]; then

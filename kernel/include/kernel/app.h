@@ -5,6 +5,7 @@
 #define KERNEL_APP_H
 
 #include <kernel/compiler.h>
+#include <kernel/initrd.h>
 
 struct app_entry {
 	const char *name;
@@ -14,6 +15,13 @@ struct app_entry {
 extern const struct app_entry app_table[];
 extern const int app_count;
 extern const char app_default[];	/* "" when the image has no default app */
+
+/**
+ * app_start - start the executable @exe of the initrd in user mode with the space-separated
+ * @args (quotes group words) as argv[1..] (argv[0]: its file name). Returns 0 once its main
+ * thread is started, or a negative errno after printing why it cannot run.
+ */
+int app_start(const struct initrd_file *exe, const char *args);
 
 /**
  * app_run - run application @name with the space-separated @args (quotes group words) as

@@ -32,6 +32,9 @@ struct file_operations {
 	void (*release)(struct file *f);
 	/* fcntl(F_SETFL) hook for files that care about O_NONBLOCK changes (may be NULL). */
 	int (*set_flags)(struct file *f, unsigned flags);
+	/* ioctl: the file's own requests (sys_ioctl handles the generic ones first); -ENOTTY for
+	 * one it does not know. NULL: none. */
+	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
 	const char *name;	/* "pipe", "eventfd", "eventpoll", "socket": for reports */
 };
 

@@ -59,8 +59,8 @@ int page_boot_spans(const struct mem_region *r, uint64_t kernel_end, struct page
 
 /**
  * page_init_from_boot - add every usable span of @bi's memory map (see page_boot_spans; the
- * image ends at physical address @kernel_end) at its direct-map address; spans page_range_add
- * refuses are reported with printk and skipped.
+ * image ends at physical address @kernel_end), minus the boot modules, at its direct-map address;
+ * spans page_range_add refuses are reported with printk and skipped.
  * Returns the number of pages added, or -ENOMEM when none could be.
  */
 int page_init_from_boot(const struct boot_info *bi, uint64_t kernel_end);

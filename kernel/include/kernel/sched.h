@@ -44,6 +44,12 @@ struct thread {
 	uint64_t last_in;		/* TSC when last switched in */
 	int errno_value;		/* the app-facing errno of this thread */
 	bool user;			/* runs an application in user mode (else a kernel thread) */
+	int tid;			/* a user thread's id as the application sees it */
+	uint32_t *clear_child_tid;	/* a user thread's CLONE_CHILD_CLEARTID word (0 and a futex
+					 * wake when it exits) */
+	unsigned long sigmask;		/* signals blocked (rt_sigprocmask) */
+	void *altstack_sp;		/* sigaltstack's stack, or NULL */
+	size_t altstack_size;
 	bool plugged;			/* holds back batchable softirq work (sched_plug) */
 	uint32_t plug_softirqs;		/* softirqs held back by the plug, raised by sched_unplug */
 	uint32_t plug_passed;		/* softirqs that ran once under the plug (the first goes) */
@@ -59,6 +65,17 @@ NORETURN void sched_idle_loop(void);
  * (0: the default). Returns the thread, or NULL when memory runs out.
  */
 struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, unsigned stack_order);
+/**
+ * thread_create_stopped - as thread_create, but the thread runs only once wake_up_process(t)
+ * (or thread_discard(t) frees it unstarted), and the top @reserve bytes of its stack are left
+ * for the caller (a user thread's saved registers).
+ */
+struct thread *thread_create_stopped(const char *name, void *(*fn)(void *), void *arg,
+				     unsigned stack_order, size_t reserve);
+/** thread_discard - free a thread thread_create_stopped made and nobody started. */
+void thread_discard(struct thread *t);
+/** thread_stack_top - one past the highest byte of @t's stack. */
+void *thread_stack_top(struct thread *t);
 /** thread_join - wait for @t to exit, free it, and return what it returned. */
 void *thread_join(struct thread *t);
 /** thread_detach - @t frees itself when it exits; it must not be joined. */

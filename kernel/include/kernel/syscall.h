@@ -29,6 +29,7 @@ long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
 long sys_dup3(int oldfd, int newfd, int flags);
 long sys_fcntl(int fd, int cmd, unsigned long arg);
+long sys_ioctl(int fd, unsigned cmd, unsigned long arg);
 long sys_pipe(int fds[2]);
 long sys_pipe2(int fds[2], int flags);
 long sys_eventfd(unsigned int initval);
@@ -44,14 +45,16 @@ long sys_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int ti
 		     const sigset_t *mask, size_t sigsetsize);
 long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
 		      const struct timespec *timeout, const sigset_t *mask, size_t sigsetsize);
+/** clock_realtime_ns - CLOCK_REALTIME in nanoseconds since the epoch (kernel/sys_misc.c). */
+uint64_t clock_realtime_ns(void);
 long sys_clock_gettime(clockid_t clk, struct timespec *ts);
 long sys_nanosleep(const struct timespec *req, struct timespec *rem);
 long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
 long sys_sched_yield(void);
-long sys_getpid(void);
-long sys_gettid(void);
-long sys_exit(int status);
-long sys_exit_group(int status);
+long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask);
+long sys_sched_setaffinity(int pid, size_t len, const unsigned long *mask);
+long sys_getuid(void);
+long sys_uname(void *buf);
 struct rlimit;
 long sys_prlimit64(int pid, int resource, const struct rlimit *new, struct rlimit *old);
 #endif

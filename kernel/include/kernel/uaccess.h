@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Checking the pointers system calls are given. An application's pointers must lie in user space
  * (below USER_TOP, clear of the unmapped first page): everything above, the non-canonical hole
- * and the upper half, is never user memory on Linux, which refuses it with EFAULT. Kernel threads
- * (the in-guest tests, kernel services) call the same system calls with kernel buffers: for
- * them, memory the kernel maps (its image, the direct map) is accepted too. Code checks where it
- * copies, as Linux faults where it copies. */
+ * and the upper half, is never user memory on Linux, which refuses it with EFAULT. A range to
+ * copy must also lie in the application's mapped regions (kernel/mm.c), so that a bad pointer is
+ * EFAULT, not a fault. Kernel threads (the in-guest tests, kernel services) call the same system
+ * calls with kernel buffers: for them, memory the kernel maps (its image, the direct map) is
+ * accepted too. Code checks where it copies, as Linux faults where it copies. */
 #ifndef KERNEL_UACCESS_H
 #define KERNEL_UACCESS_H
 
@@ -16,6 +17,8 @@
 /** uaccess_kernel_ok - whether the calling thread is a kernel thread and [@p, @p + @len) lies in
  * memory the kernel maps. */
 bool uaccess_kernel_ok(const void *p, size_t len);
+/** uaccess_user_mapped - whether the user range [@p, @p + @len) lies in mapped regions. */
+bool uaccess_user_mapped(const void *p, size_t len);
 
 static inline int uaccess_user_range(const void *p, size_t len)
 {
@@ -35,7 +38,7 @@ static inline int uaccess_range_ok(const void *p, size_t len)
 static inline int uaccess_ok(const void *p, size_t len)
 {
 	if ((uintptr_t)p >= 4096 && uaccess_user_range(p, len))
-		return 1;
+		return uaccess_user_mapped(p, len);
 	return uaccess_kernel_ok(p, len);
 }
 

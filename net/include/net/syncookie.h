@@ -33,7 +33,4 @@ uint32_t syncookie_make(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t
 bool syncookie_check(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
 		     uint32_t client_isn, uint32_t cookie, uint32_t now_ms, uint16_t *mss);
 
-/** siphash24 - SipHash-2-4 of @len bytes at @data with the key (@k0, @k1). */
-uint64_t siphash24(uint64_t k0, uint64_t k1, const void *data, unsigned len);
-
 #endif

@@ -8,6 +8,7 @@
 
 #define BOOT_MAX_REGIONS	32
 #define BOOT_CMDLINE_MAX	1024
+#define BOOT_MAX_MODULES	4
 
 /* Memory region types, as in the E820 map the boot protocol passes on. */
 enum mem_type {
@@ -24,6 +25,12 @@ struct mem_region {
 	uint32_t type;		/* enum mem_type */
 };
 
+/* A file the boot loader put in memory (QEMU -initrd). */
+struct boot_module {
+	uint64_t base;		/* physical start */
+	uint64_t size;		/* bytes */
+};
+
 struct boot_info {
 	const char *protocol;			/* "PVH" */
 	char cmdline[BOOT_CMDLINE_MAX];		/* -append text, NUL-terminated */
@@ -33,6 +40,8 @@ struct boot_info {
 	uint64_t tsc_khz;			/* TSC frequency */
 	const char *tsc_how;			/* how tsc_khz was found */
 	uint64_t boot_tsc;			/* TSC at the first instruction */
+	struct boot_module modules[BOOT_MAX_MODULES];	/* in the boot loader's order */
+	int nr_modules;
 };
 
 extern struct boot_info boot_info;

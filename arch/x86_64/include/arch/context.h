@@ -6,7 +6,11 @@
 #include <stdint.h>
 
 struct arch_context {
-	uint64_t sp;	/* saved stack pointer; callee-saved registers live on that stack */
+	uint64_t sp;		/* saved stack pointer; callee-saved registers live on that stack */
+	uint64_t kstack_top;	/* a user thread's: where entries from user mode land; else 0 */
+	uint64_t fs_base;	/* a user thread's TLS base (FS) */
+	uint64_t gs_base;	/* a user thread's GS base */
+	void *fpu;		/* a user thread's FPU/SSE/AVX state while it is off the CPU */
 };
 
 /**

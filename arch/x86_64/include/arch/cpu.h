@@ -62,6 +62,9 @@ __attribute__((noreturn)) void arch_exit(int status);
  */
 uint64_t arch_boot_random(const char **how);
 
+/** arch_hwcap - the CPU features an executable's AT_HWCAP carries (x86-64: CPUID 1's EDX). */
+uint64_t arch_hwcap(void);
+
 /** arch_backtrace - print a symbolized frame-pointer backtrace starting at frame @rbp. */
 void arch_backtrace(unsigned long rip, unsigned long rbp);
 

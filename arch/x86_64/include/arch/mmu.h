@@ -30,4 +30,20 @@ bool arch_kernel_range_ok(uintptr_t va, size_t len);
  */
 void *arch_map_mmio(uint64_t phys, size_t len);
 
+/* User space's page tables. The caller (the kernel's memory manager) serializes all changes to
+ * them; every function may run with interrupts off. */
+#define ARCH_PROT_READ	0x1
+#define ARCH_PROT_WRITE	0x2
+#define ARCH_PROT_EXEC	0x4
+
+/** arch_user_map - map the 4 KiB page at user address @va to physical @pa with @prot (ARCH_PROT_*;
+ * a page is always readable). Returns 0, or -ENOMEM when a table page cannot be allocated. */
+int arch_user_map(uintptr_t va, uint64_t pa, unsigned prot);
+/** arch_user_unmap - unmap @va; returns the physical page it mapped, or 0 when none. */
+uint64_t arch_user_unmap(uintptr_t va);
+/** arch_user_protect - change the rights of the page at @va; false when nothing maps it. */
+bool arch_user_protect(uintptr_t va, unsigned prot);
+/** arch_user_lookup - the physical page at @va and its rights; false when nothing maps it. */
+bool arch_user_lookup(uintptr_t va, uint64_t *pa, unsigned *prot);
+
 #endif

@@ -9,5 +9,8 @@
 long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 /** syscall_exists - whether @nr has an entry (tests use it to cover every call). */
 bool syscall_exists(long nr);
+/** syscall_unknown_count - calls of numbers with no entry since boot (each is named on the
+ * console the first time). */
+unsigned long syscall_unknown_count(void);
 
 #endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* The application process (kernel/proc.c): its user-mode threads, their creation (clone), exit
+ * and faults, and the start of the program itself. epunk runs one process, pid 1. */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <arch/user.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROC_PID	1
+
+/**
+ * proc_start - load the static executable @image (@size bytes, named @path) and start its main
+ * thread in user mode with @argv (NULL-terminated; argv[0] is the program's name) and @envp.
+ * Returns 0, or a negative errno with a one-line reason in @err (not an ELF file, another
+ * machine, dynamically linked, truncated...).
+ */
+int proc_start(const char *path, const void *image, size_t size, char *const argv[],
+	       char *const envp[], char *err, size_t errlen);
+
+/**
+ * proc_user_return - what must happen before a thread returns to user mode (a due thread
+ * switch); called with interrupts on, returns with them off.
+ */
+void proc_user_return(struct trap_frame *f);
+
+/**
+ * proc_fault - exception @vec of a user thread: in user mode (@user_mode), or a page fault on
+ * user address @addr in kernel code acting for it. True when resolved (a page mapped on first
+ * touch): the access is retried. Otherwise the application is ended as Linux's default action
+ * for the signal ends it (a report on the console, exit status 128 + signal). False: not a user
+ * thread's fault, the kernel's own.
+ */
+bool proc_fault(struct trap_frame *f, unsigned vec, uint64_t addr, bool user_mode);
+
+/** proc_threads - user threads alive. */
+int proc_threads(void);
+
+long sys_clone(unsigned long flags, unsigned long stack, int *parent_tid, int *child_tid,
+	       unsigned long tls);
+long sys_set_tid_address(int *tidptr);
+long sys_exit(int status);
+long sys_exit_group(int status);
+long sys_getpid(void);
+long sys_gettid(void);
+
+#endif
