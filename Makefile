@@ -112,45 +112,44 @@ $(B)/k/arch/x86_64/syscall.c.o: EXTRA_CFLAGS := $(NET_INCLUDES)
 # The ARP and backlog tests drive lwIP directly.
 $(B)/k/tests/guest/test_arp.c.o: EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES) $(LWIP_INCLUDES)
 
-# Applications: ordinary C programs (int main(int argc, char **argv)) built into the image, each
-# main() renamed app_NAME_main; app=NAME on the command line picks one. APP_SRC=path/to/file.c
-# adds an outside program (named after the file) and makes it the image's default application.
-APPS := $(basename $(notdir $(wildcard apps/*.c))) conformance
-$(foreach a,$(APPS),$(eval APP_$(a) := apps/$(a).c))
-APP_conformance := $(CONFORMANCE_SRCS)
+# Applications: ordinary static Linux executables, built with Debian's musl (musl-gcc -static):
+# the same file runs on host Linux, in the Linux guest of make bench, and on epunk, which loads
+# it from the initrd (app=NAME runs /bin/NAME). One per file of apps/, the test programs of
+# tests/apps/, and the conformance suite. APP_SRC=path/to/file.c builds one more (make run).
+APP_CC ?= musl-gcc
+APP_CFLAGS ?= -O2 -g
+APP_FLAGS := -std=gnu11 -static -Wall -Wextra -Werror
+APP_LIBS := -lm -pthread
+APPS := $(basename $(notdir $(wildcard apps/*.c)))
+TEST_APPS := $(basename $(notdir $(wildcard tests/apps/*.c)))
+define app_rule
+$(B)/apps/$(1): $(2) Makefile | deps
+	@mkdir -p $$(@D)
+	$$(say) MUSLCC $$@
+	$$(Q)$$(APP_CC) $$(APP_CFLAGS) $$(APP_FLAGS) $(2) -o $$@ $$(APP_LIBS)
+endef
+$(foreach a,$(APPS),$(eval $(call app_rule,$(a),apps/$(a).c)))
+$(foreach a,$(TEST_APPS),$(eval $(call app_rule,$(a),tests/apps/$(a).c)))
+$(eval $(call app_rule,conformance,$(CONFORMANCE_SRCS)))
+ALL_APPS := $(APPS) $(TEST_APPS) conformance
 APP_SRC ?=
 ifneq ($(APP_SRC),)
 APP_SRC_NAME := $(basename $(notdir $(APP_SRC)))
 ifeq ($(wildcard $(APP_SRC)),)
 $(error APP_SRC=$(APP_SRC): no such file)
 endif
-ifneq ($(filter $(APP_SRC_NAME),$(APPS)),)
-$(error APP_SRC=$(APP_SRC): the name '$(APP_SRC_NAME)' is taken by a built-in application)
+ifneq ($(filter $(APP_SRC_NAME),$(ALL_APPS)),)
+$(error APP_SRC=$(APP_SRC): the name '$(APP_SRC_NAME)' is taken by apps/ or tests/apps/)
 endif
-ifeq ($(shell echo '$(APP_SRC_NAME)' | grep -cE '^[A-Za-z_][A-Za-z0-9_]*$$'),0)
-$(error APP_SRC=$(APP_SRC): the file name must make a C identifier)
+$(eval $(call app_rule,$(APP_SRC_NAME),$(APP_SRC)))
+APP_BIN := $(B)/apps/$(APP_SRC_NAME)
 endif
-APPS += $(APP_SRC_NAME)
-APP_$(APP_SRC_NAME) := $(APP_SRC)
-endif
-APP_FLAGS := -D__epunk__
-# build/app/NAME/<source path with / as _>.o, compiled with main renamed app_NAME_main.
-app_obj = $(B)/app/$(1)/$(subst /,_,$(2)).o
-APP_OBJS := $(foreach a,$(APPS),$(foreach f,$(APP_$(a)),$(call app_obj,$(a),$(f))))
-define app_rule
-$(call app_obj,$(1),$(2)): $(2) Makefile | deps
-	@mkdir -p $$(@D)
-	$$(say) CC $$<
-	$$(Q)$$(CC) $$(CFLAGS) $$(KERNEL_CFLAGS) $$(APP_FLAGS) -Dmain=app_$(1)_main -MF $$(@:.o=.d) -c $$< -o $$@
-endef
-$(foreach a,$(APPS),$(foreach f,$(APP_$(a)),$(eval $(call app_rule,$(a),$(f)))))
 
-# The table of applications, rewritten only when the list changes.
-APPS_TABLE := $(shell mkdir -p $(B) && tools/build/mkapps.sh '$(APP_SRC_NAME)' $(APPS) > $(B)/apps.c.new && \
-	(cmp -s $(B)/apps.c.new $(B)/apps.c || mv $(B)/apps.c.new $(B)/apps.c); rm -f $(B)/apps.c.new)
-$(B)/k/apps.o: $(B)/apps.c
-	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
-KERNEL_OBJS += $(APP_OBJS) $(B)/k/apps.o
+# The initrd: every application as /bin/NAME. tools/run/qemu.sh gives it to every boot of the
+# kernel beside it.
+$(B)/initrd.cpio: $(addprefix $(B)/apps/,$(ALL_APPS)) tools/build/mkinitrd.py
+	$(say) INITRD $@
+	$(Q)python3 tools/build/mkinitrd.py $@ $(foreach a,$(ALL_APPS),/bin/$(a)=$(B)/apps/$(a))
 
 
 # The virtio UAPI headers (/usr/include/linux) build freestanding through a directory of symlinks
@@ -182,7 +181,7 @@ HOST_FLAGS := -std=gnu11 -DKTEST_HOST -fsanitize=address,undefined -fno-sanitize
 	-Itests/unit/host -Iarch/x86_64/include -Ikernel/include -Idrivers/include -Inet/include
 
 .PHONY: all deps run test test-host gdb clean distclean conformance bench-epoll bench
-all: $(B)/epunk.elf
+all: $(B)/epunk.elf $(B)/initrd.cpio
 
 deps:
 	@tools/build/deps.sh
@@ -236,30 +235,44 @@ $(B)/host/unittest: $(HOST_OBJS)
 
 # make run: the echo server on QEMU user networking, guest port 7 forwarded to 127.0.0.1:$(PORT)
 # (TCP and UDP), so `nc 127.0.0.1 5555` talks to the guest. APP=name ARGS="..." runs another
-# built-in app; with APP_SRC=file.c that program runs alone (no banner) and its exit status comes
-# back as QEMU's.
+# program of the initrd. APP_BIN=executable (or APP_SRC=file.c, built with musl) runs that
+# program alone: its output, then its exit status as make's (no banner).
 PORT ?= 5555
-RUN_APP := $(if $(APP),$(APP),$(if $(APP_SRC),,echo))
-RUN_APPEND := $(strip $(if $(RUN_APP),app=$(RUN_APP)) $(if $(ARGS),args="$(ARGS)") \
-	$(if $(APP_SRC),quiet) $(APPEND))
-run: $(B)/epunk.elf
-	@[ -n "$(APP_SRC)$(APP)" ] || echo "echo server: guest port 7 is 127.0.0.1:$(PORT) here (TCP, UDP); Ctrl-A x quits"
-	NET=user HOSTFWD=hostfwd=tcp:127.0.0.1:$(PORT)-:7,hostfwd=udp:127.0.0.1:$(PORT)-:7 \
-		tools/run/qemu.sh --interactive --append '$(RUN_APPEND)'
+ARGS ?=
+ifneq ($(APP_BIN),)
+ifeq ($(wildcard $(APP_BIN))$(APP_SRC),)
+$(error APP_BIN=$(APP_BIN): no such file)
+endif
+RUN_INITRD := $(B)/run/$(notdir $(APP_BIN)).cpio
+RUN_NAME := $(notdir $(APP_BIN))
+$(RUN_INITRD): $(APP_BIN) tools/build/mkinitrd.py
+	@mkdir -p $(@D)
+	$(Q)python3 tools/build/mkinitrd.py $@ /bin/$(RUN_NAME)=$(APP_BIN)
+else
+RUN_INITRD := $(B)/initrd.cpio
+RUN_NAME := $(or $(APP),echo)
+endif
+# Through the environment, so that quotes in ARGS reach the kernel's command line as written.
+export RUN_APPEND := $(strip app=$(RUN_NAME) $(if $(ARGS),args="$(ARGS)") $(if $(APP_BIN),quiet) \
+	$(APPEND))
+run: $(B)/epunk.elf $(RUN_INITRD)
+	@[ -n "$(APP_BIN)$(APP)" ] || echo "echo server: guest port 7 is 127.0.0.1:$(PORT) here (TCP, UDP); Ctrl-A x quits"
+	@NET=user HOSTFWD=hostfwd=tcp:127.0.0.1:$(PORT)-:7,hostfwd=udp:127.0.0.1:$(PORT)-:7 \
+		tools/run/qemu.sh --interactive --initrd $(RUN_INITRD) --append "$$RUN_APPEND"
 
 # make test [STAGES="guest conformance ..."]: every stage of tests/stages, or those named.
 STAGES ?=
-test: $(B)/epunk.elf $(B)/host/unittest
-	CONFORMANCE_SRCS="$(CONFORMANCE_SRCS)" tests/run.sh $(STAGES)
+test: $(B)/epunk.elf $(B)/initrd.cpio $(B)/host/unittest
+	tests/run.sh $(STAGES)
 
 # make print-VAR: the value of a make variable (scripts read source lists this way).
 print-%:
 	@echo '$($*)'
 
-conformance: $(B)/epunk.elf
-	tests/conformance.sh $(CONFORMANCE_SRCS)
+conformance: $(B)/epunk.elf $(B)/initrd.cpio
+	tests/conformance.sh
 
-bench-epoll: $(B)/epunk.elf
+bench-epoll: $(B)/epunk.elf $(B)/initrd.cpio
 	tools/bench/bench-epoll.sh
 
 # make bench [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_MATRIX=full|quick]: the echo benchmark
@@ -267,7 +280,7 @@ bench-epoll: $(B)/epunk.elf
 BASELINE ?=
 BENCH_SECONDS ?= 5
 BENCH_MATRIX ?= full
-bench: $(B)/epunk.elf $(B)/echobench
+bench: $(B)/epunk.elf $(B)/initrd.cpio $(B)/echobench
 	tools/bench/bench.sh --matrix $(BENCH_MATRIX) --seconds $(BENCH_SECONDS) \
 		$(if $(BASELINE),--baseline $(BASELINE))
 
@@ -277,7 +290,7 @@ bench: $(B)/epunk.elf $(B)/echobench
 ICOUNT ?= 0
 TRACE_RUNS ?= 1
 .PHONY: trace
-trace: $(B)/epunk.elf $(B)/echobench
+trace: $(B)/epunk.elf $(B)/initrd.cpio $(B)/echobench
 	ICOUNT=$(ICOUNT) TRACE_RUNS=$(TRACE_RUNS) tools/bench/trace.sh
 
 
@@ -291,7 +304,7 @@ DURATION ?= 1800
 SOAK_CONNS ?= 10000
 SOAK_CYCLES ?= 20000
 .PHONY: soak
-soak: $(B)/epunk.elf $(B)/loadgen $(B)/wire
+soak: $(B)/epunk.elf $(B)/initrd.cpio $(B)/loadgen $(B)/wire
 	tools/bench/soak.sh --duration $(DURATION) --conns $(SOAK_CONNS) --cycles $(SOAK_CYCLES)
 test: $(B)/loadgen
 

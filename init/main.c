@@ -102,20 +102,16 @@ static void *main_thread(void *arg)
 			arch_exit(EXIT_FAILURE_STATUS);
 		return NULL;	/* the application runs on; its end ends the machine */
 	}
-	if (!name && app_default[0])
-		name = app_default;
-	if (!name) {
-		if (args) {
-			printk("epunk: args= given without app=\n");
-			arch_exit(EXIT_FAILURE_STATUS);
-		}
-		printk("epunk: no application to run; idle (Ctrl-A x quits QEMU)\n");
-		return NULL;
-	}
-	int status;
-	if (app_run(name, args ? args : "", &status))
+	if (name) {
+		app_not_found(name);
 		arch_exit(EXIT_FAILURE_STATUS);
-	app_exit(status);
+	}
+	if (args) {
+		printk("epunk: args= given without app=\n");
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
+	printk("epunk: no application to run; idle (Ctrl-A x quits QEMU)\n");
+	return NULL;
 }
 
 /* Options read at boot: a bad value is an error naming the option, never silently ignored. */

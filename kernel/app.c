@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Starting an application: an executable of the initrd in user mode (kernel/proc.c), or one built
- * into the image, whose main() runs on the calling thread; arguments split into argv as a shell
- * would (quotes group words); ending it: its status becomes QEMU's exit code. */
+/* Starting an application: an executable of the initrd in user mode (kernel/proc.c), its
+ * arguments split into argv as a shell would (quotes group words); ending it: its status becomes
+ * QEMU's exit code. */
 #include <arch/cpu.h>
 #include <kernel/app.h>
 #include <kernel/errno.h>
@@ -55,25 +55,14 @@ int app_start(const struct initrd_file *exe, const char *args)
 	return rc;
 }
 
-int app_run(const char *name, const char *args, int *status)
+void app_not_found(const char *name)
 {
-	static char buf[APP_ARGS_MAX];
-	char *argv[APP_MAX_ARGS + 2];
-
-	const struct app_entry *app = NULL;
-	for (int i = 0; i < app_count; i++)
-		if (!strcmp(app_table[i].name, name))
-			app = &app_table[i];
-	if (!app) {
-		printk("epunk: no application named '%s'; built in:", name);
-		for (int i = 0; i < app_count; i++)
-			printk(" %s", app_table[i].name);
-		printk("%s\n", app_count ? "" : " (none)");
-		return -ENOENT;
-	}
-	int argc = split_args(app->name, args, buf, sizeof(buf), argv);
-	*status = app->main(argc, argv);
-	return 0;
+	int n = 0;
+	printk("epunk: no program '%s' in the initrd; it has:", name);
+	for (const struct initrd_file *f; (f = initrd_file(n)); n++)
+		if ((f->mode & INITRD_S_IFMT) == INITRD_S_IFREG)
+			printk(" %s", f->path);
+	printk("%s\n", n ? "" : " nothing (no -initrd given?)");
 }
 
 /* An application's exit status leaves QEMU as its exit code. Linux keeps status & 0xff; QEMU's

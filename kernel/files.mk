@@ -47,6 +47,7 @@ KERNEL_SRCS := \
 # stand-ins of tests/unit/host), each adding what it drives.
 KERNEL_HOST_SRCS := \
 	kernel/siphash.c \
+	kernel/initrd.c \
 	kernel/vsprintf.c \
 	kernel/time.c \
 	kernel/rbtree.c \

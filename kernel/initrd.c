@@ -148,6 +148,9 @@ const struct initrd_file *initrd_lookup(const char *path)
 	if (!strchr(path, '/')) {
 		ksnprintf(buf, sizeof(buf), "/bin/%s", path);
 		path = buf;
+	} else if (path[0] != '/') {
+		ksnprintf(buf, sizeof(buf), "/%s", path);
+		path = buf;
 	}
 	for (int i = 0; i < nfiles; i++)
 		if (!strcmp(files[i].path, path))

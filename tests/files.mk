@@ -18,7 +18,8 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_trace.c \
 	tests/unit/test_sock_poll.c \
 	tests/unit/test_syncookie.c \
-	tests/unit/test_virtqueue.c
+	tests/unit/test_virtqueue.c \
+	tests/unit/test_initrd.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
 	tests/guest/test_boot.c \

@@ -20,8 +20,18 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* epoll_pwait2 through the system call: musl 1.2.3 has no wrapper for it (glibc 2.35+ does), and
+ * the suite is one executable for every system. */
+static inline int conf_epoll_pwait2(int epfd, struct epoll_event *ev, int maxevents,
+				    const struct timespec *timeout, const sigset_t *mask)
+{
+	return (int)syscall(SYS_epoll_pwait2, epfd, ev, maxevents, timeout, mask, 8);
+}
+#define epoll_pwait2 conf_epoll_pwait2
 
 /* The one signal number the suite names (in epoll_pwait masks only; nothing is delivered). */
 #ifndef SIGUSR1

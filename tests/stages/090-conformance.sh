@@ -1,6 +1,5 @@
-echo "== conformance: the same scenarios on host Linux and on epunk, outputs diffed"
-# shellcheck disable=SC2086
-tests/conformance.sh ${CONFORMANCE_SRCS:-$(make -s --no-print-directory print-CONFORMANCE_SRCS)} > "$out/conformance.txt" 2>&1
+echo "== conformance: one musl executable on host Linux and on epunk, outputs diffed"
+tests/conformance.sh > "$out/conformance.txt" 2>&1
 rc=$?
 tail -3 "$out/conformance.txt"
 if [ "$rc" = 0 ]; then

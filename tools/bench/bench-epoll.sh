@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # make bench-epoll: the epoll cost table from apps/epollbench.c, in the guest (epunk) and, for
-# reference, the same program on this host's Linux. A benchmark: it reports, it asserts nothing.
+# reference, the same executable (build/apps/epollbench) on this host's Linux. A benchmark: it
+# reports, it asserts nothing.
 set -eu
 cd "$(dirname "$0")/../.."
 out=build/bench
@@ -10,8 +11,7 @@ sizes=${SIZES:-10 100 1000 10000 100000}
 accel=${ACCEL:-tcg}
 
 echo "== host Linux ($(uname -r)), same program"
-gcc -std=gnu11 -O2 -Wall -Wextra -Werror apps/epollbench.c -o "$out/epollbench-linux"
-"$out/epollbench-linux" $sizes | tee "$out/epoll-linux.txt"
+build/apps/epollbench $sizes | tee "$out/epoll-linux.txt"
 
 echo
 echo "== epunk guest (QEMU, $accel, -m ${MEM:-512M})"

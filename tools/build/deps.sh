@@ -12,6 +12,7 @@ check() {	# check COMMAND PACKAGE
 	command -v "$1" >/dev/null 2>&1 || need="$need $2"
 }
 check gcc gcc
+check musl-gcc musl-tools
 check make make
 check ld binutils
 check nm binutils

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Build the stock Debian Linux guest that `make bench BASELINE=linux` compares epunk with:
 # Debian's amd64 kernel (linux-image-*-amd64, unpacked, not installed), a busybox-static
-# initramfs holding virtio-net's modules for that exact kernel and apps/echo.c built static,
+# initramfs holding virtio-net's modules for that exact kernel and the echo server epunk runs
+# (build/apps/echo, static, musl),
 # with tools/run/linux-guest-init.sh as /init. Packages come through `apt-get download`.
 #
 # usage: tools/run/linux-guest.sh [--print]
@@ -106,7 +107,12 @@ need_module virtio_net
 
 # Rebuild the initramfs when any input is newer than it.
 initramfs=$out/initramfs.cpio.gz
-inputs=(tools/run/linux-guest-init.sh tools/run/linux-guest.sh apps/echo.c "$kernel_deb" "$busybox_deb")
+echo_bin=${ECHO_BIN:-build/apps/echo}
+if [ ! -x "$echo_bin" ]; then
+	echo "linux-guest: no $echo_bin (run make first)" >&2
+	exit 1
+fi
+inputs=(tools/run/linux-guest-init.sh tools/run/linux-guest.sh "$echo_bin" "$kernel_deb" "$busybox_deb")
 stale=0
 if [ ! -f "$initramfs" ] || [ ! -f "$out/guest.env" ]; then
 	stale=1
@@ -122,8 +128,8 @@ if [ "$stale" = 1 ]; then
 	mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,lib/modules}
 	cp "$out/busybox/bin/busybox" "$root/bin/busybox"
 	ln -s busybox "$root/bin/sh"
-	# The server: the same apps/echo.c that epunk runs, static against the host's glibc.
-	gcc -std=gnu11 -static -O2 -Wall -Wextra -Werror apps/echo.c -o "$root/bin/echo-server"
+	# The server: the very executable epunk runs (static, musl).
+	cp "$echo_bin" "$root/bin/echo-server"
 	for m in "${order[@]}"; do
 		cp "$(modfile "$m")" "$root/lib/modules/$m.ko"
 	done

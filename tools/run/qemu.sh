@@ -10,7 +10,8 @@
 #   --log FILE        serial output to FILE instead of stdout
 #   --kernel FILE     image to boot (default build/epunk.elf)
 #   --initrd FILE     the files the kernel gets at boot (a cpio archive, or one executable): the
-#                     application comes from here (default $INITRD, else none)
+#                     application comes from here (default $INITRD, else initrd.cpio beside the
+#                     kernel image when there is one)
 #   --net MODE        none (default), user: a modern virtio-net NIC on QEMU user networking,
 #                     user-intx: the same without MSI-X (vectors=0: INTx through the IOAPIC),
 #                     wire: a NIC on a unix datagram socket, one frame per datagram, to build/wire
@@ -91,6 +92,8 @@ if [ ! -f "$kernel" ]; then
 	exit 125
 fi
 initrdargs=()
+# By default every boot gets the initrd built beside the kernel (make's $(B)/initrd.cpio).
+[ -n "$initrd" ] || [ ! -f "$(dirname "$kernel")/initrd.cpio" ] || initrd=$(dirname "$kernel")/initrd.cpio
 if [ -n "$initrd" ]; then
 	if [ ! -f "$initrd" ]; then
 		echo "qemu.sh: no initrd at $initrd" >&2
