@@ -32,7 +32,8 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_timer.c \
 	tests/guest/test_pipe.c \
 	tests/guest/test_eventfd.c \
-	tests/guest/test_libc.c \
+	tests/guest/test_syscalls.c \
+	tests/guest/test_stdlib.c \
 	tests/guest/test_socket.c \
 	tests/guest/test_pci.c \
 	tests/guest/test_virtio_net.c \

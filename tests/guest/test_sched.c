@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Threads and the scheduler: create/join, preemption of busy threads, yield order, idle. */
+/* Threads and the scheduler: create/join, stack sizes, preemption of busy threads, yield order,
+ * idle. */
 #include <arch/cpu.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
@@ -7,6 +8,7 @@
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/time.h>
+#include <string.h>
 
 /* Free pages plus the page tables guard pages needed (those stay allocated for good), after the
  * caches let go of their spare empty slabs: what must be equal before and after a test. */
@@ -118,6 +120,30 @@ KTEST(sched, detached_threads_free_themselves)
 	msleep(1);	/* the last one is freed by the switch away from it */
 	EXPECT_EQ(thread_count(), base);
 	EXPECT_EQ(pages_accounted(), before);
+}
+
+/* Uses 40 KiB of stack: more than the default 28 KiB, so it needs a larger stack order. */
+static void *deep_frame(void *arg)
+{
+	volatile char big[40 * 1024];
+	memset((char *)big, 0x5a, sizeof(big));
+	(void)arg;
+	return (void *)(uintptr_t)big[sizeof(big) - 1];
+}
+
+KTEST(sched, stack_order_sizes_the_stack)
+{
+	int base = thread_count();
+	struct thread *t = thread_create("default", double_it, (void *)1, 0);
+	ASSERT_TRUE(t != NULL);
+	EXPECT_EQ((char *)thread_stack_top(t) - (char *)t->stack, PAGE_SIZE << THREAD_STACK_ORDER);
+	thread_join(t);
+
+	t = thread_create("deep", deep_frame, NULL, 4);	/* 64 KiB, guard page included */
+	ASSERT_TRUE(t != NULL);
+	EXPECT_EQ((char *)thread_stack_top(t) - (char *)t->stack, PAGE_SIZE << 4);
+	EXPECT_EQ((uintptr_t)thread_join(t), 0x5a);
+	EXPECT_EQ(thread_count(), base);
 }
 
 static volatile int recurse_limit = 1 << 30;	/* never reached: the stack runs out first */
