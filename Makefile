@@ -54,10 +54,10 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-
 
 # Each folder names its sources in its own files.mk.
 include arch/x86_64/files.mk init/files.mk kernel/files.mk drivers/files.mk net/files.mk \
-	lib/files.mk tests/files.mk tools/files.mk
+	tests/files.mk tools/files.mk
 
-# make DEBUG=1: the kernel, lwIP, lib/ and apps built with the undefined-behaviour sanitizer, a kernel
-# subset of -fsanitize=undefined (no float checks: there is no FPU state; no vptr: C only).
+# make DEBUG=1: the kernel and lwIP built with the undefined-behaviour sanitizer, a kernel subset
+# of -fsanitize=undefined (no float checks: the kernel has no FPU state; no vptr: C only).
 # kernel/ubsan.c reports the first failed check (type, values, file:line:col) and panics.
 ifeq ($(DEBUG),1)
 UBSAN_CHECKS := shift signed-integer-overflow integer-divide-by-zero bounds alignment null \
@@ -89,15 +89,14 @@ $(LWIPDIR)/Filelists.mk: tools/build/fetch-lwip.sh $(LWIP_PATCHES)
 	@touch $@
 LWIP_SRCS := $(COREFILES) $(CORE4FILES) $(filter %/netif/ethernet.c,$(NETIFFILES))
 LWIP_OBJS := $(patsubst $(LWIPDIR)/%.c,$(B)/k/lwip/%.o,$(LWIP_SRCS))
-# Headers: net/ sees lwIP and its port; the rest of the kernel sees only net/include; apps
-# and lib/ see neither.
+# Headers: net/ sees lwIP and its port; the rest of the kernel sees only net/include.
 LWIP_INCLUDES := -Inet/port -I$(LWIPDIR)/include
 NET_INCLUDES := -Inet/include
 # lwIP with the kernel's flags and warnings (-Wall -Wextra -Werror): it builds clean. A warning
 # lwIP itself tripped would be turned off here, for lwIP only, with a comment saying which.
 LWIP_CFLAGS := $(LWIP_INCLUDES)
 
-KERNEL_ALL_SRCS := $(ARCH_SRCS) $(INIT_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS) $(LIB_SRCS) \
+KERNEL_ALL_SRCS := $(ARCH_SRCS) $(INIT_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(NET_SRCS) \
 	$(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)
 KERNEL_OBJS := $(patsubst %,$(B)/k/%.o,$(KERNEL_ALL_SRCS)) $(LWIP_OBJS)
 # What each part may include beyond include/, kernel/include and arch's contract headers: kernel/

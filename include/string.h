@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* <string.h>: the subset of C's string functions epunk provides to the kernel and its apps. */
+/* <string.h>: the subset of C's string functions the kernel has (kernel/string.c). */
 #ifndef EPUNK_STRING_H
 #define EPUNK_STRING_H
 
@@ -21,19 +21,5 @@ char *strncpy(char *restrict dst, const char *restrict src, size_t n);
 char *strstr(const char *hay, const char *needle);
 
 /* lib/string_extra.c: for apps (they allocate with malloc or set errno). */
-char *strcat(char *restrict dst, const char *restrict src);
-char *strncat(char *restrict dst, const char *restrict src, size_t n);
-size_t strspn(const char *s, const char *accept);
-size_t strcspn(const char *s, const char *reject);
-char *strpbrk(const char *s, const char *accept);
-void *memrchr(const void *s, int c, size_t n);
-/** strdup / strndup - a malloc'ed copy, or NULL with errno ENOMEM. */
-char *strdup(const char *s);
-char *strndup(const char *s, size_t n);
-/**
- * strerror - Linux's message for @errnum ("Unknown error N" for numbers it does not name). The
- * unknown-number text is formatted into one static buffer: not thread-safe for those.
- */
-char *strerror(int errnum);
 
 #endif

@@ -7,7 +7,6 @@
 #include <kernel/syscall.h>
 #include <string.h>
 
-#define AT_FDCWD	(-100)
 
 static ssize_t null_read(struct file *f, void *buf, size_t len)
 {

@@ -1,22 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* Number parsing for the kernel (command line) and apps: C's strto* rules, including base 0
- * (0x prefix = 16, leading 0 = 8), optional sign, leading blanks, and saturation on overflow. */
-#include <kernel/errno.h>
-#include <kernel/sched.h>
+/* Number parsing for the kernel (the command line): C's strto* rules, including base 0 (0x
+ * prefix = 16, leading 0 = 8), optional sign, leading blanks, and saturation on overflow (the
+ * kernel has no errno: a caller checks the range it wants). */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
-
-/* Out of range, or a bad base: errno (the calling thread's) as C and glibc set it. */
-static void set_errno(int e)
-{
-	current_thread()->errno_value = e;
-}
-
-static void set_erange(void)
-{
-	set_errno(ERANGE);
-}
 
 static int digit_value(char c)
 {
@@ -52,7 +40,6 @@ static unsigned long long parse(const char *s, char **end, int base, bool *neg, 
 	if (base < 2 || base > 36) {
 		if (end)
 			*end = (char *)s;
-		set_errno(EINVAL);
 		return 0;
 	}
 	for (int d; (d = digit_value(*p)) < base; p++) {
@@ -72,16 +59,12 @@ long long strtoll(const char *s, char **end, int base)
 	bool neg, ovf;
 	unsigned long long v = parse(s, end, base, &neg, &ovf);
 	if (neg) {
-		if (ovf || v > (unsigned long long)LLONG_MAX + 1) {
-			set_erange();
+		if (ovf || v > (unsigned long long)LLONG_MAX + 1)
 			return LLONG_MIN;
-		}
 		return v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v;
 	}
-	if (ovf || v > LLONG_MAX) {
-		set_erange();
+	if (ovf || v > LLONG_MAX)
 		return LLONG_MAX;
-	}
 	return (long long)v;
 }
 
@@ -89,10 +72,8 @@ unsigned long long strtoull(const char *s, char **end, int base)
 {
 	bool neg, ovf;
 	unsigned long long v = parse(s, end, base, &neg, &ovf);
-	if (ovf) {
-		set_erange();
+	if (ovf)
 		return ULLONG_MAX;
-	}
 	return neg ? 0ULL - v : v;
 }
 

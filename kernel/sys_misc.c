@@ -19,7 +19,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/version.h>
 #include <string.h>
-#include <time.h>	/* TIMER_ABSTIME */
+#include <uapi/time.h>
 
 #define SLEEP_MAX_NS	(1ULL << 62)	/* longer sleeps are cut to this (146 years) */
 

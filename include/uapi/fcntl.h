@@ -31,4 +31,6 @@
 #define F_DUPFD_CLOEXEC	1030
 #define FD_CLOEXEC	1
 
+#define AT_FDCWD	(-100)	/* openat: relative to the working directory */
+
 #endif

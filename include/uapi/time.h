@@ -17,6 +17,8 @@ struct timeval {
 	long tv_usec;		/* 0..999999 */
 };
 
+#define TIMER_ABSTIME		1	/* clock_nanosleep: the time is absolute */
+
 #define CLOCK_REALTIME		0
 #define CLOCK_MONOTONIC		1
 #define CLOCK_PROCESS_CPUTIME_ID 2

@@ -8,13 +8,15 @@
 #include <arch/cpu.h>
 #include <drivers/virtio_net.h>
 #include <kernel/preempt.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
 #include <kernel/time.h>
 #include <kernel/timer.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "harness_libc.h"
 
 #include "fake_net_env.h"
 #include "lwip/sys.h"

@@ -19,12 +19,13 @@
 #include <kernel/eventpoll.h>
 #include <kernel/file.h>
 #include <kernel/pipe.h>
+#include <kernel/printk.h>
 #include <kernel/syscall.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "harness_libc.h"
 
 #include "fuzz_input.h"
 #include "host_env.h"
@@ -84,9 +85,9 @@ static unsigned pipe_serial;
 static int op_no;
 
 #define FAIL(...) do { \
-	fprintf(stderr, "fuzz_epoll: op %d: ", op_no); \
-	fprintf(stderr, __VA_ARGS__); \
-	fprintf(stderr, "\n"); \
+	printk("fuzz_epoll: op %d: ", op_no); \
+	printk(__VA_ARGS__); \
+	printk("\n"); \
 	abort(); \
 } while (0)
 

@@ -20,15 +20,16 @@
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
+#include <kernel/printk.h>
 #include <kernel/syscall.h>
 #include <net/net.h>
 #include <net/netif_vnet.h>
 #include <net/socket.h>
 #include <net/sys_socket.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <uapi/in.h>
+
+#include "harness_libc.h"
 
 #include "fake_net_env.h"
 #include "fuzz_input.h"
@@ -62,9 +63,9 @@ static bool verbose;		/* FUZZ_VERBOSE set: print what the stack sends */
 char *getenv(const char *name);	/* the C library's (not in the kernel's <stdlib.h>) */
 
 #define FAIL(...) do { \
-	fprintf(stderr, "fuzz_frame: "); \
-	fprintf(stderr, __VA_ARGS__); \
-	fprintf(stderr, "\n"); \
+	printk("fuzz_frame: "); \
+	printk(__VA_ARGS__); \
+	printk("\n"); \
 	abort(); \
 } while (0)
 
@@ -211,7 +212,7 @@ static void on_tx(const uint8_t *f, size_t len)
 	uint32_t seq = rd32(tcp + 4), end = seq + (uint32_t)(tot - ihl - doff);
 	uint8_t fl = tcp[13];
 	if (verbose)
-		fprintf(stderr, "tx: tcp %u->%u flags %#x seq %u ack %u len %zu\n", rd16(tcp), dport, fl,
+		printk("tx: tcp %u->%u flags %#x seq %u ack %u len %zu\n", rd16(tcp), dport, fl,
 			seq, rd32(tcp + 8), tot - ihl - doff);
 	end += (fl & 0x02) ? 1 : 0;	/* SYN */
 	end += (fl & 0x01) ? 1 : 0;	/* FIN */
@@ -513,7 +514,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	if (cmdline_parse("ip=10.77.91.2/24 gw=10.77.91.1", err, sizeof(err)) ||
 	    net_init() || netif_vnet_init(err, sizeof(err)) != 1) {
-		fprintf(stderr, "fuzz_frame: cannot bring the stack up: %s\n", err);
+		printk("fuzz_frame: cannot bring the stack up: %s\n", err);
 		abort();
 	}
 	verbose = getenv("FUZZ_VERBOSE") != NULL;
@@ -579,7 +580,7 @@ static void abort_orphans(void)
 static void dump_pcbs(void)
 {
 	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
-		fprintf(stderr, "  pcb %s %u->%u snd_wnd %u unsent %p unacked %p rtime %d nrtx %u "
+		printk("  pcb %s %u->%u snd_wnd %u unsent %p unacked %p rtime %d nrtx %u "
 			"persist %u/%u keep_cnt %u flags %#x callback_arg %p\n",
 			tcp_debug_state_str(p->state), p->local_port, p->remote_port, p->snd_wnd,
 			(void *)p->unsent, (void *)p->unacked, p->rtime, p->nrtx, p->persist_cnt,

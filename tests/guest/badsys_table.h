@@ -15,6 +15,8 @@
 #ifndef BADSYS_TABLE_H
 #define BADSYS_TABLE_H
 
+#ifdef BADSYS_HOST
+/* On Linux: glibc's headers, and glibc's syscall() (-1 and errno) turned into -errno. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,17 +24,47 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/mman.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+static long badsys_call(long nr, long a, long b, long c, long d, long e, long f)
+{
+	long r = syscall(nr, a, b, c, d, e, f);
+	return r == -1 ? -errno : r;
+}
+#else
+/* In the guest: the kernel's ABI headers and its system-call table. */
+#include <arch/syscall.h>
+#include <kernel/errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+#include <uapi/eventfd.h>
+#include <uapi/eventpoll.h>
+#include <uapi/fcntl.h>
+#include <uapi/in.h>
+#include <uapi/mman.h>
+#include <uapi/poll.h>
+#include <uapi/resource.h>
+#include <uapi/signal.h>
+#include <uapi/socket.h>
+#include <uapi/time.h>
+#include <uapi/uio.h>
+#include <uapi/unistd.h>
+
+#define badsys_call syscall_dispatch
+#endif
 
 #define BS_TOK_BASE	0x0bad5ec000000000L
 enum badsys_token {
@@ -408,7 +440,7 @@ static const long badsys_no_bad_input[] = {
 
 #define BADSYS_NROWS	(sizeof(badsys_rows) / sizeof(badsys_rows[0]))
 
-/* ---- the runner, the same source on both sides: POSIX calls and syscall() ---- */
+/* ---- the runner, the same source on both sides: raw system calls only ---- */
 
 struct badsys_fx {
 	int fd[BS_BUF];			/* descriptors, by token */
@@ -425,31 +457,34 @@ struct badsys_fx {
 	struct pollfd pfd;
 };
 
-/* Open the descriptors; 0, or -1 with errno set. The closed descriptor is opened and closed
+#define CALL(nr, a, b, c)	badsys_call(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+/* Open the descriptors; 0, or a negative errno. The closed descriptor is opened and closed
  * last, so nothing reuses its number. */
-static int badsys_open(struct badsys_fx *fx)
+static long badsys_open(struct badsys_fx *fx)
 {
 	int p[2];
 
-	if (pipe2(p, O_NONBLOCK) < 0 || write(p[1], "x", 1) != 1)
-		return -1;
+	long r = CALL(SYS_pipe2, p, O_NONBLOCK, 0);
+	if (r < 0 || (r = CALL(SYS_write, p[1], "x", 1)) != 1)
+		return r < 0 ? r : -EIO;
 	fx->fd[BS_PIPE_R] = p[0];
 	fx->fd[BS_PIPE_W] = p[1];
-	fx->fd[BS_EPFD] = epoll_create1(0);
-	fx->fd[BS_EVFD] = eventfd(1, EFD_NONBLOCK);
-	fx->fd[BS_TCP] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	fx->fd[BS_UDP] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	fx->fd[BS_FD_CLOSED] = dup(0);
+	fx->fd[BS_EPFD] = (int)CALL(SYS_epoll_create1, 0, 0, 0);
+	fx->fd[BS_EVFD] = (int)CALL(SYS_eventfd2, 1, EFD_NONBLOCK, 0);
+	fx->fd[BS_TCP] = (int)CALL(SYS_socket, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	fx->fd[BS_UDP] = (int)CALL(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	fx->fd[BS_FD_CLOSED] = (int)CALL(SYS_dup, 0, 0, 0);
 	for (int t = BS_FD_CLOSED; t < BS_BUF; t++)
 		if (fx->fd[t] < 0)
-			return -1;
-	return close(fx->fd[BS_FD_CLOSED]);
+			return fx->fd[t];
+	return CALL(SYS_close, fx->fd[BS_FD_CLOSED], 0, 0);
 }
 
 static void badsys_close(struct badsys_fx *fx)
 {
 	for (int t = BS_PIPE_R; t < BS_BUF; t++)
-		close(fx->fd[t]);
+		CALL(SYS_close, fx->fd[t], 0, 0);
 }
 
 /* Refill the fixture memory before each row. */
@@ -472,11 +507,11 @@ static void badsys_fill(struct badsys_fx *fx)
 	fx->rl_huge = (struct rlimit){ 1 << 21, 1 << 21 };
 	memset(&fx->sin_ok, 0, sizeof(fx->sin_ok));
 	fx->sin_ok.sin_family = AF_INET;
-	fx->sin_ok.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fx->sin_ok.sin_addr.s_addr = __builtin_bswap32(0x7f000001);	/* 127.0.0.1 */
 	memset(&fx->sin_fam6, 0, sizeof(fx->sin_fam6));
 	fx->sin_fam6.sin_family = 10;	/* AF_INET6 */
 	fx->sin_port9 = fx->sin_ok;
-	fx->sin_port9.sin_port = htons(9);
+	fx->sin_port9.sin_port = __builtin_bswap16(9);
 	fx->len_neg = (socklen_t)-1;
 	fx->len_4 = 4;
 	fx->int_one = 1;
@@ -515,19 +550,17 @@ static long badsys_arg(struct badsys_fx *fx, long a)
 	}
 }
 
-/* Run row @r: 0 when the call failed with the expected errno, else the result (or -1) with
- * *got_errno holding what errno was. */
-static int badsys_row_run(struct badsys_fx *fx, const struct badsys_row *r, long *ret, int *got)
+/* Run row @r: 0 when the call failed with the expected errno, else 1 with the call's result in
+ * *ret (a negative errno for a failure). */
+static int badsys_row_run(struct badsys_fx *fx, const struct badsys_row *r, long *ret)
 {
 	long a[6];
 
 	badsys_fill(fx);
 	for (int i = 0; i < 6; i++)
 		a[i] = badsys_arg(fx, r->arg[i]);
-	errno = 0;
-	*ret = syscall(r->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	*got = errno;
-	return !(*ret == -1 && *got == r->err);
+	*ret = badsys_call(r->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return *ret != -r->err;
 }
 
 #endif

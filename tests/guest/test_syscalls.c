@@ -6,7 +6,7 @@
  * and the limits a C library's sysconf reads. Timing checks are lower bounds only. */
 #include <stdint.h>
 #include <string.h>
-#include <time.h>	/* TIMER_ABSTIME */
+#include <uapi/time.h>
 
 #include <arch/syscall.h>
 #include <kernel/console.h>

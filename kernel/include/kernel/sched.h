@@ -42,7 +42,6 @@ struct thread {
 	uint64_t switches;		/* times it was switched in */
 	uint64_t runtime_ns;		/* CPU time consumed */
 	uint64_t last_in;		/* TSC when last switched in */
-	int errno_value;		/* the app-facing errno of this thread */
 	bool user;			/* runs an application in user mode (else a kernel thread) */
 	int tid;			/* a user thread's id as the application sees it */
 	uint32_t *clear_child_tid;	/* a user thread's CLONE_CHILD_CLEARTID word (0 and a futex

@@ -11,6 +11,7 @@
 #include <kernel/time.h>
 #include <kernel/uaccess.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -18,6 +19,15 @@
 
 /* The RAM the page allocator manages on the host (a global: it stays reachable for LeakSanitizer). */
 static void *host_arena;
+
+#ifndef HOST_FAKE_CLOCK
+uint64_t arch_cycles(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+#endif
 
 bool uaccess_user_mapped(const void *p, size_t len)
 {
