@@ -3,6 +3,7 @@
 #include <arch/boot.h>
 #include <arch/cpu.h>
 #include <arch/memory.h>
+#include <arch/mmu.h>
 #include <arch/setup.h>
 #include <arch/timer.h>
 #include <arch/user.h>
@@ -70,8 +71,10 @@ static void banner(uint64_t boot_ns)
 	printk("TSC: %llu.%03llu MHz, found by %s\n", (unsigned long long)(bi->tsc_khz / 1000),
 	       (unsigned long long)(bi->tsc_khz % 1000), bi->tsc_how);
 	printk("timer: LAPIC %s\n", arch_timer_mode());
-	printk("hardening: stack protector (guard from %s), W^X, guard pages below stacks%s\n",
-	       stackprot_source(), ubsan_enabled() ? ", UBSan" : "");
+	printk("hardening: stack protector (guard from %s), W^X, guard pages below stacks%s%s\n",
+	       stackprot_source(), arch_mmu_smep() ? ", SMEP" : "", ubsan_enabled() ? ", UBSan" : "");
+	printk("applications: static x86-64 ELF, user mode, %s saved per thread\n",
+	       arch_user_features());
 	printk("boot time: %llu.%03llu ms from the first instruction to this banner (TSC)\n",
 	       (unsigned long long)(boot_ns / 1000000), (unsigned long long)(boot_ns / 1000 % 1000));
 }

@@ -44,6 +44,12 @@ static uint64_t pd_kernel[512] __attribute__((aligned(4096)));
 static uint64_t pt_kernel[KERNEL_PTS][512] __attribute__((aligned(4096)));
 
 static uint64_t nx;	/* PTE_NX when the CPU has it enabled, else 0 (the bit would be reserved) */
+static bool smep;	/* CR4.SMEP is on */
+
+bool arch_mmu_smep(void)
+{
+	return smep;
+}
 
 /* The entry that points at table @t (a kernel-image or direct-map address). */
 static uint64_t table_entry(const void *t)
@@ -153,6 +159,11 @@ void mmu_init(void)
 		}
 	}
 	write_cr4(read_cr4() | (1ULL << 7));	/* CR4.PGE: kernel mappings are global */
+	/* SMEP: the kernel never executes an application's pages (a jump there faults). */
+	if (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & (1u << 7))) {
+		write_cr4(read_cr4() | (1ULL << 20));
+		smep = true;
+	}
 	write_cr3(virt_to_phys(pml4));
 }
 

@@ -17,6 +17,9 @@ struct page_rights {
 /** arch_mmu_query - the rights the current page tables give the virtual address @va. */
 struct page_rights arch_mmu_query(uintptr_t va);
 
+/** arch_mmu_smep - whether the kernel is kept from executing user pages (SMEP). */
+bool arch_mmu_smep(void);
+
 /** arch_kernel_range_ok - whether [@va, @va + @len) lies in the kernel image or the direct map
  * of the low 4 GiB (it may still hold unmapped guard pages). */
 bool arch_kernel_range_ok(uintptr_t va, size_t len);
