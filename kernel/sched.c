@@ -404,6 +404,16 @@ void thread_detach(struct thread *t)
 		free_thread(t);	/* it exited before: nobody else will free it */
 }
 
+uint64_t thread_cpu_time_ns(struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	uint64_t ns = t->runtime_ns;
+	if (t == rq.current)
+		ns += cycles_to_ns(arch_cycles() - t->last_in);
+	spin_unlock_irqrestore(&rq.lock, flags);
+	return ns;
+}
+
 int thread_count(void)
 {
 	return READ_ONCE(rq.nr_threads);

@@ -44,20 +44,45 @@ uint64_t clock_realtime_ns(void)
 	return realtime_base_ns + ktime_ns();
 }
 
-/* The clock's time in nanoseconds: 0, or -EINVAL for a clock epunk does not keep. */
+/* The clock's time in nanoseconds: 0, or -EINVAL for a clock epunk does not keep. The raw,
+ * coarse and boot-time clocks are the monotonic one (one clock source, no suspend); the CPU-time
+ * clocks count the calling thread's time on the CPU (the process's: its one application). */
 static int clock_ns(clockid_t clk, uint64_t *ns)
 {
 	switch (clk) {
 	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 		*ns = ktime_ns();
 		return 0;
 	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
 		*ns = clock_realtime_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = thread_cpu_time_ns(current_thread());
 		return 0;
 	default:
 		return -EINVAL;
 	}
+}
+
+/* Every clock ticks in nanoseconds (TSC-based). */
+long sys_clock_getres(clockid_t clk, struct timespec *res)
+{
+	uint64_t ns;
+	int err = clock_ns(clk, &ns);
+	if (err)
+		return err;
+	if (!res)
+		return 0;
+	if (!uaccess_ok(res, sizeof(*res)))
+		return -EFAULT;
+	res->tv_sec = 0;
+	res->tv_nsec = 1;
+	return 0;
 }
 
 long sys_clock_gettime(clockid_t clk, struct timespec *ts)

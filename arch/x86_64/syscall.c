@@ -51,6 +51,7 @@ THUNK(epoll_pwait, sys_epoll_pwait((int)a1, (struct epoll_event *)a2, (int)a3, (
 THUNK(epoll_pwait2, sys_epoll_pwait2((int)a1, (struct epoll_event *)a2, (int)a3,
 				     (const struct timespec *)a4, (const sigset_t *)a5, (size_t)a6))
 THUNK(clock_gettime, sys_clock_gettime((clockid_t)a1, (struct timespec *)a2))
+THUNK(clock_getres, sys_clock_getres((clockid_t)a1, (struct timespec *)a2))
 THUNK(nanosleep, sys_nanosleep((const struct timespec *)a1, (struct timespec *)a2))
 THUNK(clock_nanosleep, sys_clock_nanosleep((clockid_t)a1, (int)a2, (const struct timespec *)a3,
 					   (struct timespec *)a4))
@@ -110,7 +111,7 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(eventfd), ENTRY(eventfd2),
 	ENTRY(epoll_create), ENTRY(epoll_create1), ENTRY(epoll_ctl),
 	ENTRY(epoll_wait), ENTRY(epoll_pwait), ENTRY(epoll_pwait2),
-	ENTRY(clock_gettime), ENTRY(nanosleep), ENTRY(clock_nanosleep),
+	ENTRY(clock_gettime), ENTRY(clock_getres), ENTRY(nanosleep), ENTRY(clock_nanosleep),
 	ENTRY(sched_yield), ENTRY(getpid), ENTRY(gettid), ENTRY(exit), ENTRY(exit_group),
 	ENTRY(prlimit64), ENTRY(ioctl),
 	ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect), ENTRY(mremap), ENTRY(brk), ENTRY(madvise),

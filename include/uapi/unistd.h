@@ -58,6 +58,7 @@
 #define SYS_epoll_create	213
 #define SYS_set_tid_address	218
 #define SYS_clock_gettime	228
+#define SYS_clock_getres	229
 #define SYS_clock_nanosleep	230
 #define SYS_exit_group	231
 #define SYS_epoll_wait	232

@@ -261,6 +261,8 @@ static const struct badsys_row badsys_rows[] = {
 	R(clock_gettime, EINVAL, "unknown clock", 999, T(BS_BUF)),
 	R(clock_gettime, EFAULT, "NULL timespec", CLOCK_MONOTONIC, BS_NULL),
 	R(clock_gettime, EFAULT, "non-canonical timespec", CLOCK_MONOTONIC, BS_NONCANON),
+	R(clock_getres, EINVAL, "unknown clock", 999, T(BS_BUF)),
+	R(clock_getres, EFAULT, "non-canonical timespec", CLOCK_MONOTONIC, BS_NONCANON),
 	R(nanosleep, EFAULT, "NULL request", BS_NULL, BS_NULL),
 	R(nanosleep, EINVAL, "tv_sec < 0", T(BS_TS_NEG), BS_NULL),
 	R(nanosleep, EINVAL, "tv_nsec 1e9", T(BS_TS_BIGNSEC), BS_NULL),

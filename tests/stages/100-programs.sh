@@ -3,8 +3,9 @@
 # and exit status must be the same.
 same_as_linux() {
 	local name=$1 args=$2 append=$3 linux_rc epunk_rc
-	# shellcheck disable=SC2086
-	timeout -k 5 120 "build/apps/$name" $args > "$out/$name-linux.txt" 2>&1
+	# ARGS split as a shell splits them, as epunk's args= does.
+	eval "set -- $args"
+	timeout -k 5 120 "build/apps/$name" "$@" > "$out/$name-linux.txt" 2>&1
 	linux_rc=$?
 	tools/run/qemu.sh --timeout 120 \
 		--append "quiet app=$name${args:+ args=\"$args\"}${append:+ $append}" \
@@ -21,6 +22,12 @@ same_as_linux() {
 
 echo "== Linux programs (static, musl) behave on epunk as on Linux"
 same_as_linux pingpong "" ""
+
+echo "== the ABI: libm, printf of doubles, threads with __thread FP work, mutexes, epoll, malloc, setjmp, clocks"
+same_as_linux abi "x 'y z'" ""
+
+echo "== an interrupt or a switch clobbers no register, FPU/SSE/AVX state or red zone (1 ms slices)"
+same_as_linux regs "" timeslice_ms=1
 
 echo "== eventpoll under preemption: epoll_ctl's loop and path checks racing removals (10 s)"
 same_as_linux epstress 10 timeslice_ms=1

@@ -138,6 +138,8 @@ void sched_print_threads(void);
 const char *sched_guard_owner(uint64_t addr);
 /** sched_for_each_thread - call @fn on every thread, run-queue lock held (@fn must not sleep). */
 void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
+/** thread_cpu_time_ns - the time @t has run on the CPU, up to now if it is running. */
+uint64_t thread_cpu_time_ns(struct thread *t);
 /** thread_count - threads alive (idle included). */
 int thread_count(void);
 

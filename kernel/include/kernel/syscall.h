@@ -48,6 +48,7 @@ long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
 /** clock_realtime_ns - CLOCK_REALTIME in nanoseconds since the epoch (kernel/sys_misc.c). */
 uint64_t clock_realtime_ns(void);
 long sys_clock_gettime(clockid_t clk, struct timespec *ts);
+long sys_clock_getres(clockid_t clk, struct timespec *res);
 long sys_nanosleep(const struct timespec *req, struct timespec *rem);
 long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
 long sys_sched_yield(void);
