@@ -133,10 +133,11 @@ bool syscall_exists(long nr)
 /* build/syscall_names.c, generated from Linux's asm/unistd_64.h. */
 extern const char *const syscall_names[SYSCALL_MAX];
 static uint8_t reported[(SYSCALL_MAX + 7) / 8];
+static bool reported_beyond;	/* a number outside the table was named */
 static unsigned long unknown_calls;
 
 /* A number with no entry: -ENOSYS, counted, and, for an application, named on the console the
- * first time. */
+ * first time (numbers beyond the table: the first of them only). */
 static long unknown(long nr)
 {
 	__atomic_add_fetch(&unknown_calls, 1, __ATOMIC_RELAXED);
@@ -146,8 +147,14 @@ static long unknown(long nr)
 	if (in && (__atomic_fetch_or(&reported[nr / 8], 1u << (nr % 8), __ATOMIC_RELAXED) &
 		   (1u << (nr % 8))))
 		return -ENOSYS;
-	printk("epunk: system call %ld (%s) is not implemented: -ENOSYS\n", nr,
-	       in && syscall_names[nr] ? syscall_names[nr] : "unknown");
+	if (!in && __atomic_exchange_n(&reported_beyond, true, __ATOMIC_RELAXED))
+		return -ENOSYS;
+	if (in)
+		printk("epunk: system call %ld (%s) is not implemented: -ENOSYS\n", nr,
+		       syscall_names[nr] ? syscall_names[nr] : "unknown");
+	else
+		printk("epunk: system call %ld is beyond the table: -ENOSYS (further such numbers are "
+		       "not named)\n", nr);
 	return -ENOSYS;
 }
 

@@ -273,7 +273,13 @@ KTEST(syscalls, clocks)
 	EXPECT_LE(lo1, hi0 + 1 * MS);
 	EXPECT_LE(lo0, hi1 + 1 * MS);
 
-	EXPECT_EQ(sys_clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), -EINVAL);
+	EXPECT_EQ(sys_clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts), 0);	/* this thread's time */
+	EXPECT_GT(ts.tv_sec * 1000000000LL + ts.tv_nsec, 0);
+	EXPECT_EQ(sys_clock_getres(CLOCK_MONOTONIC, &ts), 0);
+	EXPECT_EQ(ts.tv_sec, 0);
+	EXPECT_EQ(ts.tv_nsec, 1);
+	EXPECT_EQ(sys_clock_gettime(16, &ts), -EINVAL);		/* no such clock */
+	EXPECT_EQ(sys_clock_getres(16, &ts), -EINVAL);
 	EXPECT_EQ(sys_clock_gettime(-1, &ts), -EINVAL);
 	EXPECT_EQ(sys_clock_gettime(CLOCK_MONOTONIC, NULL), -EFAULT);
 }

@@ -53,3 +53,17 @@ for how in "APP_SRC=$out/greet.c" "APP_BIN=build/apps/hello"; do
 		fail "make run $how" "make status $rc (see $txt)"
 	fi
 done
+
+echo "== a system call epunk lacks: ENOSYS every time, named once on the console"
+tools/run/qemu.sh --timeout 60 --append "quiet app=nosys" --log "$out/nosys.log" 2> "$out/nosys.err"
+rc=$?
+tr -d '\r' < "$out/nosys.log" > "$out/nosys.txt"
+acct=$(grep -c "system call 163 (acct) is not implemented" "$out/nosys.txt")
+beyond=$(grep -c "is beyond the table" "$out/nosys.txt")
+if [ "$rc" = 0 ] && [ "$acct" = 1 ] && [ "$beyond" = 1 ] &&
+	grep -q "nosys: every call returned ENOSYS" "$out/nosys.txt"; then
+	pass "nosys: 6 calls, each ENOSYS; acct named once, the numbers beyond the table once"
+else
+	cat "$out/nosys.txt"
+	fail "nosys" "status $rc, acct named $acct time(s), beyond-table $beyond time(s) (want 0, 1, 1)"
+fi
