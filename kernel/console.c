@@ -87,14 +87,14 @@ static long console_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 	switch (cmd) {
 	case TIOCGWINSZ: {
 		static const unsigned short ws[4] = { 24, 80, 0, 0 };
-		if (!uaccess_ok((void *)arg, sizeof(ws)))
+		if (!uaccess_write_ok((void *)arg, sizeof(ws)))
 			return -EFAULT;
 		memcpy((void *)arg, ws, sizeof(ws));
 		return 0;
 	}
 	case TCGETS: {
 		uint8_t termios[60] = { 0 };	/* struct termios: a raw line */
-		if (!uaccess_ok((void *)arg, sizeof(termios)))
+		if (!uaccess_write_ok((void *)arg, sizeof(termios)))
 			return -EFAULT;
 		memcpy((void *)arg, termios, sizeof(termios));
 		return 0;

@@ -26,7 +26,7 @@ static ssize_t null_write(struct file *f, const void *buf, size_t len)
 static ssize_t zero_read(struct file *f, void *buf, size_t len)
 {
 	(void)f;
-	if (len && !uaccess_ok(buf, len))
+	if (len && !uaccess_write_ok(buf, len))
 		return -EFAULT;
 	memset(buf, 0, len);
 	return (ssize_t)len;

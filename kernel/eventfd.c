@@ -74,7 +74,7 @@ static ssize_t eventfd_read(struct file *f, void *buf, size_t len)
 	spin_unlock_irqrestore(&ctx->wqh.lock, irq);
 
 	/* As Linux, the copy comes last: a bad buffer loses the value already taken. */
-	if (!uaccess_ok(buf, sizeof(ucnt)))
+	if (!uaccess_write_ok(buf, sizeof(ucnt)))
 		return -EFAULT;
 	memcpy(buf, &ucnt, sizeof(ucnt));
 	return sizeof(ucnt);

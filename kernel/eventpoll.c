@@ -850,7 +850,7 @@ static int ep_send_events(struct eventpoll *ep, struct epoll_event *events, int 
 		/* In integers: the array may be NULL, and NULL + n is undefined in C. */
 		uintptr_t ua = (uintptr_t)events + (uintptr_t)res * sizeof(struct epoll_event);
 		struct epoll_event *uev = (struct epoll_event *)ua;
-		if (!uaccess_ok(uev, sizeof(*uev))) {
+		if (!uaccess_write_ok(uev, sizeof(*uev))) {
 			list_add(&epi->rdllink, &txlist);
 			if (!res)
 				res = -EFAULT;

@@ -48,12 +48,15 @@ static struct {
 	struct spinlock lock;
 	struct rb_root_cached vmas;	/* every region, by start, none overlapping */
 	struct vma *hint;		/* the region the last lookup found */
+	unsigned long gen;		/* changes whenever a region shrinks, goes or changes its
+					 * protection (mm_changed): threads' range memos older than it
+					 * are void */
 	uintptr_t brk_start;		/* the heap: [brk_start, brk), page-aligned start */
 	uintptr_t brk;
 	long pages;			/* user pages mapped */
 	long regions;			/* regions in the tree */
 	struct kmem_cache *cache;	/* struct vma */
-} mm = { .lock = SPINLOCK_INIT, .vmas = RB_ROOT_CACHED };
+} mm = { .lock = SPINLOCK_INIT, .vmas = RB_ROOT_CACHED, .gen = 1 };
 
 static uintptr_t page_up(uintptr_t a)
 {
@@ -67,6 +70,13 @@ int mm_init(void)
 }
 
 /* ---- the region tree (mm.lock held) ---- */
+
+/* The regions changed: what mm_range_ok remembered may be wrong now. Called for every change
+ * (growth could keep the memos, but one rule is easier to keep right). */
+static void mm_changed(void)
+{
+	__atomic_store_n(&mm.gen, mm.gen + 1, __ATOMIC_RELEASE);
+}
 
 /* The region holding @addr, or NULL. */
 static struct vma *vma_find(uintptr_t addr)
@@ -126,11 +136,13 @@ static void vma_link(struct vma *v)
 	rb_link_node(&v->node, parent, p);
 	rb_insert_color_cached(&v->node, &mm.vmas, leftmost);
 	mm.regions++;
+	mm_changed();
 }
 
 static void vma_unlink(struct vma *v)
 {
 	rb_erase_cached(&v->node, &mm.vmas);
+	mm_changed();
 	if (mm.hint == v)
 		mm.hint = NULL;
 	mm.regions--;
@@ -175,7 +187,7 @@ static int vma_split(struct vma *v, uintptr_t at)
 	if (!n)
 		return -ENOMEM;
 	v->end = at;
-	vma_link(n);
+	vma_link(n);	/* mm_changed */
 	return 0;
 }
 
@@ -259,23 +271,50 @@ out:
 	return ok;
 }
 
-bool mm_range_ok(const void *p, size_t len)
+bool mm_range_ok(const void *p, size_t len, bool write)
 {
 	uintptr_t a = (uintptr_t)p, end = a + len;
+	unsigned need = write ? PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC;
 	bool ok = true;
 
 	if (!len)
 		return true;
 	if (end < a || end > USER_TOP)
 		return false;
+	/*
+	 * The memo first: a system call's buffers are most often where the last ones were. It is
+	 * the calling thread's own, and the generation read here is at least the one it was taken
+	 * at, so a change of the regions since then voids it. A region that goes while the call
+	 * copies is the same race as with the lock: the copy faults (proc_fault).
+	 */
+	struct thread *me = current_thread();
+	if (me->range_memo.gen == __atomic_load_n(&mm.gen, __ATOMIC_ACQUIRE)) {
+		for (int i = 0; i < 2; i++)
+			if (a >= me->range_memo.lo[i] && end <= me->range_memo.hi[i] &&
+			    (me->range_memo.prot[i] & need))
+				return true;
+	}
 	unsigned long flags = spin_lock_irqsave(&mm.lock);
+	struct vma *first = NULL;
 	while (a < end) {
 		struct vma *v = vma_find(a);
-		if (!v || !(v->prot & PROT_READ)) {
+		if (!v || !(v->prot & need)) {
 			ok = false;
 			break;
 		}
+		first = first ? first : v;
 		a = v->end;
+	}
+	if (ok && first && end <= first->end) {
+		/* One region holds it: remember that region for the next calls. */
+		if (me->range_memo.gen != mm.gen) {
+			me->range_memo.hi[0] = me->range_memo.hi[1] = 0;
+			me->range_memo.gen = mm.gen;
+		}
+		unsigned i = me->range_memo.next++ & 1;
+		me->range_memo.lo[i] = first->start;
+		me->range_memo.hi[i] = first->end;
+		me->range_memo.prot[i] = first->prot;
 	}
 	spin_unlock_irqrestore(&mm.lock, flags);
 	return ok;
@@ -485,6 +524,7 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 		if (v->end > end && vma_split(v, end))
 			goto out;
 		v->prot = (unsigned)prot;
+		mm_changed();
 		for (uintptr_t a = v->start; a < v->end; a += PAGE_SIZE)
 			arch_user_protect(a, v->prot);
 		v = vma_after(v);
@@ -509,6 +549,7 @@ long sys_brk(unsigned long addr)
 		struct vma *v = old_end > start ? vma_find(old_end - 1) : NULL;
 		if (v && v->end == old_end && (v->flags & VMA_BRK)) {
 			v->end = new_end;
+			mm_changed();
 		} else {
 			v = vma_new(old_end, new_end, PROT_READ | PROT_WRITE, VMA_BRK);
 			if (!v)
@@ -591,6 +632,7 @@ long sys_mremap(unsigned long old, unsigned long old_len, unsigned long new_len,
 	if (v->end == old + osize && range_free(old + osize, old + nsize) &&
 	    nsize <= USER_TOP - old) {
 		v->end = old + nsize;
+		mm_changed();
 		ret = (long)old;
 		goto out;
 	}

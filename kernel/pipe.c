@@ -167,7 +167,7 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t len)
 
 			/* The copy is what faults, as in Linux: a bad buffer is only
 			 * noticed when there is something to copy. */
-			if (!uaccess_ok(buf, len)) {
+			if (!uaccess_write_ok(buf, len)) {
 				if (!ret)
 					ret = -EFAULT;
 				break;
@@ -492,7 +492,7 @@ long sys_pipe2(int fds[2], int flags)
 		file_put(files[1]);
 		return fdw;
 	}
-	if (!uaccess_ok(fds, 2 * sizeof(int))) {
+	if (!uaccess_write_ok(fds, 2 * sizeof(int))) {
 		fd_close(fdr);
 		fd_close(fdw);
 		return -EFAULT;

@@ -206,9 +206,9 @@ long sys_clone(unsigned long flags, unsigned long stack, int *parent_tid, int *c
 		return -ENOSYS;
 	if (flags & ~(unsigned long)CLONE_THREAD_FLAGS)
 		return -EINVAL;
-	if ((flags & CLONE_PARENT_SETTID) && !uaccess_ok(parent_tid, sizeof(int)))
+	if ((flags & CLONE_PARENT_SETTID) && !uaccess_write_ok(parent_tid, sizeof(int)))
 		return -EFAULT;
-	if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !uaccess_ok(child_tid, sizeof(int)))
+	if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !uaccess_write_ok(child_tid, sizeof(int)))
 		return -EFAULT;
 	if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
 		return -EPERM;
@@ -257,7 +257,7 @@ long sys_exit(int status)
 
 	if (me->user) {
 		uint32_t *ctid = me->clear_child_tid;
-		if (ctid && uaccess_ok(ctid, sizeof(*ctid)) && mm_range_ok(ctid, sizeof(*ctid))) {
+		if (ctid && uaccess_write_ok(ctid, sizeof(*ctid))) {
 			__atomic_store_n(ctid, 0, __ATOMIC_SEQ_CST);
 			futex_wake(ctid, 1);
 		}

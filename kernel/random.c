@@ -52,7 +52,7 @@ long sys_getrandom(void *buf, size_t len, unsigned flags)
 		return -EINVAL;
 	if (len > GETRANDOM_MAX)
 		len = GETRANDOM_MAX;
-	if (len && !uaccess_ok(buf, len))
+	if (len && !uaccess_write_ok(buf, len))
 		return -EFAULT;
 	random_bytes(buf, len);
 	return (long)len;

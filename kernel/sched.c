@@ -27,7 +27,6 @@ static struct {
 	struct spinlock lock;
 	struct list_head queue;		/* runnable threads other than the running one */
 	struct list_head all;		/* every thread */
-	struct thread *current;		/* running now */
 	struct thread *switched_from;	/* the thread the last switch left; finished by the next */
 	struct thread idle;		/* the boot context, runs when nothing else can */
 	struct ktimer slice_timer;	/* ends the current time slice */
@@ -42,16 +41,11 @@ static struct {
 	.timeslice_ns = 10 * NSEC_PER_MSEC,
 };
 
-struct thread *current_thread(void)
-{
-	return rq.current;
-}
-
 void set_current_state(int state)
 {
 	/* A full barrier: the condition tested next is read after the state is visible to a
 	 * waker on another CPU (which changes the condition, then reads the state). */
-	__atomic_store_n(&rq.current->state, state, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&this_cpu.current->state, state, __ATOMIC_SEQ_CST);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
@@ -65,7 +59,7 @@ static void slice_expired(struct ktimer *t)
 /* With rq.lock held: start a slice for the thread being switched in if others wait. */
 static void arm_slice(void)
 {
-	if (!list_empty(&rq.queue) && rq.current != &rq.idle)
+	if (!list_empty(&rq.queue) && this_cpu.current != &rq.idle)
 		timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
 	else
 		timer_cancel(&rq.slice_timer);
@@ -76,7 +70,7 @@ static void arm_slice(void)
 static void enqueue_locked(struct thread *t)
 {
 	list_add_tail(&t->run_node, &rq.queue);
-	if (rq.current == &rq.idle)
+	if (this_cpu.current == &rq.idle)
 		this_cpu.need_resched = 1;
 	else if (!timer_pending(&rq.slice_timer))
 		timer_arm_after(&rq.slice_timer, rq.timeslice_ns);
@@ -119,7 +113,7 @@ static void finish_switch(void)
  */
 static void switch_locked(bool preempt)
 {
-	struct thread *prev = rq.current, *next;
+	struct thread *prev = this_cpu.current, *next;
 
 	this_cpu.need_resched = 0;
 	if (prev != &rq.idle && prev->state != TASK_DEAD &&
@@ -138,7 +132,7 @@ static void switch_locked(bool preempt)
 		arm_slice();
 		return;
 	}
-	rq.current = next;
+	this_cpu.current = next;
 	rq.switched_from = prev;
 	next->switches++;
 	rq.switches++;
@@ -148,12 +142,12 @@ static void switch_locked(bool preempt)
 
 void sched_plug(void)
 {
-	rq.current->plugged = true;
+	this_cpu.current->plugged = true;
 }
 
 bool sched_plug_defer(enum softirq_nr nr)
 {
-	struct thread *t = rq.current;	/* the thread the softirq runs on behalf of */
+	struct thread *t = this_cpu.current;	/* the thread the softirq runs on behalf of */
 	unsigned long flags = arch_irq_save();
 	bool held = t->plugged && (t->plug_passed & (1u << nr));
 	if (held)
@@ -166,7 +160,7 @@ bool sched_plug_defer(enum softirq_nr nr)
 
 void sched_unplug(void)
 {
-	struct thread *t = rq.current;
+	struct thread *t = this_cpu.current;
 	if (!t->plugged)
 		return;		/* only the thread itself plugs: no race on a false here */
 	unsigned long flags = arch_irq_save();
@@ -175,6 +169,8 @@ void sched_unplug(void)
 	t->plug_softirqs = 0;
 	t->plug_passed = 0;
 	arch_irq_restore(flags);
+	if (!held)
+		return;		/* what was raised meanwhile ran at its interrupt's exit */
 	while (held) {
 		raise_softirq((enum softirq_nr)__builtin_ctz(held));
 		held &= held - 1;
@@ -214,10 +210,10 @@ void yield(void)
 	schedule();	/* a RUNNING caller goes to the back of the queue */
 }
 
-void preempt_enable(void)
+/* preempt_enable's slow half: the count reached 0 with a reschedule due. */
+void preempt_enable_resched(void)
 {
-	barrier();
-	if (--this_cpu.preempt_count == 0 && this_cpu.need_resched && !this_cpu.irq_depth &&
+	if (this_cpu.need_resched && !this_cpu.preempt_count && !this_cpu.irq_depth &&
 	    !this_cpu.bh_count && arch_irqs_enabled())
 		preempt_schedule();
 }
@@ -237,7 +233,7 @@ int wake_up_process(struct thread *t)
 		t->state = TASK_RUNNING;
 		woke = 1;
 		/* Not queued yet unless a preemption left it queued in its sleep state. */
-		if (t != rq.current && list_empty(&t->run_node))
+		if (t != this_cpu.current && list_empty(&t->run_node))
 			enqueue_locked(t);
 	}
 	spin_unlock_irqrestore(&rq.lock, flags);
@@ -251,7 +247,7 @@ static void sleep_timer_fired(struct ktimer *t)
 
 uint64_t schedule_timeout(uint64_t ns)
 {
-	struct thread *me = rq.current;
+	struct thread *me = this_cpu.current;
 	uint64_t end = ktime_ns() + ns;
 
 	timer_arm(&me->sleep_timer, end);
@@ -264,14 +260,14 @@ uint64_t schedule_timeout(uint64_t ns)
 void nsleep(uint64_t ns)
 {
 	uint64_t end = ktime_ns() + ns;
-	const char *chan = rq.current->wait_chan;
+	const char *chan = this_cpu.current->wait_chan;
 
-	rq.current->wait_chan = "sleep";
+	this_cpu.current->wait_chan = "sleep";
 	for (uint64_t now = ktime_ns(); now < end; now = ktime_ns()) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		schedule_timeout(end - now);
 	}
-	rq.current->wait_chan = chan;
+	this_cpu.current->wait_chan = chan;
 }
 
 void msleep(unsigned ms)
@@ -286,7 +282,7 @@ static NORETURN void thread_start(void)
 	finish_switch();
 	preempt_enable_no_resched();
 	arch_irq_enable();
-	struct thread *me = rq.current;
+	struct thread *me = this_cpu.current;
 	thread_exit(me->fn(me->arg));
 }
 
@@ -368,7 +364,7 @@ void *thread_stack_top(struct thread *t)
 
 void thread_exit(void *retval)
 {
-	struct thread *me = rq.current;
+	struct thread *me = this_cpu.current;
 
 	BUG_ON(me == &rq.idle);
 	arch_irq_disable();
@@ -384,11 +380,11 @@ void thread_exit(void *retval)
 
 void *thread_join(struct thread *t)
 {
-	BUG_ON(t == rq.current || t->detached);
-	const char *chan = rq.current->wait_chan;
-	rq.current->wait_chan = "join";
+	BUG_ON(t == this_cpu.current || t->detached);
+	const char *chan = this_cpu.current->wait_chan;
+	this_cpu.current->wait_chan = "join";
 	wait_event(&t->join_wq, READ_ONCE(t->exited));
-	rq.current->wait_chan = chan;
+	this_cpu.current->wait_chan = chan;
 	void *ret = t->retval;
 	free_thread(t);
 	return ret;
@@ -408,7 +404,7 @@ uint64_t thread_cpu_time_ns(struct thread *t)
 {
 	unsigned long flags = spin_lock_irqsave(&rq.lock);
 	uint64_t ns = t->runtime_ns;
-	if (t == rq.current)
+	if (t == this_cpu.current)
 		ns += cycles_to_ns(arch_cycles() - t->last_in);
 	spin_unlock_irqrestore(&rq.lock, flags);
 	return ns;
@@ -440,7 +436,7 @@ void sched_print_threads(void)
 		       t->state == TASK_RUNNING ? "-" : (t->wait_chan ? t->wait_chan : "wait queue"),
 		       (unsigned long long)t->switches,
 		       (unsigned long long)(t->runtime_ns / NSEC_PER_MSEC),
-		       t == rq.current ? "  <- current" : "");
+		       t == this_cpu.current ? "  <- current" : "");
 	}
 	spin_unlock_irqrestore(&rq.lock, flags);
 }
@@ -484,7 +480,7 @@ void sched_init(void)
 	idle->last_in = arch_cycles();
 	list_add_tail(&idle->all_node, &rq.all);
 	rq.nr_threads = 1;
-	rq.current = idle;
+	this_cpu.current = idle;
 	timer_init(&rq.slice_timer, slice_expired, NULL);
 }
 

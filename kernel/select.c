@@ -104,7 +104,7 @@ static long do_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 
 	if (nfds > (nfds_t)fd_get_limit())
 		return -EINVAL;
-	if (nfds && !uaccess_ok(fds, nfds * sizeof(*fds)))
+	if (nfds && !uaccess_write_ok(fds, nfds * sizeof(*fds)))
 		return -EFAULT;
 	poll_table_init(&pwq.pt, pollwait_queue_proc, 0);
 	for (;;) {

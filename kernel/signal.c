@@ -56,7 +56,7 @@ long sys_rt_sigaction(int sig, const void *act, void *oact, size_t sigsetsize)
 		memcpy(&new, act, sizeof(new));
 		new.mask.sig[0] &= ~unblockable();
 	}
-	if (oact && !uaccess_ok(oact, sizeof(old)))
+	if (oact && !uaccess_write_ok(oact, sizeof(old)))
 		return -EFAULT;
 	unsigned long flags = spin_lock_irqsave(&sig_lock);
 	old = actions[sig - 1];
@@ -81,7 +81,7 @@ long sys_rt_sigprocmask(int how, const sigset_t *set, sigset_t *oset, size_t sig
 		if (!uaccess_ok(set, sizeof(*set)))
 			return -EFAULT;
 	}
-	if (oset && !uaccess_ok(oset, sizeof(*oset)))
+	if (oset && !uaccess_write_ok(oset, sizeof(*oset)))
 		return -EFAULT;
 	if (set) {
 		unsigned long s = set->sig[0];
@@ -114,7 +114,7 @@ long sys_sigaltstack(const void *ss, void *old)
 			return -ENOMEM;
 	}
 	if (old) {
-		if (!uaccess_ok(old, sizeof(cur)))
+		if (!uaccess_write_ok(old, sizeof(cur)))
 			return -EFAULT;
 		memcpy(old, &cur, sizeof(cur));
 	}

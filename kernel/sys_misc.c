@@ -78,7 +78,7 @@ long sys_clock_getres(clockid_t clk, struct timespec *res)
 		return err;
 	if (!res)
 		return 0;
-	if (!uaccess_ok(res, sizeof(*res)))
+	if (!uaccess_write_ok(res, sizeof(*res)))
 		return -EFAULT;
 	res->tv_sec = 0;
 	res->tv_nsec = 1;
@@ -91,7 +91,7 @@ long sys_clock_gettime(clockid_t clk, struct timespec *ts)
 	int err = clock_ns(clk, &ns);
 	if (err)
 		return err;
-	if (!uaccess_ok(ts, sizeof(*ts)))
+	if (!uaccess_write_ok(ts, sizeof(*ts)))
 		return -EFAULT;
 	ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
 	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
@@ -171,7 +171,7 @@ long sys_uname(void *buf)
 	static const struct utsname u = {
 		"Linux", "epunk", "6.1.0-epunk", "#1 epunk " EPUNK_VERSION, "x86_64", "(none)",
 	};
-	if (!uaccess_ok(buf, sizeof(u)))
+	if (!uaccess_write_ok(buf, sizeof(u)))
 		return -EFAULT;
 	memcpy(buf, &u, sizeof(u));
 	return 0;
@@ -184,7 +184,7 @@ long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask)
 		return -ESRCH;
 	if (len < sizeof(*mask) || (len & (sizeof(*mask) - 1)))
 		return -EINVAL;
-	if (!uaccess_ok(mask, sizeof(*mask)))
+	if (!uaccess_write_ok(mask, sizeof(*mask)))
 		return -EFAULT;
 	*mask = 1;
 	return sizeof(*mask);

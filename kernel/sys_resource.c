@@ -28,7 +28,7 @@ long sys_prlimit64(int pid, int resource, const struct rlimit *new, struct rlimi
 			return -EPERM;
 	}
 	if (old) {
-		if (!uaccess_ok(old, sizeof(*old)))
+		if (!uaccess_write_ok(old, sizeof(*old)))
 			return -EFAULT;
 		if (resource == RLIMIT_NOFILE) {
 			old->rlim_cur = (rlim_t)fd_get_limit();

@@ -11,7 +11,7 @@ bool uaccess_kernel_ok(const void *p, size_t len)
 	return !current_thread()->user && arch_kernel_range_ok((uintptr_t)p, len);
 }
 
-bool uaccess_user_mapped(const void *p, size_t len)
+bool uaccess_user_mapped(const void *p, size_t len, bool write)
 {
-	return mm_range_ok(p, len);
+	return mm_range_ok(p, len, write);
 }

@@ -48,7 +48,7 @@ static long addr_from_user(const struct sockaddr *uaddr, socklen_t ulen, struct 
  * truncation", POSIX). */
 static long addr_to_user(const void *kaddr, int klen, struct sockaddr *uaddr, socklen_t *ulen)
 {
-	if (!uaccess_ok(ulen, sizeof(*ulen)))
+	if (!uaccess_write_ok(ulen, sizeof(*ulen)))
 		return -EFAULT;
 	int len = (int)*ulen;
 	if (len > klen)
@@ -56,7 +56,7 @@ static long addr_to_user(const void *kaddr, int klen, struct sockaddr *uaddr, so
 	if (len < 0)
 		return -EINVAL;
 	if (len) {
-		if (!uaccess_ok(uaddr, (size_t)len))
+		if (!uaccess_write_ok(uaddr, (size_t)len))
 			return -EFAULT;
 		memcpy(uaddr, kaddr, (size_t)len);
 	}
@@ -276,7 +276,7 @@ long sys_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	struct sock *sk = sockfd_get(fd, &f, &err);
 	if (!sk)
 		return err;
-	if (!uaccess_ok(len, sizeof(*len))) {
+	if (!uaccess_write_ok(len, sizeof(*len))) {
 		err = -EFAULT;
 		goto out;
 	}
@@ -289,7 +289,7 @@ long sys_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	err = sock_getsockopt(sk, level, name, k, &klen);
 	if (err)
 		goto out;
-	if (klen && !uaccess_ok(val, klen)) {
+	if (klen && !uaccess_write_ok(val, klen)) {
 		err = -EFAULT;
 		goto out;
 	}

@@ -538,7 +538,7 @@ static ssize_t sk_tcp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 	 * once even for len 0: with no data that is EAGAIN or a wait, as in Linux. */
 	do {
 		if (sk->rx_bytes) {
-			if (len && !uaccess_ok(buf, len)) {
+			if (len && !uaccess_write_ok(buf, len)) {
 				err = -EFAULT;
 				break;
 			}

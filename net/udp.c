@@ -160,7 +160,7 @@ static ssize_t sk_udp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 	struct sk_rxbuf *b = sk->rx_head;
 	size_t dlen = b->p->tot_len;
 	size_t n = MIN(len, dlen);
-	if (n && !uaccess_ok(buf, n)) {
+	if (n && !uaccess_write_ok(buf, n)) {
 		ret = -EFAULT;
 		goto out;
 	}

@@ -87,7 +87,7 @@ long sys_arch_prctl(int code, unsigned long addr)
 		return 0;
 	case ARCH_GET_FS:
 	case ARCH_GET_GS:
-		if (!uaccess_ok((void *)addr, sizeof(unsigned long)))
+		if (!uaccess_write_ok((void *)addr, sizeof(unsigned long)))
 			return -EFAULT;
 		*(unsigned long *)addr = code == ARCH_GET_FS ? ctx->fs_base : ctx->gs_base;
 		return 0;

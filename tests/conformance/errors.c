@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "conformance.h"
+#include <sys/mman.h>
 
 /* epoll_create wants size > 0 (otherwise ignored); epoll_create1 knows only EPOLL_CLOEXEC. */
 static void errors_create(void)
@@ -223,6 +224,47 @@ static void errors_wait(void)
 	check_wait0("after_fault_oneshot", ep, 8);
 	check_wait0("after_fault_oneshot_again", ep, 8);
 	xctl(ep, EPOLL_CTL_MOD, efd, EPOLLIN, 0xe4);
+
+	/*
+	 * An array that was good a moment ago faults once it is read-only, PROT_NONE or unmapped
+	 * (the event stays pending). Each change comes right after a good copy to the same page,
+	 * with no other call between (results are printed afterwards), so that nothing the kernel
+	 * remembers of the earlier check can stand in for the new one.
+	 */
+	static const struct { const char *check; int prot; } steps[] = {
+		{ "array_read_only", PROT_READ }, { "array_prot_none", PROT_NONE },
+		{ "array_writable_again", PROT_READ | PROT_WRITE }, { "array_unmapped", -1 },
+	};
+	long got[4][2];
+	int err[4][2];
+	struct epoll_event *arr = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < 4; i++) {
+		mprotect(arr, 4096, PROT_READ | PROT_WRITE);
+		errno = 0;
+		got[i][0] = epoll_wait(ep, arr, 1, 0);
+		err[i][0] = errno;
+		if (steps[i].prot < 0)
+			munmap(arr, 4096);
+		else
+			mprotect(arr, 4096, steps[i].prot);
+		errno = 0;
+		got[i][1] = epoll_wait(ep, arr, 1, 0);
+		err[i][1] = errno;
+	}
+	for (int i = 0; i < 4; i++) {
+		check_ret("array_good_copy", got[i][0], err[i][0]);
+		check_ret(steps[i].check, got[i][1], err[i][1]);
+	}
+	check_wait0("after_array_faults", ep, 8);
+	void *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK_RET("eventfd_read_into_read_only", read(efd, ro, 8));
+	check_wait0("after_read_into_read_only", ep, 8);
+	CHECK_RET("eventfd_write_from_read_only", write(efd, ro, 8));
+	munmap(ro, 4096);
+	xwrite_u64(efd, 1);	/* the count back to 1, whether the faulted read took it or not */
+	xread_u64(efd);
+	xwrite_u64(efd, 1);
 
 	CHECK_RET("pwait_closed_epfd", epoll_pwait(bad, ev, 1, 0, &mask));
 	CHECK_RET("pwait_maxevents_0", epoll_pwait(ep, ev, hide_int(0), 0, &mask));

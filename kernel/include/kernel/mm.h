@@ -29,8 +29,9 @@ void mm_reset(void);
  * when the access is not allowed. Any context, interrupts off.
  */
 bool mm_fault(uintptr_t addr, bool write, bool exec);
-/** mm_range_ok - whether every byte of [@p, @p + @len) lies in readable user regions. */
-bool mm_range_ok(const void *p, size_t len);
+/** mm_range_ok - whether every byte of [@p, @p + @len) lies in user regions the kernel may read
+ * (any access but PROT_NONE, as on x86 Linux) or, with @write, write (PROT_WRITE). */
+bool mm_range_ok(const void *p, size_t len, bool write);
 
 /** mm_map_fixed - a region at [@start, @start + @len) (page-rounded) with @prot and VMA_* @vflags;
  * -EEXIST when something is mapped there already. Pages come on first touch. */

@@ -7,7 +7,10 @@
 
 #include <kernel/compiler.h>
 
+struct thread;
+
 struct cpu_state {
+	struct thread *current;		/* the thread running here (current_thread) */
 	unsigned int preempt_count;	/* > 0: no preemption (locks held, scheduler running) */
 	unsigned int irq_depth;		/* > 0: inside a hardware interrupt handler */
 	unsigned int bh_count;		/* > 0: softirqs disabled or running */
@@ -29,8 +32,15 @@ static inline void preempt_enable_no_resched(void)
 	this_cpu.preempt_count--;
 }
 
+void preempt_enable_resched(void);
+
 /** preempt_enable - drop a preempt_disable; yields here if a reschedule became due meanwhile. */
-void preempt_enable(void);
+static inline void preempt_enable(void)
+{
+	barrier();
+	if (--this_cpu.preempt_count == 0 && unlikely(this_cpu.need_resched))
+		preempt_enable_resched();
+}
 
 static inline int in_irq(void) { return this_cpu.irq_depth != 0; }
 static inline int in_softirq(void) { return this_cpu.bh_count != 0; }

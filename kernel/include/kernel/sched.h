@@ -6,6 +6,7 @@
 
 #include <arch/context.h>
 #include <kernel/list.h>
+#include <kernel/preempt.h>
 #include <kernel/softirq.h>
 #include <kernel/timer.h>
 #include <kernel/wait.h>
@@ -52,6 +53,14 @@ struct thread {
 	bool plugged;			/* holds back batchable softirq work (sched_plug) */
 	uint32_t plug_softirqs;		/* softirqs held back by the plug, raised by sched_unplug */
 	uint32_t plug_passed;		/* softirqs that ran once under the plug (the first goes) */
+	struct {			/* mm_range_ok's memo: two regions this thread's calls found
+					 * (bounds, protection), valid while the regions' generation
+					 * is gen */
+		uintptr_t lo[2], hi[2];
+		unsigned prot[2];
+		unsigned long gen;
+		unsigned next;
+	} range_memo;
 };
 
 /** sched_init - make the boot context the idle thread; threads can be created afterwards. */
@@ -83,7 +92,10 @@ void thread_detach(struct thread *t);
 NORETURN void thread_exit(void *retval);
 
 /** current_thread - the thread running on this CPU. */
-struct thread *current_thread(void);
+static inline struct thread *current_thread(void)
+{
+	return this_cpu.current;
+}
 /** set_current_state - set the running thread's state before testing a sleep condition. */
 void set_current_state(int state);
 

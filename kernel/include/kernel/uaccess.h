@@ -17,8 +17,9 @@
 /** uaccess_kernel_ok - whether the calling thread is a kernel thread and [@p, @p + @len) lies in
  * memory the kernel maps. */
 bool uaccess_kernel_ok(const void *p, size_t len);
-/** uaccess_user_mapped - whether the user range [@p, @p + @len) lies in mapped regions. */
-bool uaccess_user_mapped(const void *p, size_t len);
+/** uaccess_user_mapped - whether the user range [@p, @p + @len) lies in mapped regions the
+ * kernel may read, or with @write, write. */
+bool uaccess_user_mapped(const void *p, size_t len, bool write);
 
 static inline int uaccess_user_range(const void *p, size_t len)
 {
@@ -33,12 +34,20 @@ static inline int uaccess_range_ok(const void *p, size_t len)
 	return uaccess_user_range(p, len) || uaccess_kernel_ok(p, len);
 }
 
-/* A range that can be copied: below USER_TOP and clear of the unmapped first page, or kernel
- * memory passed by a kernel thread. */
+/* A range that can be copied from: below USER_TOP, clear of the unmapped first page, in
+ * regions that are not PROT_NONE; or kernel memory passed by a kernel thread. */
 static inline int uaccess_ok(const void *p, size_t len)
 {
 	if ((uintptr_t)p >= 4096 && uaccess_user_range(p, len))
-		return uaccess_user_mapped(p, len);
+		return uaccess_user_mapped(p, len, false);
+	return uaccess_kernel_ok(p, len);
+}
+
+/* A range that can be copied to: as uaccess_ok, in writable regions. */
+static inline int uaccess_write_ok(const void *p, size_t len)
+{
+	if ((uintptr_t)p >= 4096 && uaccess_user_range(p, len))
+		return uaccess_user_mapped(p, len, true);
 	return uaccess_kernel_ok(p, len);
 }
 

@@ -10,11 +10,6 @@
 
 static struct thread host_thread = { .name = "host", .state = TASK_RUNNING };
 
-struct thread *current_thread(void)
-{
-	return &host_thread;
-}
-
 void set_current_state(int state)
 {
 	host_thread.state = state;
@@ -80,7 +75,7 @@ void sched_unplug(void)
 	host_thread.plug_passed = 0;
 }
 
-struct cpu_state this_cpu;
+struct cpu_state this_cpu = { .current = &host_thread };
 
 /* Bottom halves are only counted on the host (softirqs run when raised, below). Weak: the fuzz
  * targets' fake network environment (tests/fuzz/fake_net_env.c) runs softirqs of its own. */

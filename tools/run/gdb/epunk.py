@@ -379,7 +379,7 @@ class EpunkThreads(gdb.Command):
     @readable_kernel
     def invoke(self, arg, from_tty):
         rq = sym("'sched.c'::rq")
-        cur = ptr(rq["current"])
+        cur = ptr(gdb.parse_and_eval("this_cpu")["current"])
         threads = list(list_entries(rq["all"], "struct thread", "all_node"))
         print("%d thread(s), %d switches" % (len(threads), int(rq["switches"])))
         print("  %4s %-16s %-28s %-16s %10s %12s" % ("id", "name", "state", "waits on",

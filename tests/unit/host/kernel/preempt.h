@@ -6,7 +6,10 @@
 #ifndef KERNEL_PREEMPT_H
 #define KERNEL_PREEMPT_H
 
+struct thread;
+
 struct cpu_state {
+	struct thread *current;
 	unsigned int preempt_count;
 	unsigned int irq_depth;
 	unsigned int bh_count;		/* > 0: softirqs disabled or running */
