@@ -13,7 +13,7 @@ struct cmdline_opt {
 
 static const struct cmdline_opt known[] = {
 	{ "ktest", "run in-guest tests and exit: all | SUITE | SUITE.CASE[,...]" },
-	{ "app", "application to run (default: the image's APP_SRC program, else none)" },
+	{ "app", "program of the initrd to run, /bin/NAME (default: the initrd's only file, else none)" },
 	{ "args", "the application's arguments, quoted when more than one word" },
 	{ "quiet", "print no banner: only the application's own output" },
 	{ "ip", "network address: ADDR/PREFIX (with gw=ADDR), or dhcp (the default)" },

@@ -8,8 +8,8 @@
  * descriptor, a pipe end, an epoll, a socket, a scratch buffer, a bad timespec... Fixture memory
  * is refilled before every row, so a row that wrongly succeeds cannot spoil the next ones.
  *
- * "Detectable" bad pointers, in a single address space where every app pointer is a kernel
- * pointer: the unmapped first page (NULL), anything at or above Linux's user-space ceiling
+ * "Detectable" bad pointers (the runner is a kernel thread, so its fixtures are kernel memory):
+ * the unmapped first page (NULL), anything at or above Linux's user-space ceiling
  * (0x7ffffffff000: the upper canonical half and the non-canonical hole), and ranges that wrap
  * or cross that ceiling. Linux refuses the same ones with EFAULT. */
 #ifndef BADSYS_TABLE_H

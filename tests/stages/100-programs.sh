@@ -67,3 +67,22 @@ else
 	cat "$out/nosys.txt"
 	fail "nosys" "status $rc, acct named $acct time(s), beyond-table $beyond time(s) (want 0, 1, 1)"
 fi
+
+echo "== a program's fault ends it as Linux ends it: the same signal (W^X: text, data and stack)"
+for how in null write-text exec-data exec-rodata exec-stack div0 ud2 stack-overflow; do
+	{ timeout -k 5 30 build/apps/fault "$how" > /dev/null 2>&1; } 2> /dev/null	# bash's "Segmentation fault" too
+	linux_rc=$?
+	sig=$( ((linux_rc > 128)) && kill -l $((linux_rc - 128)) 2>/dev/null)
+	tools/run/qemu.sh --timeout 60 --append "quiet app=fault args=$how" --log "$out/fault-$how.log" \
+		2> "$out/fault-$how.err"
+	rc=$?
+	tr -d '\r' < "$out/fault-$how.log" > "$out/fault-$how.txt"
+	if [ -n "$sig" ] && [ "$rc" = 126 ] &&
+		grep -q "^epunk: fault (thread 1) killed by SIG$sig: " "$out/fault-$how.txt" &&
+		grep -q "^epunk: exit status $linux_rc reported as 126" "$out/fault-$how.txt"; then
+		pass "fault $how: SIG$sig ($(sed -n 's/.*killed by [A-Z]*: \(.*\) at .*/\1/p' "$out/fault-$how.txt")), status $linux_rc, as on Linux"
+	else
+		cat "$out/fault-$how.txt"
+		fail "fault $how" "Linux: status $linux_rc (SIG${sig:-?}); epunk: status $rc (see $out/fault-$how.txt)"
+	fi
+done

@@ -63,6 +63,7 @@ def collect(root):
             "memory": env.get("MEM"),
             "boot_to_ready_s": float(env["READY_S"]) if "READY_S" in env else None,
             "kernel_command_line": env.get("APPEND"),
+            "server_sha256": env.get("SERVER_SHA256") or None,
             "qemu_command_line": read_text(os.path.join(d, "qemu-cmdline.txt")).split("\n"),
         }
         if info["status"] != "ok":
@@ -189,8 +190,17 @@ def write_md(root, run, conns, sizes, systems, results, comparisons):
         L.append("")
         L.append(f"Linux guest: Debian kernel {li['kernel_version']} ({li.get('kernel_pkg', '')}), "
                  f"busybox-static initramfs ({li.get('busybox_pkg', '')}), modules loaded in order: "
-                 f"{li.get('modules', '')}; server: apps/echo.c built `-static -O2` with the "
-                 f"host's gcc and glibc.")
+                 f"{li.get('modules', '')}.")
+    hashes = {n: systems[n].get("server_sha256") for n in systems}
+    if any(hashes.values()):
+        same = len(set(hashes.values())) == 1 and None not in hashes.values()
+        L.append("")
+        if same:
+            L.append(f"Server: the same executable on every guest, build/apps/echo (apps/echo.c, "
+                     f"`musl-gcc -static -O2`), sha256 {next(iter(hashes.values()))[:16]}….")
+        else:
+            L.append("Server: **different executables**: " + ", ".join(
+                f"{NAMES.get(n, n)} sha256 {(h or 'unknown')[:16]}" for n, h in hashes.items()) + ".")
     L.append("")
 
     def table(heading, cols, note):

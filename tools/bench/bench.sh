@@ -191,6 +191,8 @@ run_system() {
 		echo "IMAGE=build/epunk.elf" > "$dir/system.env"
 		echo "IMAGE_BYTES=$(stat -c %s "$kernel")" >> "$dir/system.env"
 		echo "LOADED_BYTES=$(size -B "$kernel" | awk 'NR == 2 { print $1 + $2 }')" >> "$dir/system.env"
+		# the initrd's /bin/echo is build/apps/echo (Makefile)
+		echo "SERVER_SHA256=$(sha256sum < build/apps/echo | cut -d' ' -f1)" >> "$dir/system.env"
 		;;
 	linux)
 		kernel=build/linux-guest/vmlinuz
@@ -209,6 +211,7 @@ run_system() {
 			echo "MODULES=\"$MODULES\""
 			echo "VMLINUZ_BYTES=$VMLINUZ_BYTES"
 			echo "INITRAMFS_BYTES=$INITRAMFS_BYTES"
+			echo "SERVER_SHA256=${SERVER_SHA256:-}"
 		} > "$dir/system.env"
 		;;
 	esac

@@ -23,7 +23,12 @@ def entry(ino, mode, name, data):
 
 
 def main(argv):
-    if len(argv) < 2:
+    if len(argv) > 1 and argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0
+    if len(argv) < 2 or argv[1].startswith("-"):
+        if len(argv) >= 2:
+            print(f"mkinitrd: unknown option '{argv[1]}'", file=sys.stderr)
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     files = {}

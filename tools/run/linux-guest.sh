@@ -10,7 +10,8 @@
 # Everything is cached under build/linux-guest/ and rebuilt only when an input changed:
 #   debs/              the downloaded .deb files (delete to fetch again)
 #   vmlinuz            the kernel          initramfs.cpio.gz   the initramfs
-#   guest.env          KERNEL_VERSION, KERNEL_PKG, BUSYBOX_PKG, MODULES (load order), sizes
+#   guest.env          KERNEL_VERSION, KERNEL_PKG, BUSYBOX_PKG, MODULES (load order), sizes,
+#                      SERVER_SHA256 (the echo server's executable)
 # Environment: LINUX_GUEST_KERNEL_PKG (default: what linux-image-amd64 depends on).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -145,6 +146,7 @@ if [ "$stale" = 1 ]; then
 		echo "MODULES=\"${order[*]}\""
 		echo "VMLINUZ_BYTES=$(stat -c %s "$out/vmlinuz")"
 		echo "INITRAMFS_BYTES=$(stat -c %s "$initramfs")"
+		echo "SERVER_SHA256=$(sha256sum < "$root/bin/echo-server" | cut -d' ' -f1)"
 	} > "$out/guest.env"
 	echo "linux-guest: built $out/vmlinuz ($kver) and $initramfs (modules: ${order[*]})" >&2
 fi
