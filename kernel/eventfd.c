@@ -26,8 +26,9 @@ struct eventfd_ctx {
 static const struct file_operations eventfd_fops;
 
 /* With wqh.lock held (*irq its saved flags): sleep once, non-exclusive, the lock dropped around
- * schedule(). The entry stays queued until woken (autoremove) or until eventfd_wait_done. */
-static void eventfd_sleep_locked(struct eventfd_ctx *ctx, struct wait_entry *we, unsigned long *irq)
+ * schedule(). The entry stays queued until woken (autoremove) or until eventfd_wait_done.
+ * Returns false, without sleeping, when a signal is pending. */
+static bool eventfd_sleep_locked(struct eventfd_ctx *ctx, struct wait_entry *we, unsigned long *irq)
 {
 	/* Linux queues these at the tail; our wait queues keep non-exclusive entries at the head
 	 * so that an exclusive entry's budget never stops a walk before them. */
@@ -36,9 +37,12 @@ static void eventfd_sleep_locked(struct eventfd_ctx *ctx, struct wait_entry *we,
 		list_add(&we->entry, &ctx->wqh.head);
 	}
 	set_current_state(TASK_INTERRUPTIBLE);
+	if (signal_pending())
+		return false;
 	spin_unlock_irqrestore(&ctx->wqh.lock, *irq);
 	schedule();
 	*irq = spin_lock_irqsave(&ctx->wqh.lock);
+	return true;
 }
 
 static void eventfd_wait_done(struct eventfd_ctx *ctx, struct wait_entry *we)
@@ -62,10 +66,15 @@ static ssize_t eventfd_read(struct file *f, void *buf, size_t len)
 			return -EAGAIN;
 		}
 		DEFINE_WAIT(we);
+		bool slept;
 		do
-			eventfd_sleep_locked(ctx, &we, &irq);
-		while (!ctx->count);
+			slept = eventfd_sleep_locked(ctx, &we, &irq);
+		while (slept && !ctx->count);
 		eventfd_wait_done(ctx, &we);
+		if (!slept) {
+			spin_unlock_irqrestore(&ctx->wqh.lock, irq);
+			return -ERESTARTSYS;
+		}
 	}
 	ucnt = (ctx->flags & EFD_SEMAPHORE) ? 1 : ctx->count;
 	ctx->count -= ucnt;
@@ -101,11 +110,12 @@ static ssize_t eventfd_write(struct file *f, const void *buf, size_t len)
 		res = sizeof(ucnt);
 	} else if (!(READ_ONCE(f->f_flags) & O_NONBLOCK)) {
 		DEFINE_WAIT(we);
+		bool slept;
 		do
-			eventfd_sleep_locked(ctx, &we, &irq);
-		while (!(UINT64_MAX - ctx->count > ucnt));
+			slept = eventfd_sleep_locked(ctx, &we, &irq);
+		while (slept && !(UINT64_MAX - ctx->count > ucnt));
 		eventfd_wait_done(ctx, &we);
-		res = sizeof(ucnt);
+		res = slept ? (ssize_t)sizeof(ucnt) : -ERESTARTSYS;
 	}
 	if (res > 0) {
 		ctx->count += ucnt;	/* 0 included: it still wakes */

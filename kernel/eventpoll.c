@@ -906,11 +906,15 @@ int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t 
 		}
 		if (timed_out)
 			return 0;
+		/* Events first, then a signal: epoll_wait is never restarted (EINTR even under
+		 * SA_RESTART, as Linux). */
+		if (signal_pending())
+			return -EINTR;
 
 		wait_entry_init(&wait, ep_autoremove_wake_function, me);
 		unsigned long irq = spin_lock_irqsave(&ep->lock);
 		set_current_state(TASK_INTERRUPTIBLE);
-		eavail = ep_events_available(ep);
+		eavail = ep_events_available(ep) || signal_pending();
 		if (!eavail)
 			add_wait_queue_exclusive(&ep->wq, &wait);
 		spin_unlock_irqrestore(&ep->lock, irq);

@@ -106,10 +106,13 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, bool deadline, uint64_t de
 	list_add_tail(&q.node, &b->q);
 	const char *chan = me->wait_chan;
 	me->wait_chan = "futex";
+	bool interrupted = false;
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock_irqrestore(&b->lock, f);
-		if (!deadline) {
+		if (signal_pending()) {
+			interrupted = true;
+		} else if (!deadline) {
 			schedule();
 		} else {
 			uint64_t now = ktime_ns();
@@ -127,7 +130,7 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, bool deadline, uint64_t de
 			if (bucket_of(q.uaddr) != b)
 				continue;
 		}
-		if (READ_ONCE(q.woken) || (deadline && ktime_ns() >= deadline_ns))
+		if (READ_ONCE(q.woken) || (deadline && ktime_ns() >= deadline_ns) || interrupted)
 			break;
 	}
 	bool woken = READ_ONCE(q.woken);
@@ -135,7 +138,13 @@ static long futex_wait(uint32_t *uaddr, uint32_t val, bool deadline, uint64_t de
 		list_del_init(&q.node);
 	spin_unlock_irqrestore(&b->lock, f);
 	me->wait_chan = chan;
-	return woken ? 0 : -ETIMEDOUT;
+	if (woken)
+		return 0;
+	/* Interrupted: restarted under SA_RESTART when it has no time limit, as Linux's futex_wait;
+	 * with one, EINTR whenever a handler ran. */
+	if (interrupted)
+		return deadline ? -ERESTARTNOHAND : -ERESTARTSYS;
+	return -ETIMEDOUT;
 }
 
 static long futex_requeue(uint32_t *uaddr, int nwake, int nmove, uint32_t *uaddr2, bool cmp,

@@ -18,6 +18,7 @@
 #include <kernel/pipe.h>
 #include <kernel/poll.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/slab.h>
 #include <kernel/syscall.h>
 #include <kernel/wait.h>
@@ -103,19 +104,25 @@ static bool pipe_writable(struct pipe *p)
 	return !pipe_full(idx.head, idx.tail) || !READ_ONCE(p->readers);
 }
 
-/* Linux's wait_event_interruptible_exclusive: queue at the tail as an exclusive waiter, so one
+/* Linux's wait_event_interruptible_exclusive (-ERESTARTSYS when a signal ends it): queue at the tail as an exclusive waiter, so one
  * data wake-up (nr_exclusive 1) starts one sleeper; that one wakes the next if it leaves data or
  * room behind (wake_next_reader / wake_next_writer). Called without the mutex. */
-static void pipe_wait_exclusive(struct wait_queue_head *wq, bool (*cond)(struct pipe *), struct pipe *p)
+static int pipe_wait_exclusive(struct wait_queue_head *wq, bool (*cond)(struct pipe *), struct pipe *p)
 {
 	DEFINE_WAIT(we);
+	int ret = 0;
 	for (;;) {
 		prepare_to_wait_exclusive(wq, &we, TASK_INTERRUPTIBLE);
 		if (cond(p))
 			break;
+		if (signal_pending()) {
+			ret = -ERESTARTSYS;
+			break;
+		}
 		schedule();
 	}
 	finish_wait(wq, &we);
+	return ret;
 }
 
 static void pipe_wake(struct wait_queue_head *wq, uint32_t mask)
@@ -202,7 +209,8 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t len)
 			break;
 		}
 		mutex_unlock(&p->mutex);
-		pipe_wait_exclusive(&p->rd_wait, pipe_readable, p);
+		if (pipe_wait_exclusive(&p->rd_wait, pipe_readable, p))
+			return -ERESTARTSYS;	/* nothing was read, nobody to wake */
 		wake_next_reader = true;
 		mutex_lock(&p->mutex);
 	}
@@ -244,7 +252,8 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t len)
 
 	mutex_lock(&p->mutex);
 	if (!p->readers) {
-		ret = -EPIPE;	/* Linux also sends SIGPIPE; there are no signals here */
+		signal_raise_sigpipe();
+		ret = -EPIPE;
 		goto out;
 	}
 
@@ -271,6 +280,7 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t len)
 
 	for (;;) {
 		if (!p->readers) {
+			signal_raise_sigpipe();
 			if (!ret)
 				ret = -EPIPE;
 			break;
@@ -309,6 +319,11 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t len)
 		if (READ_ONCE(f->f_flags) & O_NONBLOCK) {
 			if (!ret)
 				ret = -EAGAIN;
+			break;
+		}
+		if (signal_pending()) {
+			if (!ret)
+				ret = -ERESTARTSYS;
 			break;
 		}
 		mutex_unlock(&p->mutex);

@@ -13,6 +13,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/memory.h>
+#include <arch/signal.h>
 #include <kernel/app.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
@@ -21,6 +22,7 @@
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/spinlock.h>
 #include <kernel/uaccess.h>
 #include <string.h>
@@ -55,6 +57,11 @@ static struct {
 	int next_tid;		/* the next thread's id (the main thread's is the pid) */
 	char name[32];		/* the program, for reports */
 } proc = { .lock = SPINLOCK_INIT, .next_tid = PROC_PID };
+
+const char *proc_name(void)
+{
+	return proc.name;
+}
 
 int proc_threads(void)
 {
@@ -92,6 +99,9 @@ static struct thread *user_thread_new(const struct trap_frame *regs,
 	t->tid = proc.next_tid++;
 	proc.threads++;
 	spin_unlock_irqrestore(&proc.lock, flags);
+	if (from)	/* a new thread blocks what its creator blocks (Linux's clone) */
+		t->sigmask = container_of(from, struct thread, ctx)->sigmask;
+	signal_thread_add(t);
 	return t;
 }
 
@@ -120,15 +130,25 @@ int proc_start(const char *path, const void *image, size_t size, char *const arg
 	return 0;
 }
 
+/* Whether @ret is one of the codes an interrupted call returns for signal_deliver to settle. */
+static bool restart_code(long ret)
+{
+	return (unsigned long)(ret + ERESTARTNOHAND) <= ERESTARTNOHAND - ERESTARTSYS;
+}
+
 void proc_user_return(struct trap_frame *f)
 {
-	(void)f;
+	struct thread *me = current_thread();
 	for (;;) {
+		if (unlikely(__atomic_load_n(&me->sig_active, __ATOMIC_ACQUIRE) ||
+			     me->sig_restore_mask || restart_code(arch_syscall_ret(f))))
+			signal_deliver(f);
 		arch_irq_disable();
-		if (!this_cpu.need_resched)
+		if (!this_cpu.need_resched && !__atomic_load_n(&me->sig_active, __ATOMIC_ACQUIRE))
 			return;
 		arch_irq_enable();
-		schedule();
+		if (this_cpu.need_resched)
+			schedule();
 	}
 }
 
@@ -155,18 +175,6 @@ static const struct {
 	[19] = { SIGFPE, "SIMD floating-point exception" },
 };
 
-static const char *signal_name(int signo)
-{
-	switch (signo) {
-	case SIGILL: return "SIGILL";
-	case SIGTRAP: return "SIGTRAP";
-	case SIGBUS: return "SIGBUS";
-	case SIGFPE: return "SIGFPE";
-	case SIGSEGV: return "SIGSEGV";
-	default: return "a signal";
-	}
-}
-
 bool proc_fault(struct trap_frame *f, unsigned vec, uint64_t addr, bool user_mode)
 {
 	struct thread *me = current_thread();
@@ -179,6 +187,26 @@ bool proc_fault(struct trap_frame *f, unsigned vec, uint64_t addr, bool user_mod
 		return false;
 	int signo = vec < 32 && fault_signals[vec].signo ? fault_signals[vec].signo : SIGSEGV;
 	const char *what = vec < 32 && fault_signals[vec].name ? fault_signals[vec].name : "exception";
+	if (user_mode) {
+		/* A handler for it, not blocked: it runs on the way back (the fault repeats after it
+		 * unless the handler changes something). Linux's si_code and si_addr. */
+		int code = SI_KERNEL;
+		uint64_t at = 0;
+		if (vec == 14) {
+			code = (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+			at = addr;
+		} else if (vec == 0) {
+			code = FPE_INTDIV;
+			at = f->rip;
+		} else if (vec == 6) {
+			code = ILL_ILLOPN;
+			at = f->rip;
+		} else if (vec == 3) {
+			code = SI_KERNEL;
+		}
+		if (signal_fault(signo, code, at))
+			return true;
+	}
 	printk("epunk: %s (thread %d) killed by %s: %s%s at %#llx (rip %#llx, rsp %#llx)\n",
 	       proc.name, me->tid, signal_name(signo), what,
 	       user_mode ? "" : " in a system call's access to user memory",
@@ -261,6 +289,7 @@ long sys_exit(int status)
 			__atomic_store_n(ctid, 0, __ATOMIC_SEQ_CST);
 			futex_wake(ctid, 1);
 		}
+		signal_thread_remove(me);
 		unsigned long flags = spin_lock_irqsave(&proc.lock);
 		bool last = --proc.threads == 0;
 		spin_unlock_irqrestore(&proc.lock, flags);

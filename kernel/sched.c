@@ -224,12 +224,13 @@ void preempt_schedule_irq(void)
 		preempt_schedule();
 }
 
-int wake_up_process(struct thread *t)
+int wake_up_state(struct thread *t, int states)
 {
 	unsigned long flags = spin_lock_irqsave(&rq.lock);
 	int woke = 0;
 
-	if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE) {
+	if ((t->state == TASK_INTERRUPTIBLE && (states & TASK_INTERRUPTIBLE)) ||
+	    (t->state == TASK_UNINTERRUPTIBLE && (states & TASK_UNINTERRUPTIBLE))) {
 		t->state = TASK_RUNNING;
 		woke = 1;
 		/* Not queued yet unless a preemption left it queued in its sleep state. */
@@ -238,6 +239,11 @@ int wake_up_process(struct thread *t)
 	}
 	spin_unlock_irqrestore(&rq.lock, flags);
 	return woke;
+}
+
+int wake_up_process(struct thread *t)
+{
+	return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
 }
 
 static void sleep_timer_fired(struct ktimer *t)

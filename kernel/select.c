@@ -6,6 +6,7 @@
 #include <kernel/file.h>
 #include <kernel/poll.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/slab.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -116,8 +117,12 @@ static long do_poll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 		first = false;
 		if (count || timeout_ns == 0 || pwq.error)
 			break;
+		if (signal_pending()) {
+			pwq.error = -ERESTARTNOHAND;	/* EINTR once a handler ran (Linux's poll) */
+			break;
+		}
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (__atomic_load_n(&pwq.triggered, __ATOMIC_SEQ_CST)) {
+		if (__atomic_load_n(&pwq.triggered, __ATOMIC_SEQ_CST) || signal_pending()) {
 			set_current_state(TASK_RUNNING);
 			continue;
 		}
@@ -156,11 +161,10 @@ long sys_ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts, const
 		ns = ts->tv_sec > INT64_MAX / 1000000000LL - 1 ? INT64_MAX
 			: ts->tv_sec * 1000000000LL + ts->tv_nsec;
 	}
-	if (mask) {
-		if (sigsetsize != KERNEL_SIGSET_SIZE)
-			return -EINVAL;
-		if (!uaccess_ok(mask, KERNEL_SIGSET_SIZE))
-			return -EFAULT;
-	}
-	return do_poll(fds, nfds, ns);
+	long err = signal_set_temp_mask(mask, sigsetsize);
+	if (err)
+		return err;
+	long ret = do_poll(fds, nfds, ns);
+	signal_end_temp_mask(ret == -ERESTARTNOHAND);
+	return ret;
 }

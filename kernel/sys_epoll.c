@@ -4,6 +4,7 @@
 #include <kernel/errno.h>
 #include <kernel/eventpoll.h>
 #include <kernel/file.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 
@@ -88,17 +89,18 @@ static int64_t ms_to_timeout(int ms)
 	return ms < 0 ? -1 : (int64_t)ms * NSEC_PER_MS_L;
 }
 
-/* epoll_pwait's mask: epunk delivers no signals, but the size and pointer are checked as Linux
- * checks them. */
-static long check_sigmask(const sigset_t *mask, size_t sigsetsize)
+/* epoll_pwait's and pwait2's mask: in force while the call waits; if a signal interrupts it,
+ * until that signal's handler has run (Linux's set_user_sigmask and
+ * restore_saved_sigmask_unless). */
+static long wait_with_mask(int epfd, struct epoll_event *events, int maxevents, int64_t timeout,
+			   const sigset_t *mask, size_t sigsetsize)
 {
-	if (!mask)
-		return 0;
-	if (sigsetsize != KERNEL_SIGSET_SIZE)
-		return -EINVAL;
-	if (!uaccess_ok(mask, KERNEL_SIGSET_SIZE))
-		return -EFAULT;
-	return 0;
+	long err = signal_set_temp_mask(mask, sigsetsize);
+	if (err)
+		return err;
+	long ret = do_epoll_wait(epfd, events, maxevents, timeout);
+	signal_end_temp_mask(ret == -EINTR);
+	return ret;
 }
 
 long sys_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms)
@@ -109,10 +111,7 @@ long sys_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int tim
 long sys_epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms,
 		     const sigset_t *mask, size_t sigsetsize)
 {
-	long err = check_sigmask(mask, sigsetsize);
-	if (err)
-		return err;
-	return do_epoll_wait(epfd, events, maxevents, ms_to_timeout(timeout_ms));
+	return wait_with_mask(epfd, events, maxevents, ms_to_timeout(timeout_ms), mask, sigsetsize);
 }
 
 long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
@@ -132,8 +131,5 @@ long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
 		else
 			ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	}
-	long err = check_sigmask(mask, sigsetsize);
-	if (err)
-		return err;
-	return do_epoll_wait(epfd, events, maxevents, ns);
+	return wait_with_mask(epfd, events, maxevents, ns, mask, sigsetsize);
 }

@@ -13,6 +13,7 @@
 #include <kernel/poll.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -114,21 +115,53 @@ static int timespec_in(const struct timespec *ts, uint64_t *ns)
 	return 0;
 }
 
-/* No signal can interrupt a sleep, so @rem is never written (Linux writes it only on EINTR). */
+/* Sleep @ns unless a signal comes first. Returns the time left: 0 when it slept it all. */
+static uint64_t sleep_interruptible(uint64_t ns)
+{
+	struct thread *me = current_thread();
+	const char *chan = me->wait_chan;
+	uint64_t end = ktime_ns() + ns, left = 0;
+
+	me->wait_chan = "sleep";
+	for (uint64_t now = ktime_ns(); now < end; now = ktime_ns()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (signal_pending()) {
+			left = end - now;
+			break;
+		}
+		schedule_timeout(end - now);
+	}
+	set_current_state(TASK_RUNNING);
+	me->wait_chan = chan;
+	return left;
+}
+
+/* An interrupted sleep: the time left in @rem (when given), and EINTR once a handler ran.
+ * Without one (a signal ignored after it was sent), the call restarts with its full request,
+ * where Linux would sleep only the rest. */
+static long sleep_interrupted(uint64_t left, struct timespec *rem)
+{
+	if (rem) {
+		if (!uaccess_write_ok(rem, sizeof(*rem)))
+			return -EFAULT;
+		rem->tv_sec = (time_t)(left / NSEC_PER_SEC);
+		rem->tv_nsec = (long)(left % NSEC_PER_SEC);
+	}
+	return -ERESTARTNOHAND;
+}
+
 long sys_nanosleep(const struct timespec *req, struct timespec *rem)
 {
-	(void)rem;
 	uint64_t ns;
 	int err = timespec_in(req, &ns);
 	if (err)
 		return err;
-	nsleep(ns);
-	return 0;
+	uint64_t left = sleep_interruptible(ns);
+	return left ? sleep_interrupted(left, rem) : 0;
 }
 
 long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem)
 {
-	(void)rem;
 	uint64_t ns, now;
 	if (clk == CLOCK_THREAD_CPUTIME_ID)
 		return -EOPNOTSUPP;	/* as Linux: a thread cannot sleep on its own CPU time */
@@ -138,13 +171,16 @@ long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, s
 	err = timespec_in(req, &ns);
 	if (err)
 		return err;
-	if (flags & TIMER_ABSTIME) {	/* other flag bits are ignored, as on Linux */
+	bool abs = flags & TIMER_ABSTIME;	/* other flag bits are ignored, as on Linux */
+	if (abs) {
 		if (ns <= now)
 			return 0;
 		ns -= now;
 	}
-	nsleep(ns);
-	return 0;
+	uint64_t left = sleep_interruptible(ns);
+	if (!left)
+		return 0;
+	return sleep_interrupted(left, abs ? NULL : rem);	/* an absolute sleep has no rest */
 }
 
 /* ---- threads and the process ---- */

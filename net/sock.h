@@ -186,7 +186,8 @@ struct sock *sock_alloc(const struct sk_proto *prot);
 void sock_free(struct sock *sk);
 /* Does a call with @flags on @sk return instead of waiting (MSG_DONTWAIT or O_NONBLOCK)? */
 bool sock_nonblock(const struct sock *sk, int flags);
-/* Sleep until @ready(sk) or @timeout_ns (0: none): 0, or -EAGAIN on timeout. With net_lock
+/* Sleep until @ready(sk) or @timeout_ns (0: none): 0, -EAGAIN on timeout, or when a signal
+ * ends the sleep -ERESTARTSYS (no time limit) or -EINTR (Linux's sock_intr_errno). With net_lock
  * held (exactly one section, in a thread), which is dropped only around schedule(). */
 int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns, bool exclusive);
 

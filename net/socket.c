@@ -12,6 +12,7 @@
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/slab.h>
 #include <kernel/time.h>
 #include <kernel/trace.h>
@@ -159,6 +160,11 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns
 			break;
 		if (end && ktime_ns() >= end) {
 			ret = -EAGAIN;
+			break;
+		}
+		if (signal_pending()) {
+			/* Linux's sock_intr_errno: restartable unless the call has a time limit. */
+			ret = timeout_ns ? -EINTR : -ERESTARTSYS;
 			break;
 		}
 		net_unlock();
@@ -468,7 +474,10 @@ ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
 ssize_t sock_sendto(struct sock *sk, const void *buf, size_t len, int flags,
 		    const struct sockaddr *to, int tolen)
 {
-	return sk->prot->sendmsg(sk, buf, len, flags, to, tolen);
+	ssize_t ret = sk->prot->sendmsg(sk, buf, len, flags, to, tolen);
+	if (ret == -EPIPE && !(flags & MSG_NOSIGNAL))
+		signal_raise_sigpipe();		/* as Linux's stream protocols do */
+	return ret;
 }
 
 int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsigned len)

@@ -479,8 +479,13 @@ static int sk_tcp_connect(struct sock *sk, const struct sockaddr *addr, int len)
 	if (sk->tcp_state == SK_TCP_SYN_SENT) {
 		if (sock_nonblock(sk, 0))
 			goto out;
-		if (sock_wait(sk, sk_tcp_connect_done, sk->sndtimeo_ns, false))
+		int w = sock_wait(sk, sk_tcp_connect_done, sk->sndtimeo_ns, false);
+		if (w == -EAGAIN)
 			goto out;	/* timed out: still EINPROGRESS / EALREADY */
+		if (w) {
+			err = w;	/* a signal: the connection goes on without us */
+			goto out;
+		}
 	}
 	if (sk->tcp_state == SK_TCP_CLOSE) {
 		/* Refused, reset or timed out: report it and start over (sock_error path). */
@@ -572,9 +577,10 @@ static ssize_t sk_tcp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 				err = -EAGAIN;
 			break;
 		}
-		if (sock_wait(sk, sk_tcp_readable, sk->rcvtimeo_ns, false)) {
+		int w = sock_wait(sk, sk_tcp_readable, sk->rcvtimeo_ns, false);
+		if (w) {
 			if (!copied)
-				err = -EAGAIN;
+				err = w;	/* EAGAIN after SO_RCVTIMEO, or a signal's code */
 			break;
 		}
 	} while (copied < len);
@@ -619,8 +625,9 @@ static ssize_t sk_tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int 
 				err = -EAGAIN;
 				goto out;
 			}
-			if (sock_wait(sk, sk_tcp_connect_done, sk->sndtimeo_ns, false)) {
-				err = -EAGAIN;
+			int w = sock_wait(sk, sk_tcp_connect_done, sk->sndtimeo_ns, false);
+			if (w) {
+				err = w;
 				goto out;
 			}
 		}
@@ -630,7 +637,7 @@ static ssize_t sk_tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int 
 		}
 	}
 	if (sk->err || (sk->shutdown & SK_SEND_SHUTDOWN)) {
-		err = -EPIPE;	/* and SIGPIPE in Linux unless MSG_NOSIGNAL: no signals here */
+		err = -EPIPE;	/* sock_sendto raises SIGPIPE unless MSG_NOSIGNAL */
 		goto out;
 	}
 	sk->wait_qlen = 0;
@@ -679,7 +686,7 @@ static ssize_t sk_tcp_sendmsg(struct sock *sk, const void *buf, size_t len, int 
 		sk->wait_qlen = 0;
 		if (w) {
 			if (!copied)
-				err = -EAGAIN;
+				err = w;
 			break;
 		}
 		if (sk->err || (sk->shutdown & SK_SEND_SHUTDOWN) || !sk->tcp) {

@@ -152,8 +152,9 @@ static ssize_t sk_udp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 			ret = -EAGAIN;
 			goto out;
 		}
-		if (sock_wait(sk, sk_udp_readable, sk->rcvtimeo_ns, false)) {
-			ret = -EAGAIN;
+		int w = sock_wait(sk, sk_udp_readable, sk->rcvtimeo_ns, false);
+		if (w) {
+			ret = w;
 			goto out;
 		}
 	}

@@ -43,7 +43,8 @@ GUEST_TEST_SRCS := \
 # The host side of the unit tests and fuzz targets: printk on stdout, a page arena, one thread.
 HOST_ENV_SRCS := \
 	tests/unit/host/host_env.c \
-	tests/unit/host/host_sched.c
+	tests/unit/host/host_sched.c \
+	tests/unit/host/host_signal.c
 
 # The conformance suite: an application on epunk, a host Linux program as the oracle.
 CONFORMANCE_SRCS := \
@@ -62,6 +63,7 @@ CONFORMANCE_SRCS := \
 	tests/conformance/eventfd.c \
 	tests/conformance/rotation.c \
 	tests/conformance/sockets.c \
+	tests/conformance/signals.c \
 	tests/conformance/timeouts.c
 
 # The fuzz targets: the kernel's host-buildable core plus what each drives.

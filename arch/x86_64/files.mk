@@ -17,6 +17,7 @@ ARCH_SRCS := \
 	arch/x86_64/syscall.c \
 	arch/x86_64/user.S \
 	arch/x86_64/user.c \
-	arch/x86_64/fpu.c
+	arch/x86_64/fpu.c \
+	arch/x86_64/signal.c
 # Pure code the host unit tests build too.
 ARCH_HOST_SRCS := arch/x86_64/pvh.c

@@ -127,3 +127,77 @@ void fpu_switch_to(struct arch_context *next)
 	fpu_restore(next->fpu);
 	fpu_owner = next;
 }
+
+/* ---- signal frames ---- */
+
+#define FX_MXCSR		24	/* offsets in the legacy (FXSAVE) area */
+#define FX_MXCSR_MASK		28
+#define XSAVE_HEADER		512	/* XSTATE_BV, XCOMP_BV, then 48 reserved bytes */
+#define XSAVE_HEADER_SIZE	64
+
+size_t fpu_state_size(void)
+{
+	return state_size;
+}
+
+bool fpu_xsave(void)
+{
+	return use_xsave;
+}
+
+uint64_t fpu_xfeatures(void)
+{
+	return use_xsave ? xcr0 : 3;
+}
+
+void fpu_sync(struct arch_context *ctx)
+{
+	unsigned long flags = arch_irq_save();
+	if (fpu_owner == ctx)
+		fpu_save(ctx->fpu);
+	arch_irq_restore(flags);
+}
+
+/* Install @ctx->fpu as the thread's state: in the registers too when they hold its state. */
+static void fpu_reload(struct arch_context *ctx)
+{
+	unsigned long flags = arch_irq_save();
+	if (fpu_owner == ctx)
+		fpu_restore(ctx->fpu);
+	arch_irq_restore(flags);
+}
+
+void fpu_reset(struct arch_context *ctx)
+{
+	memcpy(ctx->fpu, initial_state, state_size);
+	fpu_reload(ctx);
+}
+
+int fpu_load(struct arch_context *ctx, const void *image, bool legacy_only)
+{
+	uint32_t mxcsr, mask;
+	memcpy(&mask, (const char *)initial_state + FX_MXCSR_MASK, sizeof(mask));
+	if (!mask)
+		mask = 0xffbf;		/* the architectural default */
+	memcpy(&mxcsr, (const char *)image + FX_MXCSR, sizeof(mxcsr));
+	if (mxcsr & ~mask)
+		return -1;		/* FXRSTOR/XRSTOR would fault on reserved MXCSR bits */
+	if (use_xsave && !legacy_only) {
+		const uint64_t *hdr = (const uint64_t *)((const char *)image + XSAVE_HEADER);
+		if ((hdr[0] & ~xcr0) || hdr[1])
+			return -1;	/* components XCR0 lacks, or the compacted format */
+		for (int i = 2; i < XSAVE_HEADER_SIZE / 8; i++)
+			if (hdr[i])
+				return -1;
+		memcpy(ctx->fpu, image, state_size);
+	} else if (use_xsave) {
+		/* Only the legacy area came: the rest of the state is the initial one. */
+		memcpy(ctx->fpu, initial_state, state_size);
+		memcpy(ctx->fpu, image, FXSAVE_SIZE);
+		((uint64_t *)((char *)ctx->fpu + XSAVE_HEADER))[0] |= 3;	/* x87, SSE */
+	} else {
+		memcpy(ctx->fpu, image, FXSAVE_SIZE);
+	}
+	fpu_reload(ctx);
+	return 0;
+}

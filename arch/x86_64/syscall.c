@@ -71,6 +71,18 @@ THUNK(madvise, sys_madvise((unsigned long)a1, (unsigned long)a2, (int)a3))
 THUNK(rt_sigaction, sys_rt_sigaction((int)a1, (const void *)a2, (void *)a3, (size_t)a4))
 THUNK(rt_sigprocmask, sys_rt_sigprocmask((int)a1, (const sigset_t *)a2, (sigset_t *)a3, (size_t)a4))
 THUNK(sigaltstack, sys_sigaltstack((const void *)a1, (void *)a2))
+THUNK(rt_sigreturn, sys_rt_sigreturn())
+THUNK(rt_sigpending, sys_rt_sigpending((sigset_t *)a1, (size_t)a2))
+THUNK(rt_sigsuspend, sys_rt_sigsuspend((const sigset_t *)a1, (size_t)a2))
+THUNK(rt_sigtimedwait, sys_rt_sigtimedwait((const sigset_t *)a1, (siginfo_t *)a2, (const void *)a3,
+					   (size_t)a4))
+THUNK(kill, sys_kill((int)a1, (int)a2))
+THUNK(tkill, sys_tkill((int)a1, (int)a2))
+THUNK(tgkill, sys_tgkill((int)a1, (int)a2, (int)a3))
+THUNK(pause, sys_pause())
+THUNK(alarm, sys_alarm((unsigned)a1))
+THUNK(setitimer, sys_setitimer((int)a1, (const void *)a2, (void *)a3))
+THUNK(getitimer, sys_getitimer((int)a1, (void *)a2))
 THUNK(clone, sys_clone((unsigned long)a1, (unsigned long)a2, (int *)a3, (int *)a4,
 		       (unsigned long)a5))
 THUNK(set_tid_address, sys_set_tid_address((int *)a1))
@@ -115,7 +127,9 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(sched_yield), ENTRY(getpid), ENTRY(gettid), ENTRY(exit), ENTRY(exit_group),
 	ENTRY(prlimit64), ENTRY(ioctl),
 	ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect), ENTRY(mremap), ENTRY(brk), ENTRY(madvise),
-	ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(sigaltstack),
+	ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(sigaltstack), ENTRY(rt_sigreturn),
+	ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(rt_sigtimedwait), ENTRY(kill),
+	ENTRY(tkill), ENTRY(tgkill), ENTRY(pause), ENTRY(alarm), ENTRY(setitimer), ENTRY(getitimer),
 	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(arch_prctl), ENTRY(uname),
 	ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
 	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,

@@ -197,8 +197,11 @@ void trap_dispatch(struct trap_frame *f)
 		bool user_mode = f->cs & 3;
 		uint64_t addr = vec == 14 ? read_cr2() : f->rip;
 		if ((user_mode || (vec == 14 && addr < USER_TOP)) && proc_fault(f, (unsigned)vec, addr,
-										   user_mode))
+										   user_mode)) {
+			if (user_mode)
+				proc_user_return(f);	/* a handler for the fault runs now */
 			return;
+		}
 		exception_report(f);
 	}
 	if (vec == IRQ_VECTOR_SPURIOUS)
@@ -220,4 +223,6 @@ void trap_dispatch(struct trap_frame *f)
 	if (!device)
 		lapic_eoi();
 	irq_exit(device);
+	if (f->cs & 3)
+		proc_user_return(f);	/* a switch due, or a signal, before user mode resumes */
 }

@@ -49,9 +49,13 @@ syscall_entry:
 
 /* user_exit: %rsp = a trap frame of a user-mode context, interrupts off. SYSRET needs RCX and
  * R11 for RIP and RFLAGS and faults in kernel mode on a non-canonical RIP, so it is used only for
- * a canonical user RIP with the user segments; anything else returns through IRETQ. */
+ * a system call's frame (whose RCX and R11 the call may clobber) with a canonical user RIP and
+ * the user segments; anything else (a thread's first entry, rt_sigreturn's restored context)
+ * returns through IRETQ, which restores every register. */
 	.globl	user_exit
 user_exit:
+	cmpq	$SYSCALL_VECTOR, TF_VECTOR(%rsp)
+	jne	1f
 	movq	TF_RIP(%rsp), %rcx
 	movq	$USER_TOP, %r11
 	cmpq	%r11, %rcx

@@ -3,6 +3,8 @@
 #ifndef X86_H
 #define X86_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <arch/user.h>
@@ -80,6 +82,17 @@ const char *fpu_describe(void);
 int fpu_state_init(struct arch_context *ctx, const struct arch_context *from);
 void fpu_state_free(struct arch_context *ctx);
 void fpu_switch_to(struct arch_context *next);
+/* fpu.c, for signal frames: the state's size and format (XSAVE's standard format, else
+ * FXSAVE's), the components saved; fpu_sync makes ctx->fpu current (saving the registers if
+ * they hold it); fpu_reset gives the thread the initial state; fpu_load installs @image (a
+ * kernel copy of what a frame held; @legacy_only: only its first 512 bytes are valid) after
+ * checking what would make the restore fault (-1, nothing changed). */
+size_t fpu_state_size(void);
+bool fpu_xsave(void);
+uint64_t fpu_xfeatures(void);
+void fpu_sync(struct arch_context *ctx);
+void fpu_reset(struct arch_context *ctx);
+int fpu_load(struct arch_context *ctx, const void *image, bool legacy_only);
 /* context.c: load a user thread's FS and GS bases (MSR writes only on a change). */
 void arch_user_bases_set(uint64_t fs, uint64_t gs);
 /* tsc.c: calibrate; returns kHz and names the method in *how. */

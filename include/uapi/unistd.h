@@ -15,6 +15,7 @@
 #define SYS_brk		12
 #define SYS_rt_sigaction	13
 #define SYS_rt_sigprocmask	14
+#define SYS_rt_sigreturn	15
 #define SYS_ioctl	16
 #define SYS_readv	19
 #define SYS_writev	20
@@ -24,7 +25,11 @@
 #define SYS_madvise	28
 #define SYS_dup		32
 #define SYS_dup2	33
+#define SYS_pause	34
 #define SYS_nanosleep	35
+#define SYS_getitimer	36
+#define SYS_alarm	37
+#define SYS_setitimer	38
 #define SYS_getpid	39
 #define SYS_socket	41
 #define SYS_connect	42
@@ -40,6 +45,7 @@
 #define SYS_getsockopt	55
 #define SYS_clone	56
 #define SYS_exit	60
+#define SYS_kill	62
 #define SYS_uname	63
 #define SYS_fcntl	72
 #define SYS_getrlimit	97
@@ -48,10 +54,14 @@
 #define SYS_geteuid	107
 #define SYS_getegid	108
 #define SYS_getppid	110
+#define SYS_rt_sigpending	127
+#define SYS_rt_sigtimedwait	128
+#define SYS_rt_sigsuspend	130
 #define SYS_sigaltstack	131
 #define SYS_arch_prctl	158
 #define SYS_setrlimit	160
 #define SYS_gettid	186
+#define SYS_tkill	200
 #define SYS_futex	202
 #define SYS_sched_setaffinity	203
 #define SYS_sched_getaffinity	204
@@ -63,6 +73,7 @@
 #define SYS_exit_group	231
 #define SYS_epoll_wait	232
 #define SYS_epoll_ctl	233
+#define SYS_tgkill	234
 #define SYS_openat	257
 #define SYS_ppoll	271
 #define SYS_epoll_pwait	281

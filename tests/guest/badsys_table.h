@@ -403,6 +403,29 @@ static const struct badsys_row badsys_rows[] = {
 	R(rt_sigprocmask, EFAULT, "non-canonical set", SIG_BLOCK, BS_NONCANON, BS_NULL, 8),
 	R(sigaltstack, EFAULT, "non-canonical stack", BS_NONCANON, BS_NULL),
 	R(sigaltstack, EFAULT, "non-canonical old stack", BS_NULL, BS_NONCANON),
+	R(rt_sigpending, EINVAL, "sigsetsize 16", T(BS_BUF), 16),
+	R(rt_sigpending, EFAULT, "non-canonical set", BS_NONCANON, 8),
+	R(rt_sigsuspend, EINVAL, "sigsetsize 4", T(BS_SIGSET), 4),
+	R(rt_sigsuspend, EFAULT, "non-canonical mask", BS_NONCANON, 8),
+	R(rt_sigtimedwait, EINVAL, "sigsetsize 4", T(BS_SIGSET), BS_NULL, T(BS_TS_ZERO), 4),
+	R(rt_sigtimedwait, EFAULT, "non-canonical set", BS_NONCANON, BS_NULL, T(BS_TS_ZERO), 8),
+	R(rt_sigtimedwait, EINVAL, "tv_nsec 1e9", T(BS_SIGSET), BS_NULL, T(BS_TS_BIGNSEC), 8),
+	R(rt_sigtimedwait, EINVAL, "tv_sec -1", T(BS_SIGSET), BS_NULL, T(BS_TS_NEG), 8),
+	R(kill, EINVAL, "signal 65", 0, 65),
+	R(kill, ESRCH, "no such process beats signal 65", INT_MAX, 65),
+	R(kill, EINVAL, "signal -1", 0, -1),
+	R(kill, ESRCH, "no such process", INT_MAX, 0),
+	R(tkill, EINVAL, "tid 0", 0, 0),
+	R(tkill, EINVAL, "tid -1", -1, 0),
+	R(tkill, ESRCH, "no such thread", INT_MAX, 0),
+	R(tgkill, EINVAL, "tgid 0", 0, 999999, 0),
+	R(tgkill, EINVAL, "tid 0", 999999, 0, 0),
+	R(tgkill, ESRCH, "no such process beats signal 65", INT_MAX, INT_MAX, 65),
+	R(tgkill, ESRCH, "no such process", INT_MAX, INT_MAX, 0),
+	R(setitimer, EINVAL, "which 5", 5, BS_NULL, BS_NULL),
+	R(setitimer, EFAULT, "non-canonical value", 0, BS_NONCANON, BS_NULL),
+	R(getitimer, EINVAL, "which 5", 5, T(BS_BUF)),
+	R(getitimer, EFAULT, "NULL value", 0, BS_NULL),
 
 	R(clone, EINVAL, "CLONE_THREAD without CLONE_SIGHAND", BS_CLONE_VM | BS_CLONE_THREAD, 0,
 	  BS_NULL, BS_NULL, 0),
@@ -438,6 +461,10 @@ static const long badsys_no_bad_input[] = {
 	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_getppid,
 	SYS_brk,	/* any address: a refused one returns the current break */
 	SYS_set_tid_address,	/* any address: it is only written at the thread's exit */
+	SYS_pause,		/* no arguments; it returns when a signal is delivered */
+	SYS_alarm,		/* any number of seconds is valid */
+	SYS_rt_sigreturn,	/* its input is the signal frame on the stack, which only a handler
+				 * can give it: a bad one is fatal (tests/apps/signals.c) */
 };
 
 #define BADSYS_NROWS	(sizeof(badsys_rows) / sizeof(badsys_rows[0]))

@@ -32,6 +32,34 @@ same_as_linux regs "" timeslice_ms=1
 echo "== eventpoll under preemption: epoll_ctl's loop and path checks racing removals (10 s)"
 same_as_linux epstress 10 timeslice_ms=1
 
+echo "== signals: handlers edit their context, recover from faults, use the alternate stack, nest; a storm clobbers nothing"
+same_as_linux signals "" ""
+
+echo "== a signal's default action: the same end as on Linux (terminate with 128 + n, or nothing)"
+for sig in 15 10 14 6 17 28; do
+	{ timeout -k 5 30 build/apps/signals die "$sig" > "$out/die-$sig-linux.txt" 2>&1; } 2> /dev/null
+	linux_rc=$?
+	tools/run/qemu.sh --timeout 60 --append "quiet app=signals args=\"die $sig\"" \
+		--log "$out/die-$sig.log" 2> "$out/die-$sig.err"
+	rc=$?
+	tr -d '\r' < "$out/die-$sig.log" > "$out/die-$sig.txt"
+	if [ "$linux_rc" -gt 128 ]; then
+		name=SIG$(kill -l $((linux_rc - 128)))
+		ok=$([ "$rc" = 126 ] && grep -q "killed by $name\$" "$out/die-$sig.txt" &&
+			grep -q "exit status $linux_rc reported as 126" "$out/die-$sig.txt" && echo y)
+		what="killed by $name, status $linux_rc"
+	else
+		ok=$([ "$rc" = "$linux_rc" ] && grep -q "still alive" "$out/die-$sig.txt" && echo y)
+		what="ignored, status $linux_rc"
+	fi
+	if [ "$ok" = y ]; then
+		pass "signal $sig's default action: $what, as on Linux"
+	else
+		cat "$out/die-$sig.txt"
+		fail "signal $sig's default action" "Linux: status $linux_rc; epunk: status $rc"
+	fi
+done
+
 echo "== make run APP_SRC=file.c / APP_BIN=exe ARGS=\"7 alpha 'beta gamma'\": argv as a shell splits it, the status"
 # make_run NAME VAR=VALUE: make run with that program; its output in $out/NAME.txt, make's status in $rc.
 make_run() {

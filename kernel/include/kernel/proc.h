@@ -35,6 +35,8 @@ void proc_user_return(struct trap_frame *f);
  */
 bool proc_fault(struct trap_frame *f, unsigned vec, uint64_t addr, bool user_mode);
 
+/** proc_name - the program's name, for reports. */
+const char *proc_name(void);
 /** proc_threads - user threads alive. */
 int proc_threads(void);
 

@@ -15,7 +15,7 @@
 
 enum task_state {
 	TASK_RUNNING = 0,		/* on the CPU or on the run queue */
-	TASK_INTERRUPTIBLE = 1,		/* asleep; a wake-up (or later a signal) ends it */
+	TASK_INTERRUPTIBLE = 1,		/* asleep; a wake-up or a signal ends it */
 	TASK_UNINTERRUPTIBLE = 2,	/* asleep; only a wake-up ends it */
 	TASK_DEAD = 64,			/* exited; waiting to be joined or reaped */
 };
@@ -47,9 +47,22 @@ struct thread {
 	int tid;			/* a user thread's id as the application sees it */
 	uint32_t *clear_child_tid;	/* a user thread's CLONE_CHILD_CLEARTID word (0 and a futex
 					 * wake when it exits) */
+	struct list_head proc_node;	/* a user thread: on the process's list (kernel/proc.c) */
+	/* Signals (kernel/signal.c; the pending state under its lock). */
 	unsigned long sigmask;		/* signals blocked (rt_sigprocmask) */
-	void *altstack_sp;		/* sigaltstack's stack, or NULL */
-	size_t altstack_size;
+	unsigned long sig_pending;	/* signals sent to this thread, not yet delivered */
+	unsigned long sig_saved_mask;	/* the mask a call with a temporary one put aside */
+	bool sig_restore_mask;		/* put sig_saved_mask back on the way to user mode */
+	bool sig_active;		/* an unblocked signal waits for it (its own or the
+					 * process's): sleeps end, the return to user mode delivers */
+	uint64_t altstack_sp;		/* sigaltstack's stack: base, size, SS_AUTODISARM */
+	uint64_t altstack_size;		/* (0: none) */
+	unsigned altstack_flags;
+	struct sig_note {		/* what siginfo says of each pending signal */
+		int code;
+		int pid;
+		uint64_t data;		/* the fault address, or the timer overrun */
+	} sig_notes[64];
 	bool plugged;			/* holds back batchable softirq work (sched_plug) */
 	uint32_t plug_softirqs;		/* softirqs held back by the plug, raised by sched_unplug */
 	uint32_t plug_passed;		/* softirqs that ran once under the plug (the first goes) */
@@ -106,8 +119,17 @@ void schedule(void);
 void preempt_schedule_irq(void);
 /** yield - let every other runnable thread run once. */
 void yield(void);
+/** signal_pending - whether an unblocked signal waits for the running thread (kernel/signal.h):
+ * an interruptible sleep tests it with its condition. */
+static inline bool signal_pending(void)
+{
+	return __atomic_load_n(&current_thread()->sig_active, __ATOMIC_ACQUIRE);
+}
+
 /** wake_up_process - make @t runnable if it sleeps. Returns 1 if it was asleep. */
 int wake_up_process(struct thread *t);
+/** wake_up_state - wake_up_process for a thread asleep in one of @states (TASK_* bits). */
+int wake_up_state(struct thread *t, int states);
 
 /**
  * schedule_timeout - sleep in the state the caller set for at most @ns nanoseconds.

@@ -102,3 +102,4 @@ __attribute__((weak)) void raise_softirq(enum softirq_nr nr)
 	if (host_softirqs[nr])
 		host_softirqs[nr]();
 }
+
