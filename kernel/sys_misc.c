@@ -98,6 +98,38 @@ long sys_clock_gettime(clockid_t clk, struct timespec *ts)
 	return 0;
 }
 
+/* The wall clock to the microsecond. epunk keeps no time zone: @tz reads as Linux's does until
+ * one is set, all zeros. Either pointer may be NULL. */
+long sys_gettimeofday(struct timeval *tv, struct timezone *tz)
+{
+	if (tv) {
+		if (!uaccess_write_ok(tv, sizeof(*tv)))
+			return -EFAULT;
+		uint64_t ns = clock_realtime_ns();
+		tv->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+		tv->tv_usec = (long)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+	}
+	if (tz) {
+		if (!uaccess_write_ok(tz, sizeof(*tz)))
+			return -EFAULT;
+		tz->tz_minuteswest = 0;
+		tz->tz_dsttime = 0;
+	}
+	return 0;
+}
+
+/* The wall clock's seconds, also stored in *@tloc unless it is NULL. */
+long sys_time(time_t *tloc)
+{
+	time_t now = (time_t)(clock_realtime_ns() / NSEC_PER_SEC);
+	if (tloc) {
+		if (!uaccess_write_ok(tloc, sizeof(*tloc)))
+			return -EFAULT;
+		*tloc = now;
+	}
+	return now;
+}
+
 /* Read and check a caller's timespec: -EFAULT, -EINVAL (negative, or tv_nsec out of range). */
 static int timespec_in(const struct timespec *ts, uint64_t *ns)
 {

@@ -55,6 +55,8 @@ THUNK(clock_getres, sys_clock_getres((clockid_t)a1, (struct timespec *)a2))
 THUNK(nanosleep, sys_nanosleep((const struct timespec *)a1, (struct timespec *)a2))
 THUNK(clock_nanosleep, sys_clock_nanosleep((clockid_t)a1, (int)a2, (const struct timespec *)a3,
 					   (struct timespec *)a4))
+THUNK(gettimeofday, sys_gettimeofday((struct timeval *)a1, (struct timezone *)a2))
+THUNK(time, sys_time((time_t *)a1))
 THUNK(sched_yield, sys_sched_yield())
 THUNK(getpid, sys_getpid())
 THUNK(gettid, sys_gettid())
@@ -112,6 +114,7 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(epoll_create), ENTRY(epoll_create1), ENTRY(epoll_ctl),
 	ENTRY(epoll_wait), ENTRY(epoll_pwait), ENTRY(epoll_pwait2),
 	ENTRY(clock_gettime), ENTRY(clock_getres), ENTRY(nanosleep), ENTRY(clock_nanosleep),
+	ENTRY(gettimeofday), ENTRY(time),
 	ENTRY(sched_yield), ENTRY(getpid), ENTRY(gettid), ENTRY(exit), ENTRY(exit_group),
 	ENTRY(prlimit64), ENTRY(ioctl),
 	ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect), ENTRY(mremap), ENTRY(brk), ENTRY(madvise),

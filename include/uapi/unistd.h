@@ -42,6 +42,7 @@
 #define SYS_exit	60
 #define SYS_uname	63
 #define SYS_fcntl	72
+#define SYS_gettimeofday	96
 #define SYS_getrlimit	97
 #define SYS_getuid	102
 #define SYS_getgid	104
@@ -52,6 +53,7 @@
 #define SYS_arch_prctl	158
 #define SYS_setrlimit	160
 #define SYS_gettid	186
+#define SYS_time	201
 #define SYS_futex	202
 #define SYS_sched_setaffinity	203
 #define SYS_sched_getaffinity	204

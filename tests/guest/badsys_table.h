@@ -270,6 +270,12 @@ static const struct badsys_row badsys_rows[] = {
 	R(clock_nanosleep, EOPNOTSUPP, "thread CPU clock", CLOCK_THREAD_CPUTIME_ID, 0, T(BS_TS_ZERO), BS_NULL),
 	R(clock_nanosleep, EFAULT, "NULL request", CLOCK_MONOTONIC, 0, BS_NULL, BS_NULL),
 	R(clock_nanosleep, EINVAL, "tv_sec < 0", CLOCK_MONOTONIC, 0, T(BS_TS_NEG), BS_NULL),
+	R(gettimeofday, EFAULT, "non-canonical timeval", BS_NONCANON, BS_NULL),
+	R(gettimeofday, EFAULT, "upper-half timeval", BS_HIGH, BS_NULL),
+	R(gettimeofday, EFAULT, "non-canonical timezone", BS_NULL, BS_NONCANON),
+	R(gettimeofday, EFAULT, "a bad timezone after a good timeval", T(BS_BUF), BS_HIGH),
+	R(time, EFAULT, "non-canonical pointer", BS_NONCANON),
+	R(time, EFAULT, "upper-half pointer", BS_HIGH),
 
 	R(prlimit64, EINVAL, "unknown resource", 0, 999, BS_NULL, T(BS_BUF)),
 	R(prlimit64, EINVAL, "resource -1", 0, -1, BS_NULL, T(BS_BUF)),

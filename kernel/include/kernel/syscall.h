@@ -51,6 +51,8 @@ long sys_clock_gettime(clockid_t clk, struct timespec *ts);
 long sys_clock_getres(clockid_t clk, struct timespec *res);
 long sys_nanosleep(const struct timespec *req, struct timespec *rem);
 long sys_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req, struct timespec *rem);
+long sys_gettimeofday(struct timeval *tv, struct timezone *tz);
+long sys_time(time_t *tloc);
 long sys_sched_yield(void);
 long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask);
 long sys_sched_setaffinity(int pid, size_t len, const unsigned long *mask);
