@@ -10,6 +10,7 @@
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/mutex.h>
+#include <kernel/page.h>
 #include <kernel/poll.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -19,6 +20,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/version.h>
 #include <string.h>
+#include <uapi/sysinfo.h>
 #include <uapi/time.h>
 
 #define SLEEP_MAX_NS	(1ULL << 62)	/* longer sleeps are cut to this (146 years) */
@@ -206,6 +208,28 @@ long sys_uname(void *buf)
 	if (!uaccess_write_ok(buf, sizeof(u)))
 		return -EFAULT;
 	memcpy(buf, &u, sizeof(u));
+	return 0;
+}
+
+/* The machine: uptime on the monotonic clock, rounded up as Linux rounds it; memory is what the
+ * page allocator manages and has free, in bytes (mem_unit 1, as a 64-bit Linux gives); procs
+ * counts every thread, the kernel's included, as Linux counts its tasks (the idle thread is not
+ * one). epunk keeps no load average (0), has no swap, shared memory or high memory. */
+long sys_sysinfo(struct sysinfo *buf)
+{
+	struct sysinfo si = { 0 };
+	struct page_stats ps;
+
+	if (!uaccess_write_ok(buf, sizeof(si)))
+		return -EFAULT;
+	uint64_t up = ktime_ns();
+	si.uptime = (long)((up + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+	page_stats(&ps);
+	si.totalram = ps.total * PAGE_SIZE;
+	si.freeram = ps.free * PAGE_SIZE;
+	si.procs = (uint16_t)(thread_count() - 1);
+	si.mem_unit = 1;
+	memcpy(buf, &si, sizeof(si));
 	return 0;
 }
 

@@ -80,6 +80,7 @@ THUNK(futex, sys_futex((uint32_t *)a1, (int)a2, (uint32_t)a3, (const struct time
 		       (uint32_t *)a5, (uint32_t)a6))
 THUNK(arch_prctl, sys_arch_prctl((int)a1, (unsigned long)a2))
 THUNK(uname, sys_uname((void *)a1))
+THUNK(sysinfo, sys_sysinfo((struct sysinfo *)a1))
 THUNK(getuid, sys_getuid())
 THUNK(getrandom, sys_getrandom((void *)a1, (size_t)a2, (unsigned)a3))
 THUNK(sched_getaffinity, sys_sched_getaffinity((int)a1, (size_t)a2, (unsigned long *)a3))
@@ -120,7 +121,7 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect), ENTRY(mremap), ENTRY(brk), ENTRY(madvise),
 	ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(sigaltstack),
 	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(arch_prctl), ENTRY(uname),
-	ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
+	ENTRY(sysinfo), ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
 	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,
 	[SYS_getegid] = thunk_getuid, [SYS_getppid] = thunk_getuid,
 	ENTRY(socket), ENTRY(bind), ENTRY(listen), ENTRY(accept), ENTRY(accept4), ENTRY(connect),

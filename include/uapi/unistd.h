@@ -44,6 +44,7 @@
 #define SYS_fcntl	72
 #define SYS_gettimeofday	96
 #define SYS_getrlimit	97
+#define SYS_sysinfo	99
 #define SYS_getuid	102
 #define SYS_getgid	104
 #define SYS_geteuid	107

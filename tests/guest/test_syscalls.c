@@ -3,7 +3,8 @@
  * results an application sees: bad descriptors, process and thread ids, the console as
  * descriptors 0-2 and their redirection, descriptor duplication and flags, readv/writev,
  * eventfd/poll/ppoll/epoll through their system calls, the clocks, the sleeps and their errors,
- * and the limits a C library's sysconf reads. Timing checks are lower bounds only. */
+ * and what a C library's sysconf reads (limits, CPUs, memory). Timing checks are lower bounds
+ * only. */
 #include <stdint.h>
 #include <string.h>
 #include <uapi/time.h>
@@ -13,6 +14,7 @@
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/ktest.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -21,6 +23,7 @@
 #include <uapi/eventfd.h>
 #include <uapi/fcntl.h>
 #include <uapi/resource.h>
+#include <uapi/sysinfo.h>
 
 #define MS	((int64_t)NSEC_PER_MSEC)
 
@@ -282,6 +285,27 @@ KTEST(syscalls, clocks)
 	EXPECT_EQ(sys_clock_getres(16, &ts), -EINVAL);
 	EXPECT_EQ(sys_clock_gettime(-1, &ts), -EINVAL);
 	EXPECT_EQ(sys_clock_gettime(CLOCK_MONOTONIC, NULL), -EFAULT);
+
+	/* gettimeofday and time read the same wall clock; the time zone reads as zeros. */
+	struct timeval tv = { 0, -1 };
+	struct timezone tz = { 7, 7 };
+	time_t t = 0;
+	int64_t r0 = now_ns(CLOCK_REALTIME);
+	EXPECT_EQ(sys_gettimeofday(&tv, &tz), 0);
+	long sec = sys_time(&t);
+	int64_t r1 = now_ns(CLOCK_REALTIME);
+	int64_t tv_ns = (int64_t)tv.tv_sec * (int64_t)NSEC_PER_SEC + tv.tv_usec * 1000;
+	EXPECT_GE(tv_ns, r0 - 1000);			/* truncated to the microsecond */
+	EXPECT_LE(tv_ns, r1);
+	EXPECT_GE(tv.tv_usec, 0);
+	EXPECT_LT(tv.tv_usec, 1000000);
+	EXPECT_EQ(tz.tz_minuteswest, 0);
+	EXPECT_EQ(tz.tz_dsttime, 0);
+	EXPECT_EQ(sec, t);
+	EXPECT_GE(sec, r0 / (int64_t)NSEC_PER_SEC);
+	EXPECT_LE(sec, r1 / (int64_t)NSEC_PER_SEC);
+	EXPECT_EQ(sys_gettimeofday(NULL, NULL), 0);
+	EXPECT_GE(sys_time(NULL), sec);
 }
 
 KTEST(syscalls, sleeps)
@@ -336,4 +360,21 @@ KTEST(syscalls, limits)
 	EXPECT_EQ(sys_sched_getaffinity(0, sizeof(cpus[0]), cpus), sizeof(cpus[0]));
 	EXPECT_EQ(cpus[0], 1);			/* one CPU */
 	EXPECT_EQ(cpus[1], ~0UL);		/* nothing written past what it reported */
+
+	/* The memory (_SC_PHYS_PAGES, _SC_AVPHYS_PAGES, through sysinfo): the page allocator's. */
+	struct sysinfo si;
+	memset(&si, 0xff, sizeof(si));
+	struct page_stats ps;
+	page_stats(&ps);
+	EXPECT_EQ(sys_sysinfo(&si), 0);
+	EXPECT_EQ(si.mem_unit, 1);
+	EXPECT_EQ(si.totalram, ps.total * PAGE_SIZE);
+	EXPECT_GT(si.freeram, 0);
+	EXPECT_LE(si.freeram, si.totalram);
+	EXPECT_GE(si.uptime, 1);			/* rounded up: never 0 once booted */
+	EXPECT_LE((uint64_t)si.uptime, ktime_ns() / NSEC_PER_SEC + 1);
+	EXPECT_EQ(si.procs, thread_count() - 1);
+	EXPECT_EQ(si.loads[0] | si.loads[1] | si.loads[2], 0);
+	EXPECT_EQ(si.totalswap | si.freeswap | si.sharedram | si.bufferram, 0);
+	EXPECT_EQ(si.totalhigh | si.freehigh | si.pad, 0);
 }

@@ -58,6 +58,8 @@ long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask);
 long sys_sched_setaffinity(int pid, size_t len, const unsigned long *mask);
 long sys_getuid(void);
 long sys_uname(void *buf);
+struct sysinfo;
+long sys_sysinfo(struct sysinfo *buf);
 struct rlimit;
 long sys_prlimit64(int pid, int resource, const struct rlimit *new, struct rlimit *old);
 #endif
