@@ -78,6 +78,8 @@ THUNK(clone, sys_clone((unsigned long)a1, (unsigned long)a2, (int *)a3, (int *)a
 THUNK(set_tid_address, sys_set_tid_address((int *)a1))
 THUNK(futex, sys_futex((uint32_t *)a1, (int)a2, (uint32_t)a3, (const struct timespec *)a4,
 		       (uint32_t *)a5, (uint32_t)a6))
+THUNK(set_robust_list, sys_set_robust_list((struct robust_list_head *)a1, (size_t)a2))
+THUNK(get_robust_list, sys_get_robust_list((int)a1, (struct robust_list_head **)a2, (size_t *)a3))
 THUNK(arch_prctl, sys_arch_prctl((int)a1, (unsigned long)a2))
 THUNK(uname, sys_uname((void *)a1))
 THUNK(sysinfo, sys_sysinfo((struct sysinfo *)a1))
@@ -120,7 +122,8 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(prlimit64), ENTRY(ioctl),
 	ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect), ENTRY(mremap), ENTRY(brk), ENTRY(madvise),
 	ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(sigaltstack),
-	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(arch_prctl), ENTRY(uname),
+	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(set_robust_list),
+	ENTRY(get_robust_list), ENTRY(arch_prctl), ENTRY(uname),
 	ENTRY(sysinfo), ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
 	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,
 	[SYS_getegid] = thunk_getuid, [SYS_getppid] = thunk_getuid,

@@ -68,6 +68,8 @@
 #define SYS_epoll_ctl	233
 #define SYS_openat	257
 #define SYS_ppoll	271
+#define SYS_set_robust_list	273
+#define SYS_get_robust_list	274
 #define SYS_epoll_pwait	281
 #define SYS_eventfd	284
 #define SYS_accept4	288
