@@ -93,7 +93,7 @@ static long console_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		return 0;
 	}
 	case TCGETS: {
-		uint8_t termios[60] = { 0 };	/* struct termios: a raw line */
+		uint8_t termios[36] = { 0 };	/* the kernel's struct termios: a raw line */
 		if (!uaccess_write_ok((void *)arg, sizeof(termios)))
 			return -EFAULT;
 		memcpy((void *)arg, termios, sizeof(termios));

@@ -111,6 +111,12 @@ KTEST(syscalls, console_descriptors)
 	EXPECT_EQ(pfd[1].revents, POLLOUT);
 	EXPECT_EQ(pfd[2].revents, 0);
 	EXPECT_EQ(sys_write(1, (const void *)16, 4), -EFAULT);
+	/* TCGETS fills the kernel's struct termios, 36 bytes (glibc's isatty passes no more). */
+	uint8_t termios[64];
+	memset(termios, 0xaa, sizeof(termios));
+	EXPECT_EQ(sys_ioctl(1, 0x5401, (unsigned long)termios), 0);
+	EXPECT_EQ(termios[35], 0);
+	EXPECT_EQ(termios[36], 0xaa);
 
 	/* Writes to 1 and 2 follow dup2 onto a pipe, and come back to the console with it: the
 	 * pipe then sees EOF, so no descriptor still holds its write end. */
