@@ -14,6 +14,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/uaccess.h>
 #include <string.h>
+#include <uapi/stat.h>
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 static int panicking;			/* set once: console_lock no longer taken */
@@ -110,6 +111,9 @@ static const struct file_operations console_fops = {
 	.poll = console_poll,
 	.ioctl = console_ioctl,
 	.name = "console",
+	/* A serial terminal (/dev/ttyS0 is 4:64) as a logged-in user's: mode 0620, what login gives. */
+	.mode = S_IFCHR | 0620,
+	.rdev = STAT_DEV(4, 64),
 };
 
 int console_files_init(void)

@@ -6,6 +6,7 @@
 #include <kernel/file.h>
 #include <kernel/syscall.h>
 #include <string.h>
+#include <uapi/stat.h>
 
 
 static ssize_t null_read(struct file *f, void *buf, size_t len)
@@ -36,12 +37,16 @@ static const struct file_operations null_fops = {
 	.read = null_read,
 	.write = null_write,
 	.name = "null",
+	.mode = S_IFCHR | 0666,
+	.rdev = STAT_DEV(1, 3),
 };
 
 static const struct file_operations zero_fops = {
 	.read = zero_read,
 	.write = null_write,
 	.name = "zero",
+	.mode = S_IFCHR | 0666,
+	.rdev = STAT_DEV(1, 5),
 };
 
 /* Flags open() accepts and keeps (the rest of Linux's are meaningless without a file system). */
