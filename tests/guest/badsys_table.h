@@ -98,6 +98,11 @@ enum badsys_token {
 	BS_POLLFD,		/* struct pollfd { BS_PIPE_W, POLLOUT } */
 	BS_PATH_NOENT,		/* "/nonexistent/epunk-badsys" */
 	BS_PATH_REL,		/* "relative" */
+	BS_PATH_EMPTY,		/* "" */
+	BS_PATH_DEVNULL,	/* "/dev/null" */
+	BS_PATH_DEVNULL_SLASH,	/* "/dev/null/": a trailing slash after a device */
+	BS_PATH_LONG,		/* "/aaa...": PATH_MAX bytes with no NUL among them */
+	BS_PATH_LONGNAME,	/* "/" and a component of NAME_MAX + 1 bytes */
 	BS_NTOKENS
 };
 #define T(tok)		(BS_TOK_BASE + (tok))
@@ -175,6 +180,11 @@ static const struct badsys_row badsys_rows[] = {
 	R(openat, EBADF, "dirfd -1, relative path", -1, T(BS_PATH_REL), O_RDONLY),
 	R(openat, ENOTDIR, "dirfd a pipe, relative path", T(BS_PIPE_R), T(BS_PATH_REL), O_RDONLY),
 	R(openat, EFAULT, "NULL path", AT_FDCWD, BS_NULL, O_RDONLY),
+	R(open, ENOTDIR, "a trailing slash after a device", T(BS_PATH_DEVNULL_SLASH), O_RDONLY),
+	R(open, ENOTDIR, "O_DIRECTORY on a device", T(BS_PATH_DEVNULL), O_RDONLY | O_DIRECTORY),
+	R(open, ENAMETOOLONG, "a path of PATH_MAX bytes", T(BS_PATH_LONG), O_RDONLY),
+	R(open, ENAMETOOLONG, "a component of NAME_MAX + 1 bytes", T(BS_PATH_LONGNAME), O_RDONLY),
+	R(open, ENOENT, "empty path", T(BS_PATH_EMPTY), O_RDONLY),
 
 	R(poll, EFAULT, "NULL array", BS_NULL, 1, 0),
 	R(poll, EFAULT, "non-canonical array", BS_NONCANON, 1, 0),
@@ -475,6 +485,8 @@ struct badsys_fx {
 	socklen_t len_neg, len_4;
 	int int_one;
 	struct pollfd pfd;
+	char path_long[PATH_MAX + 1];
+	char path_longname[NAME_MAX + 3];
 };
 
 #define CALL(nr, a, b, c)	badsys_call(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
@@ -536,6 +548,12 @@ static void badsys_fill(struct badsys_fx *fx)
 	fx->len_4 = 4;
 	fx->int_one = 1;
 	fx->pfd = (struct pollfd){ .fd = fx->fd[BS_PIPE_W], .events = POLLOUT };
+	fx->path_long[0] = '/';
+	memset(fx->path_long + 1, 'a', PATH_MAX - 1);
+	fx->path_long[PATH_MAX] = '\0';
+	fx->path_longname[0] = '/';
+	memset(fx->path_longname + 1, 'a', NAME_MAX + 1);
+	fx->path_longname[NAME_MAX + 2] = '\0';
 }
 
 static long badsys_arg(struct badsys_fx *fx, long a)
@@ -566,6 +584,11 @@ static long badsys_arg(struct badsys_fx *fx, long a)
 	case BS_POLLFD:		return (long)&fx->pfd;
 	case BS_PATH_NOENT:	return (long)"/nonexistent/epunk-badsys";
 	case BS_PATH_REL:	return (long)"relative";
+	case BS_PATH_EMPTY:	return (long)"";
+	case BS_PATH_DEVNULL:	return (long)"/dev/null";
+	case BS_PATH_DEVNULL_SLASH: return (long)"/dev/null/";
+	case BS_PATH_LONG:	return (long)fx->path_long;
+	case BS_PATH_LONGNAME:	return (long)fx->path_longname;
 	default:		return fx->fd[a - BS_TOK_BASE];
 	}
 }

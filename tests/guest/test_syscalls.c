@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* System calls as a kernel thread makes them (sys_*, and by number through the table), with the
  * results an application sees: bad descriptors, process and thread ids, the console as
- * descriptors 0-2 and their redirection, descriptor duplication and flags, readv/writev,
+ * descriptors 0-2 and their redirection, descriptor duplication and flags, readv/writev, names,
  * eventfd/poll/ppoll/epoll through their system calls, the clocks, the sleeps and their errors,
  * and what a C library's sysconf reads (limits, CPUs, memory). Timing checks are lower bounds
  * only. */
@@ -13,6 +13,7 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
+#include <kernel/initrd.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
@@ -189,6 +190,47 @@ KTEST(syscalls, descriptors)
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		EXPECT_EQ(sys_close(all[i]), 0);
 	EXPECT_EQ(sys_close(p[0]), -EBADF);
+	EXPECT_EQ(fd_count(), nfd);
+}
+
+/* ---- names ---- */
+
+/* Paths resolve as Linux resolves them, from / (the working directory); open() opens the
+ * devices, and refuses the other names it knows. */
+KTEST(syscalls, names)
+{
+	static const char *const null_names[] = {
+		"/dev/null", "//dev//null", "/dev/./null", "/dev/../dev/null", "dev/null", "./dev/null",
+		"/../dev/null",
+	};
+	int nfd = fd_count();
+	char c = 'x';
+
+	for (size_t i = 0; i < ARRAY_SIZE(null_names); i++) {
+		int fd = (int)sys_open(null_names[i], O_RDWR, 0);
+		EXPECT_GE(fd, 0);
+		EXPECT_EQ(sys_write(fd, "x", 1), 1);
+		EXPECT_EQ(sys_read(fd, &c, 1), 0);
+		EXPECT_EQ(sys_close(fd), 0);
+	}
+	int z = (int)sys_openat(0, "/dev/zero", O_RDONLY, 0);	/* an absolute path ignores dirfd */
+	EXPECT_GE(z, 0);
+	EXPECT_EQ(sys_read(z, &c, 1), 1);
+	EXPECT_EQ(c, 0);
+	EXPECT_EQ(sys_close(z), 0);
+	EXPECT_EQ(sys_open("/", O_RDONLY, 0), -EACCES);		/* known, cannot be opened */
+	EXPECT_EQ(sys_open("/dev/", O_RDONLY | O_DIRECTORY, 0), -EACCES);
+	EXPECT_EQ(sys_open("/dev/null/..", O_RDONLY, 0), -ENOTDIR);
+	EXPECT_EQ(sys_open("/dev/nothing", O_RDONLY, 0), -ENOENT);
+	EXPECT_EQ(sys_open("/dev/nothing", O_WRONLY | O_CREAT, 0644), -EROFS);
+	EXPECT_EQ(sys_open("/nothing/..", O_RDONLY, 0), -ENOENT);
+	for (int i = 0; initrd_file(i); i++) {
+		const struct initrd_file *f = initrd_file(i);
+		if ((f->mode & INITRD_S_IFMT) == INITRD_S_IFREG) {
+			EXPECT_EQ(sys_open(f->path, O_RDONLY, 0), -EACCES);
+			break;
+		}
+	}
 	EXPECT_EQ(fd_count(), nfd);
 }
 
