@@ -31,6 +31,12 @@ THUNK(writev, sys_writev((int)a1, (const struct iovec *)a2, (int)a3))
 THUNK(close, sys_close((int)a1))
 THUNK(open, sys_open((const char *)a1, (int)a2, (unsigned)a3))
 THUNK(openat, sys_openat((int)a1, (const char *)a2, (int)a3, (unsigned)a4))
+THUNK(stat, sys_stat((const char *)a1, (struct stat *)a2))
+THUNK(fstat, sys_fstat((int)a1, (struct stat *)a2))
+THUNK(lstat, sys_lstat((const char *)a1, (struct stat *)a2))
+THUNK(newfstatat, sys_newfstatat((int)a1, (const char *)a2, (struct stat *)a3, (int)a4))
+THUNK(readlink, sys_readlink((const char *)a1, (char *)a2, (int)a3))
+THUNK(readlinkat, sys_readlinkat((int)a1, (const char *)a2, (char *)a3, (int)a4))
 THUNK(poll, sys_poll((struct pollfd *)a1, (nfds_t)a2, (int)a3))
 THUNK(ppoll, sys_ppoll((struct pollfd *)a1, (nfds_t)a2, (const struct timespec *)a3,
 		       (const sigset_t *)a4, (size_t)a5))
@@ -110,7 +116,8 @@ THUNK(getsockopt, sys_getsockopt((int)a1, (int)a2, (int)a3, (void *)a4, (socklen
 
 static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(read), ENTRY(write), ENTRY(readv), ENTRY(writev), ENTRY(close),
-	ENTRY(open), ENTRY(openat),
+	ENTRY(open), ENTRY(openat), ENTRY(stat), ENTRY(fstat), ENTRY(lstat), ENTRY(newfstatat),
+	ENTRY(readlink), ENTRY(readlinkat),
 	ENTRY(poll), ENTRY(ppoll), ENTRY(pipe), ENTRY(pipe2),
 	ENTRY(dup), ENTRY(dup2), ENTRY(dup3), ENTRY(fcntl),
 	ENTRY(eventfd), ENTRY(eventfd2),

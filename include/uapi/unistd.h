@@ -7,6 +7,9 @@
 #define SYS_write	1
 #define SYS_open	2
 #define SYS_close	3
+#define SYS_stat	4
+#define SYS_fstat	5
+#define SYS_lstat	6
 #define SYS_poll	7
 #define SYS_lseek	8
 #define SYS_mmap	9
@@ -42,6 +45,7 @@
 #define SYS_exit	60
 #define SYS_uname	63
 #define SYS_fcntl	72
+#define SYS_readlink	89
 #define SYS_gettimeofday	96
 #define SYS_getrlimit	97
 #define SYS_sysinfo	99
@@ -67,6 +71,8 @@
 #define SYS_epoll_wait	232
 #define SYS_epoll_ctl	233
 #define SYS_openat	257
+#define SYS_newfstatat	262
+#define SYS_readlinkat	267
 #define SYS_ppoll	271
 #define SYS_set_robust_list	273
 #define SYS_get_robust_list	274

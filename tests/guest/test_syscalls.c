@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* System calls as a kernel thread makes them (sys_*, and by number through the table), with the
  * results an application sees: bad descriptors, process and thread ids, the console as
- * descriptors 0-2 and their redirection, descriptor duplication and flags, readv/writev, names,
- * eventfd/poll/ppoll/epoll through their system calls, the clocks, the sleeps and their errors,
- * and what a C library's sysconf reads (limits, CPUs, memory). Timing checks are lower bounds
- * only. */
+ * descriptors 0-2 and their redirection, descriptor duplication and flags, readv/writev, names
+ * and file status, eventfd/poll/ppoll/epoll through their system calls, the clocks, the sleeps
+ * and their errors, and what a C library's sysconf reads (limits, CPUs, memory). Timing checks
+ * are lower bounds only. */
 #include <stdint.h>
 #include <string.h>
 #include <uapi/time.h>
@@ -14,6 +14,7 @@
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/initrd.h>
+#include <kernel/compiler.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
@@ -24,6 +25,8 @@
 #include <uapi/eventfd.h>
 #include <uapi/fcntl.h>
 #include <uapi/resource.h>
+#include <uapi/socket.h>
+#include <uapi/stat.h>
 #include <uapi/sysinfo.h>
 
 #define MS	((int64_t)NSEC_PER_MSEC)
@@ -231,6 +234,105 @@ KTEST(syscalls, names)
 			break;
 		}
 	}
+	EXPECT_EQ(fd_count(), nfd);
+}
+
+/* fstat of the descriptor @fd (checked against newfstatat's AT_EMPTY_PATH form), or -1. */
+static long fstat_both(int fd, struct stat *st)
+{
+	struct stat e;
+	long r = sys_fstat(fd, st);
+	if (r)
+		return r;
+	if (sys_newfstatat(fd, "", &e, AT_EMPTY_PATH) || memcmp(&e, st, sizeof(e)))
+		return -1;
+	return 0;
+}
+
+/* What fstat and newfstatat say of each kind of file: Linux's type, permissions and device
+ * numbers (tests/apps/fstat.c compares the kinds with Linux itself). */
+KTEST(syscalls, file_status)
+{
+	struct stat st, st2;
+	int p[2], nfd = fd_count();
+
+	ASSERT_EQ(fstat_both(1, &st), 0);			/* the console */
+	EXPECT_EQ(st.st_mode, S_IFCHR | 0620);
+	EXPECT_EQ(st.st_rdev, STAT_DEV(4, 64));
+	EXPECT_EQ(st.st_nlink, 1);
+	EXPECT_EQ(st.st_blksize, 4096);
+	ASSERT_EQ(fstat_both(2, &st2), 0);
+	EXPECT_EQ(st2.st_ino, st.st_ino);			/* one file behind 0, 1 and 2 */
+
+	ASSERT_EQ(sys_pipe(p), 0);
+	ASSERT_EQ(fstat_both(p[0], &st), 0);
+	ASSERT_EQ(fstat_both(p[1], &st2), 0);
+	EXPECT_EQ(st.st_mode, S_IFIFO | 0600);
+	EXPECT_EQ(st.st_ino, st2.st_ino);			/* both ends: one inode */
+	EXPECT_GE(st.st_ino, FILE_INO_FIRST);
+	EXPECT_EQ(sys_close(p[0]), 0);
+	EXPECT_EQ(sys_close(p[1]), 0);
+
+	int ev = (int)sys_eventfd2(0, 0), ep = (int)sys_epoll_create1(0);
+	int sk = (int)syscall_dispatch(SYS_socket, AF_INET, SOCK_DGRAM, 0, 0, 0, 0);
+	ASSERT_GE(ev, 0);
+	ASSERT_GE(ep, 0);
+	ASSERT_GE(sk, 0);
+	EXPECT_EQ(fstat_both(ev, &st), 0);
+	EXPECT_EQ(st.st_mode, 0600);				/* anonymous inodes: no type */
+	EXPECT_EQ(fstat_both(ep, &st2), 0);
+	EXPECT_EQ(st2.st_mode, 0600);
+	EXPECT_NE(st.st_ino, st2.st_ino);
+	EXPECT_EQ(fstat_both(sk, &st), 0);
+	EXPECT_EQ(st.st_mode, S_IFSOCK | 0777);
+	EXPECT_EQ(st.st_size, 0);
+	EXPECT_EQ(sys_close(ev), 0);
+	EXPECT_EQ(sys_close(ep), 0);
+	EXPECT_EQ(sys_close(sk), 0);
+
+	/* A named device: the same by name and by descriptor, at every open. */
+	int n = (int)sys_open("/dev/null", O_RDONLY, 0);
+	ASSERT_GE(n, 0);
+	EXPECT_EQ(fstat_both(n, &st), 0);
+	EXPECT_EQ(sys_close(n), 0);
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "/dev/null", &st2, 0), 0);
+	EXPECT_EQ(memcmp(&st, &st2, sizeof(st)), 0);
+	EXPECT_EQ(st.st_mode, S_IFCHR | 0666);
+	EXPECT_EQ(st.st_rdev, STAT_DEV(1, 3));
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "dev/zero", &st, AT_SYMLINK_NOFOLLOW), 0);
+	EXPECT_EQ(st.st_rdev, STAT_DEV(1, 5));
+
+	/* Directories: /, the working directory (the empty path), and /dev. */
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "", &st, AT_EMPTY_PATH), 0);
+	EXPECT_EQ(st.st_mode, S_IFDIR | 0755);
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "/dev/..", &st2, 0), 0);
+	EXPECT_EQ(st2.st_ino, st.st_ino);
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "/dev/", &st, 0), 0);
+	EXPECT_TRUE(S_ISDIR(st.st_mode));
+
+	/* An initrd file: its size and mode, in its implied or listed directory. */
+	for (int i = 0; initrd_file(i); i++) {
+		const struct initrd_file *f = initrd_file(i);
+		if ((f->mode & INITRD_S_IFMT) != INITRD_S_IFREG)
+			continue;
+		EXPECT_EQ(sys_newfstatat(AT_FDCWD, f->path, &st, 0), 0);
+		EXPECT_EQ(st.st_mode, f->mode);
+		EXPECT_EQ((size_t)st.st_size, f->size);
+		EXPECT_EQ(st.st_blocks, (long)(ALIGN_UP(f->size, 4096) / 512));
+		char dir[INITRD_PATH_MAX + 1];
+		size_t len = (size_t)(strrchr(f->path, '/') - f->path);
+		memcpy(dir, f->path, len);
+		dir[len] = '\0';
+		EXPECT_EQ(sys_newfstatat(AT_FDCWD, len ? dir : "/", &st, 0), 0);
+		EXPECT_TRUE(S_ISDIR(st.st_mode));
+		char buf[8];
+		EXPECT_EQ(sys_readlink(f->path, buf, sizeof(buf)), -EINVAL);	/* no link */
+		break;
+	}
+	char buf[8];
+	EXPECT_EQ(sys_readlink("/", buf, sizeof(buf)), -EINVAL);
+	EXPECT_EQ(sys_readlinkat(AT_FDCWD, "dev/zero", buf, sizeof(buf)), -EINVAL);
+	EXPECT_EQ(sys_readlink("/dev/nothing", buf, sizeof(buf)), -ENOENT);
 	EXPECT_EQ(fd_count(), nfd);
 }
 
