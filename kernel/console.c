@@ -111,7 +111,7 @@ static const struct file_operations console_fops = {
 	.poll = console_poll,
 	.ioctl = console_ioctl,
 	.name = "console",
-	/* A serial terminal (/dev/ttyS0 is 4:64) as a logged-in user's: mode 0620, what login gives. */
+	/* A serial terminal (/dev/ttyS0 is 4:64) as a logged-in user's: 0620, what login gives. */
 	.mode = S_IFCHR | 0620,
 	.rdev = STAT_DEV(4, 64),
 };

@@ -371,7 +371,8 @@ void futex_exit_robust_list(struct thread *t)
 		/* The next entry first: marking this one lets another thread unlink it. */
 		bool next_ok = robust_fetch(&entry->next, &next, &next_pi);
 		/* The pending lock may be on the list already: it is handled once, below. */
-		if (entry != pending && !robust_owner_died(robust_word(entry, offset), t->tid, pi, false))
+		if (entry != pending &&
+		    !robust_owner_died(robust_word(entry, offset), t->tid, pi, false))
 			return;
 		if (!next_ok)
 			return;

@@ -48,8 +48,8 @@ static bool node_find(const char *path, struct path_node *n)
 		if (strcmp(builtins[i].path, path))
 			continue;
 		const struct file_operations *fops = builtins[i].fops;
-		*n = (struct path_node){ fops ? fops->mode : builtins[i].mode, fops ? fops->rdev : 0,
-					 (uint64_t)i + 1, 0, fops };
+		*n = (struct path_node){ fops ? fops->mode : builtins[i].mode,
+					 fops ? fops->rdev : 0, (uint64_t)i + 1, 0, fops };
 		return true;
 	}
 	for (i = 0; (f = initrd_file(i)); i++) {
@@ -65,8 +65,8 @@ static bool node_find(const char *path, struct path_node *n)
 	size_t len = strlen(path);
 	for (i = 0; (f = initrd_file(i)); i++) {
 		if (!strncmp(f->path, path, len) && f->path[len] == '/') {
-			*n = (struct path_node){ S_IFDIR | 0755, 0, INO_INITRD + 2 * (uint64_t)i + 1, 0,
-						 NULL };
+			*n = (struct path_node){ S_IFDIR | 0755, 0,
+						 INO_INITRD + 2 * (uint64_t)i + 1, 0, NULL };
 			return true;
 		}
 	}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* File status and symbolic links. fstat, stat, lstat and newfstatat say what Linux's say of the same kind of
- * file, as nearly as epunk can: the type, permission bits and device number of a descriptor's
- * kind (its file_operations) or of a name (kernel/path.c), one link, owner root, 4096-byte
- * blocks, no times (0). readlink and readlinkat never find a link: epunk has none. */
+/* File status and symbolic links. fstat, stat, lstat and newfstatat say what Linux's say of the
+ * same kind of file, as nearly as epunk can: the type, permission bits and device number of a
+ * descriptor's kind (its file_operations) or of a name (kernel/path.c), one link, owner root,
+ * 4096-byte blocks, no times (0). readlink and readlinkat never find a link: epunk has none. */
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>

@@ -22,6 +22,7 @@ struct sysinfo {
 	uint32_t mem_unit;		/* bytes in a unit of the sizes above */
 };
 _Static_assert(sizeof(struct sysinfo) == 112 && offsetof(struct sysinfo, procs) == 80 &&
-	       offsetof(struct sysinfo, mem_unit) == 104, "struct sysinfo is Linux's x86-64 layout");
+	       offsetof(struct sysinfo, mem_unit) == 104,
+	       "struct sysinfo is Linux's x86-64 layout");
 
 #endif

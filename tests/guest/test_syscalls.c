@@ -203,8 +203,8 @@ KTEST(syscalls, descriptors)
 KTEST(syscalls, names)
 {
 	static const char *const null_names[] = {
-		"/dev/null", "//dev//null", "/dev/./null", "/dev/../dev/null", "dev/null", "./dev/null",
-		"/../dev/null",
+		"/dev/null", "//dev//null", "/dev/./null", "/dev/../dev/null", "dev/null",
+		"./dev/null", "/../dev/null",
 	};
 	int nfd = fd_count();
 	char c = 'x';
