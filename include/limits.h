@@ -24,6 +24,7 @@
 #define ULLONG_MAX	18446744073709551615ULL
 #define SSIZE_MAX	LONG_MAX
 #define PATH_MAX	4096
+#define NAME_MAX	255
 #define IOV_MAX		1024
 
 #endif

@@ -14,6 +14,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/uaccess.h>
 #include <string.h>
+#include <uapi/stat.h>
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 static int panicking;			/* set once: console_lock no longer taken */
@@ -93,7 +94,7 @@ static long console_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		return 0;
 	}
 	case TCGETS: {
-		uint8_t termios[60] = { 0 };	/* struct termios: a raw line */
+		uint8_t termios[36] = { 0 };	/* the kernel's struct termios: a raw line */
 		if (!uaccess_write_ok((void *)arg, sizeof(termios)))
 			return -EFAULT;
 		memcpy((void *)arg, termios, sizeof(termios));
@@ -110,6 +111,9 @@ static const struct file_operations console_fops = {
 	.poll = console_poll,
 	.ioctl = console_ioctl,
 	.name = "console",
+	/* A serial terminal (/dev/ttyS0 is 4:64) as a logged-in user's: 0620, what login gives. */
+	.mode = S_IFCHR | 0620,
+	.rdev = STAT_DEV(4, 64),
 };
 
 int console_files_init(void)

@@ -159,6 +159,7 @@ static const struct file_operations eventfd_fops = {
 	.poll = eventfd_poll,
 	.release = eventfd_release,
 	.name = "eventfd",
+	.mode = 0600,		/* an anonymous inode */
 };
 
 struct file *eventfd_create(uint64_t initval, unsigned flags, int *err)

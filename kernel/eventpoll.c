@@ -951,6 +951,7 @@ static const struct file_operations eventpoll_fops = {
 	.poll = ep_eventpoll_poll,
 	.release = ep_eventpoll_release,
 	.name = "eventpoll",
+	.mode = 0600,		/* an anonymous inode */
 };
 
 struct file *ep_create(unsigned flags, int *err)

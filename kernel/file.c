@@ -23,6 +23,7 @@ static int fd_limit = FD_DEFAULT_LIMIT;
 static int fd_next_free;	/* no free descriptor below this */
 static int fd_used;
 static long nr_files;
+static uint64_t last_ino = FILE_INO_FIRST - 1;
 
 struct file *file_alloc(const struct file_operations *ops, void *private_data, unsigned flags)
 {
@@ -33,6 +34,7 @@ struct file *file_alloc(const struct file_operations *ops, void *private_data, u
 	f->f_op = ops;
 	f->f_flags = flags;
 	f->private_data = private_data;
+	f->f_ino = __atomic_add_fetch(&last_ino, 1, __ATOMIC_RELAXED);
 	spin_lock_init(&f->f_lock);
 	list_init(&f->f_ep_links);
 	list_init(&f->f_tfile_llink);

@@ -42,7 +42,9 @@ KERNEL_SRCS := \
 	kernel/signal.c \
 	kernel/random.c \
 	kernel/siphash.c \
-	kernel/devices.c
+	kernel/devices.c \
+	kernel/path.c \
+	kernel/sys_stat.c
 # The part with no hardware under it: host unit tests and both fuzz targets build it (with the
 # stand-ins of tests/unit/host), each adding what it drives.
 KERNEL_HOST_SRCS := \

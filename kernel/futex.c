@@ -9,10 +9,16 @@
  * queued, and wake_up_process finds it asleep or about to be (no lost wake-up).
  * Locking: each bucket's lock (irqsave) protects its queue; two buckets (requeue) are taken in
  * address order.
+ *
+ * Robust futexes: a thread names its list of held robust locks (set_robust_list); when it exits,
+ * every lock on the list whose word still holds its thread id is marked FUTEX_OWNER_DIED and one
+ * waiter woken, so that the next locker gets EOWNERDEAD instead of waiting forever. The list is
+ * user memory: every access is checked, and a bad list ends the walk silently, as on Linux.
  */
 #include <kernel/errno.h>
 #include <kernel/futex.h>
 #include <kernel/list.h>
+#include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
@@ -30,6 +36,22 @@
 #define FUTEX_CMD_MASK		(~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 #define FUTEX_BITSET_ANY	0xffffffffu
 #define NBUCKETS		64
+
+/* The robust-list ABI (linux/futex.h). */
+#define FUTEX_WAITERS		0x80000000u	/* the lock word: someone waits */
+#define FUTEX_OWNER_DIED	0x40000000u	/* its owner exited holding it */
+#define FUTEX_TID_MASK		0x3fffffffu	/* the owner's thread id */
+#define ROBUST_LIST_LIMIT	2048		/* entries walked at most: a cycle ends */
+
+struct robust_list {
+	struct robust_list *next;	/* bit 0: the lock is a PI futex */
+};
+
+struct robust_list_head {
+	struct robust_list list;		/* the first entry; the list ends back here */
+	long futex_offset;			/* from an entry to its lock word */
+	struct robust_list *list_op_pending;	/* a lock being taken or released, or NULL */
+};
 
 struct futex_q {
 	struct list_head node;		/* on its bucket */
@@ -256,4 +278,116 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *tim
 	default:
 		return -ENOSYS;
 	}
+}
+
+/* ---- robust lists ---- */
+
+long sys_set_robust_list(struct robust_list_head *head, size_t len)
+{
+	if (len != sizeof(*head))
+		return -EINVAL;
+	WRITE_ONCE(current_thread()->robust_list, head);
+	return 0;
+}
+
+static void read_robust_list(struct thread *t, void *arg)
+{
+	*(struct robust_list_head **)arg = READ_ONCE(t->robust_list);
+}
+
+/* @pid 0: the caller's; else the thread of this process with that id (ESRCH: none). */
+long sys_get_robust_list(int pid, struct robust_list_head **head_ptr, size_t *len_ptr)
+{
+	struct robust_list_head *head;
+
+	if (!pid)
+		head = READ_ONCE(current_thread()->robust_list);
+	else if (!proc_thread_call(pid, read_robust_list, &head))
+		return -ESRCH;
+	if (!uaccess_write_ok(len_ptr, sizeof(*len_ptr)))
+		return -EFAULT;
+	*len_ptr = sizeof(*head);
+	if (!uaccess_write_ok(head_ptr, sizeof(*head_ptr)))
+		return -EFAULT;
+	*head_ptr = head;
+	return 0;
+}
+
+/* Read the list pointer at @p (user memory) into @entry and its PI bit into @pi; false when
+ * the application may not read it. */
+static bool robust_fetch(struct robust_list *const *p, struct robust_list **entry, bool *pi)
+{
+	if (!uaccess_ok(p, sizeof(*p)))
+		return false;
+	uintptr_t v = (uintptr_t)READ_ONCE(*p);
+	*entry = (struct robust_list *)(v & ~(uintptr_t)1);
+	*pi = v & 1;
+	return true;
+}
+
+/*
+ * The lock word at @uaddr of a robust lock that thread @tid, exiting, may hold: if its owner bits
+ * are @tid, set FUTEX_OWNER_DIED (keeping FUTEX_WAITERS, clearing the owner) and wake one waiter
+ * when there were some (a PI lock's waiters are not futex waiters here: none). @pending: the lock
+ * was being taken or released; if it is free, its release's wake-up may not have happened, so
+ * one waiter is woken. False when the word cannot be read or written: the walk ends.
+ */
+static bool robust_owner_died(uint32_t *uaddr, int tid, bool pi, bool pending)
+{
+	if ((uintptr_t)uaddr & 3 || !word_ok(uaddr))
+		return false;
+	uint32_t val = __atomic_load_n(uaddr, __ATOMIC_RELAXED);
+	for (;;) {
+		uint32_t owner = val & FUTEX_TID_MASK;
+		if (pending && !pi && !owner) {
+			futex_wake(uaddr, 1);
+			return true;
+		}
+		if (owner != (uint32_t)tid)
+			return true;
+		if (!uaccess_write_ok(uaddr, sizeof(*uaddr)))
+			return false;
+		uint32_t dead = (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+		if (__atomic_compare_exchange_n(uaddr, &val, dead, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED))
+			break;
+	}
+	if (!pi && (val & FUTEX_WAITERS))
+		futex_wake(uaddr, 1);
+	return true;
+}
+
+static uint32_t *robust_word(struct robust_list *entry, long offset)
+{
+	return (uint32_t *)((uintptr_t)entry + (uintptr_t)offset);
+}
+
+void futex_exit_robust_list(struct thread *t)
+{
+	struct robust_list_head *head = READ_ONCE(t->robust_list);
+	struct robust_list *entry, *next, *pending;
+	bool pi, next_pi, pending_pi;
+
+	if (!head)
+		return;
+	if (!robust_fetch(&head->list.next, &entry, &pi) ||
+	    !uaccess_ok(&head->futex_offset, sizeof(head->futex_offset)))
+		return;
+	long offset = READ_ONCE(head->futex_offset);
+	if (!robust_fetch(&head->list_op_pending, &pending, &pending_pi))
+		return;
+	for (unsigned left = ROBUST_LIST_LIMIT; entry != &head->list && left; left--) {
+		/* The next entry first: marking this one lets another thread unlink it. */
+		bool next_ok = robust_fetch(&entry->next, &next, &next_pi);
+		/* The pending lock may be on the list already: it is handled once, below. */
+		if (entry != pending &&
+		    !robust_owner_died(robust_word(entry, offset), t->tid, pi, false))
+			return;
+		if (!next_ok)
+			return;
+		entry = next;
+		pi = next_pi;
+	}
+	if (pending)
+		robust_owner_died(robust_word(pending, offset), t->tid, pending_pi, true);
 }

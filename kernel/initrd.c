@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define CPIO_HDR	110
-#define CPIO_PATH_MAX	256
+#define CPIO_PATH_MAX	INITRD_PATH_MAX	/* a longer name is refused */
 
 static struct initrd_file *files;
 static int nfiles;

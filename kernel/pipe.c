@@ -23,6 +23,7 @@
 #include <kernel/syscall.h>
 #include <kernel/wait.h>
 #include <string.h>
+#include <uapi/stat.h>
 
 #define SLOT_CAN_MERGE	0x01	/* a later small write may append to this slot */
 #define SLOT_PACKET	0x02	/* written in packet mode (O_DIRECT): read as one message */
@@ -414,6 +415,7 @@ static const struct file_operations pipe_fops = {
 	.poll = pipe_poll,
 	.release = pipe_release,
 	.name = "pipe",
+	.mode = S_IFIFO | 0600,
 };
 
 int pipe_create(struct file *files[2], unsigned flags)
@@ -435,6 +437,7 @@ int pipe_create(struct file *files[2], unsigned flags)
 	struct file *w = file_alloc(&pipe_fops, p, O_WRONLY | (flags & (O_NONBLOCK | O_DIRECT)));
 	if (!w)
 		goto out_free_read;
+	w->f_ino = r->f_ino;	/* both ends are one inode, as on Linux */
 	__atomic_add_fetch(&nr_pipes, 1, __ATOMIC_RELAXED);
 	files[0] = r;
 	files[1] = w;

@@ -3,9 +3,10 @@
  * The application process: one per machine, pid 1, its threads in user mode (ring 3) in the
  * kernel's address space. Its main thread starts at the executable's entry point with Linux's
  * initial stack (kernel/exec.c); clone adds threads the way pthread_create asks for them
- * (CLONE_VM | CLONE_THREAD and friends); a thread's exit clears its CLONE_CHILD_CLEARTID word and
- * wakes the futex on it; the last thread's exit, exit_group, or a fatal fault end the process,
- * and with it the machine (QEMU exits with the status).
+ * (CLONE_VM | CLONE_THREAD and friends); a thread's exit marks the robust futexes it holds
+ * (kernel/futex.c), then clears its CLONE_CHILD_CLEARTID word and wakes the futex on it; the last
+ * thread's exit, exit_group, or a fatal fault end the process, and with it the machine (QEMU
+ * exits with the status): no thread is left to see its robust futexes, so none are walked.
  *
  * Every user thread is a kernel thread with a kernel stack, whose top holds the registers saved
  * at its entries from user mode (arch_user_frame). Threads are detached: the scheduler frees them.
@@ -267,6 +268,29 @@ long sys_set_tid_address(int *tidptr)
 	return me->user ? me->tid : me->id;
 }
 
+struct tid_call {
+	int tid;
+	void (*fn)(struct thread *t, void *arg);
+	void *arg;
+	bool found;
+};
+
+static void call_if_tid(struct thread *t, void *arg)
+{
+	struct tid_call *c = arg;
+	if (t->user && t->tid == c->tid && !c->found) {
+		c->fn(t, c->arg);
+		c->found = true;
+	}
+}
+
+bool proc_thread_call(int tid, void (*fn)(struct thread *t, void *arg), void *arg)
+{
+	struct tid_call c = { tid, fn, arg, false };
+	sched_for_each_thread(call_if_tid, &c);
+	return c.found;
+}
+
 long sys_getpid(void)
 {
 	return PROC_PID;
@@ -284,6 +308,7 @@ long sys_exit(int status)
 	struct thread *me = current_thread();
 
 	if (me->user) {
+		futex_exit_robust_list(me);
 		uint32_t *ctid = me->clear_child_tid;
 		if (ctid && uaccess_write_ok(ctid, sizeof(*ctid))) {
 			__atomic_store_n(ctid, 0, __ATOMIC_SEQ_CST);

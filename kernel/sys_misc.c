@@ -10,6 +10,7 @@
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/mutex.h>
+#include <kernel/page.h>
 #include <kernel/poll.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -20,6 +21,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/version.h>
 #include <string.h>
+#include <uapi/sysinfo.h>
 #include <uapi/time.h>
 
 #define SLEEP_MAX_NS	(1ULL << 62)	/* longer sleeps are cut to this (146 years) */
@@ -97,6 +99,38 @@ long sys_clock_gettime(clockid_t clk, struct timespec *ts)
 	ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
 	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
 	return 0;
+}
+
+/* The wall clock to the microsecond. epunk keeps no time zone: @tz reads as Linux's does until
+ * one is set, all zeros. Either pointer may be NULL. */
+long sys_gettimeofday(struct timeval *tv, struct timezone *tz)
+{
+	if (tv) {
+		if (!uaccess_write_ok(tv, sizeof(*tv)))
+			return -EFAULT;
+		uint64_t ns = clock_realtime_ns();
+		tv->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+		tv->tv_usec = (long)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+	}
+	if (tz) {
+		if (!uaccess_write_ok(tz, sizeof(*tz)))
+			return -EFAULT;
+		tz->tz_minuteswest = 0;
+		tz->tz_dsttime = 0;
+	}
+	return 0;
+}
+
+/* The wall clock's seconds, also stored in *@tloc unless it is NULL. */
+long sys_time(time_t *tloc)
+{
+	time_t now = (time_t)(clock_realtime_ns() / NSEC_PER_SEC);
+	if (tloc) {
+		if (!uaccess_write_ok(tloc, sizeof(*tloc)))
+			return -EFAULT;
+		*tloc = now;
+	}
+	return now;
 }
 
 /* Read and check a caller's timespec: -EFAULT, -EINVAL (negative, or tv_nsec out of range). */
@@ -210,6 +244,28 @@ long sys_uname(void *buf)
 	if (!uaccess_write_ok(buf, sizeof(u)))
 		return -EFAULT;
 	memcpy(buf, &u, sizeof(u));
+	return 0;
+}
+
+/* The machine: uptime on the monotonic clock, rounded up as Linux rounds it; memory is what the
+ * page allocator manages and has free, in bytes (mem_unit 1, as a 64-bit Linux gives); procs
+ * counts every thread, the kernel's included, as Linux counts its tasks (the idle thread is not
+ * one). epunk keeps no load average (0), has no swap, shared memory or high memory. */
+long sys_sysinfo(struct sysinfo *buf)
+{
+	struct sysinfo si = { 0 };
+	struct page_stats ps;
+
+	if (!uaccess_write_ok(buf, sizeof(si)))
+		return -EFAULT;
+	uint64_t up = ktime_ns();
+	si.uptime = (long)((up + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+	page_stats(&ps);
+	si.totalram = ps.total * PAGE_SIZE;
+	si.freeram = ps.free * PAGE_SIZE;
+	si.procs = (uint16_t)(thread_count() - 1);
+	si.mem_unit = 1;
+	memcpy(buf, &si, sizeof(si));
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <net/net.h>
 #include <net/socket.h>
 #include <string.h>
+#include <uapi/stat.h>
 
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
@@ -563,4 +564,5 @@ static const struct file_operations sock_fops = {
 	.release = sock_release,
 	.set_flags = sock_set_flags,
 	.name = "socket",
+	.mode = S_IFSOCK | 0777,
 };

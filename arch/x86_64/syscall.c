@@ -31,6 +31,12 @@ THUNK(writev, sys_writev((int)a1, (const struct iovec *)a2, (int)a3))
 THUNK(close, sys_close((int)a1))
 THUNK(open, sys_open((const char *)a1, (int)a2, (unsigned)a3))
 THUNK(openat, sys_openat((int)a1, (const char *)a2, (int)a3, (unsigned)a4))
+THUNK(stat, sys_stat((const char *)a1, (struct stat *)a2))
+THUNK(fstat, sys_fstat((int)a1, (struct stat *)a2))
+THUNK(lstat, sys_lstat((const char *)a1, (struct stat *)a2))
+THUNK(newfstatat, sys_newfstatat((int)a1, (const char *)a2, (struct stat *)a3, (int)a4))
+THUNK(readlink, sys_readlink((const char *)a1, (char *)a2, (int)a3))
+THUNK(readlinkat, sys_readlinkat((int)a1, (const char *)a2, (char *)a3, (int)a4))
 THUNK(poll, sys_poll((struct pollfd *)a1, (nfds_t)a2, (int)a3))
 THUNK(ppoll, sys_ppoll((struct pollfd *)a1, (nfds_t)a2, (const struct timespec *)a3,
 		       (const sigset_t *)a4, (size_t)a5))
@@ -55,6 +61,8 @@ THUNK(clock_getres, sys_clock_getres((clockid_t)a1, (struct timespec *)a2))
 THUNK(nanosleep, sys_nanosleep((const struct timespec *)a1, (struct timespec *)a2))
 THUNK(clock_nanosleep, sys_clock_nanosleep((clockid_t)a1, (int)a2, (const struct timespec *)a3,
 					   (struct timespec *)a4))
+THUNK(gettimeofday, sys_gettimeofday((struct timeval *)a1, (struct timezone *)a2))
+THUNK(time, sys_time((time_t *)a1))
 THUNK(sched_yield, sys_sched_yield())
 THUNK(getpid, sys_getpid())
 THUNK(gettid, sys_gettid())
@@ -88,8 +96,11 @@ THUNK(clone, sys_clone((unsigned long)a1, (unsigned long)a2, (int *)a3, (int *)a
 THUNK(set_tid_address, sys_set_tid_address((int *)a1))
 THUNK(futex, sys_futex((uint32_t *)a1, (int)a2, (uint32_t)a3, (const struct timespec *)a4,
 		       (uint32_t *)a5, (uint32_t)a6))
+THUNK(set_robust_list, sys_set_robust_list((struct robust_list_head *)a1, (size_t)a2))
+THUNK(get_robust_list, sys_get_robust_list((int)a1, (struct robust_list_head **)a2, (size_t *)a3))
 THUNK(arch_prctl, sys_arch_prctl((int)a1, (unsigned long)a2))
 THUNK(uname, sys_uname((void *)a1))
+THUNK(sysinfo, sys_sysinfo((struct sysinfo *)a1))
 THUNK(getuid, sys_getuid())
 THUNK(getrandom, sys_getrandom((void *)a1, (size_t)a2, (unsigned)a3))
 THUNK(sched_getaffinity, sys_sched_getaffinity((int)a1, (size_t)a2, (unsigned long *)a3))
@@ -117,21 +128,24 @@ THUNK(getsockopt, sys_getsockopt((int)a1, (int)a2, (int)a3, (void *)a4, (socklen
 
 static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(read), ENTRY(write), ENTRY(readv), ENTRY(writev), ENTRY(close),
-	ENTRY(open), ENTRY(openat),
+	ENTRY(open), ENTRY(openat), ENTRY(stat), ENTRY(fstat), ENTRY(lstat), ENTRY(newfstatat),
+	ENTRY(readlink), ENTRY(readlinkat),
 	ENTRY(poll), ENTRY(ppoll), ENTRY(pipe), ENTRY(pipe2),
 	ENTRY(dup), ENTRY(dup2), ENTRY(dup3), ENTRY(fcntl),
 	ENTRY(eventfd), ENTRY(eventfd2),
 	ENTRY(epoll_create), ENTRY(epoll_create1), ENTRY(epoll_ctl),
 	ENTRY(epoll_wait), ENTRY(epoll_pwait), ENTRY(epoll_pwait2),
 	ENTRY(clock_gettime), ENTRY(clock_getres), ENTRY(nanosleep), ENTRY(clock_nanosleep),
+	ENTRY(gettimeofday), ENTRY(time),
 	ENTRY(sched_yield), ENTRY(getpid), ENTRY(gettid), ENTRY(exit), ENTRY(exit_group),
 	ENTRY(prlimit64), ENTRY(ioctl),
 	ENTRY(mmap), ENTRY(munmap), ENTRY(mprotect), ENTRY(mremap), ENTRY(brk), ENTRY(madvise),
 	ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(sigaltstack), ENTRY(rt_sigreturn),
 	ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(rt_sigtimedwait), ENTRY(kill),
 	ENTRY(tkill), ENTRY(tgkill), ENTRY(pause), ENTRY(alarm), ENTRY(setitimer), ENTRY(getitimer),
-	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(arch_prctl), ENTRY(uname),
-	ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
+	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(set_robust_list),
+	ENTRY(get_robust_list), ENTRY(arch_prctl), ENTRY(uname),
+	ENTRY(sysinfo), ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
 	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,
 	[SYS_getegid] = thunk_getuid, [SYS_getppid] = thunk_getuid,
 	ENTRY(socket), ENTRY(bind), ENTRY(listen), ENTRY(accept), ENTRY(accept4), ENTRY(connect),

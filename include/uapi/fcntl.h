@@ -32,5 +32,9 @@
 #define FD_CLOEXEC	1
 
 #define AT_FDCWD	(-100)	/* openat: relative to the working directory */
+#define AT_SYMLINK_NOFOLLOW	0x100	/* *at: do not follow a final symbolic link */
+#define AT_NO_AUTOMOUNT		0x800	/* *at: do not trigger an automount */
+#define AT_EMPTY_PATH		0x1000	/* *at: the empty path names the descriptor itself */
+#define AT_STATX_SYNC_TYPE	0x6000	/* fstatat: how remote attributes are synchronised */
 
 #endif

@@ -17,6 +17,12 @@ struct timeval {
 	long tv_usec;		/* 0..999999 */
 };
 
+/* gettimeofday's time zone: obsolete; Linux gives zeros until it is set. */
+struct timezone {
+	int tz_minuteswest;
+	int tz_dsttime;
+};
+
 #define TIMER_ABSTIME		1	/* clock_nanosleep: the time is absolute */
 
 #define CLOCK_REALTIME		0

@@ -7,6 +7,9 @@
 #define SYS_write	1
 #define SYS_open	2
 #define SYS_close	3
+#define SYS_stat	4
+#define SYS_fstat	5
+#define SYS_lstat	6
 #define SYS_poll	7
 #define SYS_lseek	8
 #define SYS_mmap	9
@@ -48,7 +51,10 @@
 #define SYS_kill	62
 #define SYS_uname	63
 #define SYS_fcntl	72
+#define SYS_readlink	89
+#define SYS_gettimeofday	96
 #define SYS_getrlimit	97
+#define SYS_sysinfo	99
 #define SYS_getuid	102
 #define SYS_getgid	104
 #define SYS_geteuid	107
@@ -62,6 +68,7 @@
 #define SYS_setrlimit	160
 #define SYS_gettid	186
 #define SYS_tkill	200
+#define SYS_time	201
 #define SYS_futex	202
 #define SYS_sched_setaffinity	203
 #define SYS_sched_getaffinity	204
@@ -75,7 +82,11 @@
 #define SYS_epoll_ctl	233
 #define SYS_tgkill	234
 #define SYS_openat	257
+#define SYS_newfstatat	262
+#define SYS_readlinkat	267
 #define SYS_ppoll	271
+#define SYS_set_robust_list	273
+#define SYS_get_robust_list	274
 #define SYS_epoll_pwait	281
 #define SYS_eventfd	284
 #define SYS_accept4	288

@@ -457,6 +457,102 @@ static void test_mutex_cond(void)
 		 busy == EBUSY ? "EBUSY" : "?", timed == ETIMEDOUT ? "ETIMEDOUT" : "?");
 }
 
+/* ---- robust mutexes: a holder's exit leaves EOWNERDEAD to the next locker ---- */
+
+static pthread_barrier_t rb_barrier;
+
+static void *rb_exit_holding(void *arg)
+{
+	pthread_mutex_lock(arg);
+	return NULL;
+}
+
+/* Takes the mutex, lets the main thread block on it, and exits holding it. */
+static void *rb_exit_under_waiter(void *arg)
+{
+	struct timespec ms50 = { 0, 50000000 };
+
+	pthread_mutex_lock(arg);
+	pthread_barrier_wait(&rb_barrier);
+	nanosleep(&ms50, NULL);
+	return NULL;
+}
+
+/* Lock @m, giving up after 5 s (a kernel that leaves the dead owner's lock word alone would
+ * otherwise hang the program). */
+static int rb_lock(pthread_mutex_t *m)
+{
+	struct timespec dl;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 5;
+	return pthread_mutex_timedlock(m, &dl);
+}
+
+static const char *err_name(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EOWNERDEAD: return "EOWNERDEAD";
+	case ENOTRECOVERABLE: return "ENOTRECOVERABLE";
+	case ENOSYS: return "ENOSYS";
+	case ENOTSUP: return "ENOTSUP";
+	default: return "?";
+	}
+}
+
+static void test_robust(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t gone, waited, dropped;
+	pthread_t t;
+
+	pthread_mutexattr_init(&a);
+	int set = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	int init = pthread_mutex_init(&gone, &a) | pthread_mutex_init(&waited, &a) |
+		   pthread_mutex_init(&dropped, &a);
+	CHECK(set == 0 && init == 0);
+	if (set || init) {
+		area_end("robust mutex", "setrobust %s, init %s", err_name(set), err_name(init));
+		return;
+	}
+
+	/* The owner exited before anyone asked. */
+	pthread_create(&t, NULL, rb_exit_holding, &gone);
+	pthread_join(t, NULL);
+	int gone_lock = rb_lock(&gone);
+	int made = pthread_mutex_consistent(&gone);
+	pthread_mutex_unlock(&gone);
+	int relock = rb_lock(&gone);
+	pthread_mutex_unlock(&gone);
+
+	/* The owner exits while this thread waits: it is woken. */
+	pthread_barrier_init(&rb_barrier, NULL, 2);
+	pthread_create(&t, NULL, rb_exit_under_waiter, &waited);
+	pthread_barrier_wait(&rb_barrier);
+	int waited_lock = rb_lock(&waited);
+	pthread_mutex_consistent(&waited);
+	pthread_mutex_unlock(&waited);
+	pthread_join(t, NULL);
+	pthread_barrier_destroy(&rb_barrier);
+
+	/* Unlocked without being made consistent: nobody can have it again. */
+	pthread_create(&t, NULL, rb_exit_holding, &dropped);
+	pthread_join(t, NULL);
+	int dropped_lock = rb_lock(&dropped);
+	pthread_mutex_unlock(&dropped);
+	int dropped_again = rb_lock(&dropped);
+
+	CHECK(gone_lock == EOWNERDEAD && made == 0 && relock == 0);
+	CHECK(waited_lock == EOWNERDEAD);
+	CHECK(dropped_lock == EOWNERDEAD && dropped_again == ENOTRECOVERABLE);
+	area_end("robust mutex", "owner gone: %s, made consistent: %s, then %s; waiter woken: %s; "
+		 "left inconsistent: %s, then %s", err_name(gone_lock), err_name(made),
+		 err_name(relock), err_name(waited_lock), err_name(dropped_lock),
+		 err_name(dropped_again));
+}
+
 /* ---- epoll over an eventfd written by another thread, and over a pipe ---- */
 
 #define EP_EVENTS	10
@@ -1006,6 +1102,7 @@ int main(int argc, char **argv)
 	test_printf();
 	test_threads();
 	test_mutex_cond();
+	test_robust();
 	test_epoll();
 	test_malloc();
 	test_sort();

@@ -98,6 +98,11 @@ enum badsys_token {
 	BS_POLLFD,		/* struct pollfd { BS_PIPE_W, POLLOUT } */
 	BS_PATH_NOENT,		/* "/nonexistent/epunk-badsys" */
 	BS_PATH_REL,		/* "relative" */
+	BS_PATH_EMPTY,		/* "" */
+	BS_PATH_DEVNULL,	/* "/dev/null" */
+	BS_PATH_DEVNULL_SLASH,	/* "/dev/null/": a trailing slash after a device */
+	BS_PATH_LONG,		/* "/aaa...": PATH_MAX bytes with no NUL among them */
+	BS_PATH_LONGNAME,	/* "/" and a component of NAME_MAX + 1 bytes */
 	BS_NTOKENS
 };
 #define T(tok)		(BS_TOK_BASE + (tok))
@@ -175,6 +180,69 @@ static const struct badsys_row badsys_rows[] = {
 	R(openat, EBADF, "dirfd -1, relative path", -1, T(BS_PATH_REL), O_RDONLY),
 	R(openat, ENOTDIR, "dirfd a pipe, relative path", T(BS_PIPE_R), T(BS_PATH_REL), O_RDONLY),
 	R(openat, EFAULT, "NULL path", AT_FDCWD, BS_NULL, O_RDONLY),
+	R(open, ENOTDIR, "a trailing slash after a device", T(BS_PATH_DEVNULL_SLASH), O_RDONLY),
+	R(open, ENOTDIR, "O_DIRECTORY on a device", T(BS_PATH_DEVNULL), O_RDONLY | O_DIRECTORY),
+	R(open, ENAMETOOLONG, "a path of PATH_MAX bytes", T(BS_PATH_LONG), O_RDONLY),
+	R(open, ENAMETOOLONG, "a component of NAME_MAX + 1 bytes", T(BS_PATH_LONGNAME), O_RDONLY),
+	R(open, ENOENT, "empty path", T(BS_PATH_EMPTY), O_RDONLY),
+
+	R(fstat, EBADF, "fd -1", -1, T(BS_BUF)),
+	R(fstat, EBADF, "closed fd", T(BS_FD_CLOSED), T(BS_BUF)),
+	R(fstat, EFAULT, "NULL buffer", T(BS_PIPE_R), BS_NULL),
+	R(fstat, EFAULT, "non-canonical buffer", T(BS_PIPE_R), BS_NONCANON),
+	R(fstat, EBADF, "a bad fd beats a NULL buffer", -1, BS_NULL),
+	R(stat, EFAULT, "NULL path", BS_NULL, T(BS_BUF)),
+	R(stat, EFAULT, "non-canonical path", BS_NONCANON, T(BS_BUF)),
+	R(stat, ENOENT, "no such file", T(BS_PATH_NOENT), T(BS_BUF)),
+	R(stat, ENOENT, "empty path", T(BS_PATH_EMPTY), T(BS_BUF)),
+	R(stat, ENOTDIR, "a trailing slash after a device", T(BS_PATH_DEVNULL_SLASH), T(BS_BUF)),
+	R(stat, ENAMETOOLONG, "a path of PATH_MAX bytes", T(BS_PATH_LONG), T(BS_BUF)),
+	R(stat, EFAULT, "NULL buffer", T(BS_PATH_DEVNULL), BS_NULL),
+	R(lstat, EFAULT, "NULL path", BS_NULL, T(BS_BUF)),
+	R(lstat, ENOENT, "no such file", T(BS_PATH_NOENT), T(BS_BUF)),
+	R(lstat, EFAULT, "non-canonical buffer", T(BS_PATH_DEVNULL), BS_NONCANON),
+	R(newfstatat, EINVAL, "unknown flag 0x8000", AT_FDCWD, T(BS_PATH_DEVNULL), T(BS_BUF), 0x8000),
+	R(newfstatat, EINVAL, "flag 0x200", AT_FDCWD, T(BS_PATH_NOENT), T(BS_BUF), 0x200),
+	R(newfstatat, EINVAL, "an unknown flag beats a NULL path", AT_FDCWD, BS_NULL, T(BS_BUF), 0x8000),
+	R(newfstatat, EFAULT, "NULL path", AT_FDCWD, BS_NULL, T(BS_BUF), 0),
+	R(newfstatat, EFAULT, "non-canonical path", AT_FDCWD, BS_NONCANON, T(BS_BUF), 0),
+	R(newfstatat, ENOENT, "no such file", AT_FDCWD, T(BS_PATH_NOENT), T(BS_BUF), 0),
+	R(newfstatat, ENOENT, "no such file beats a NULL buffer", AT_FDCWD, T(BS_PATH_NOENT), BS_NULL, 0),
+	R(newfstatat, ENOENT, "empty path without AT_EMPTY_PATH", T(BS_PIPE_R), T(BS_PATH_EMPTY),
+	  T(BS_BUF), 0),
+	R(newfstatat, ENOENT, "empty path without AT_EMPTY_PATH beats dirfd -1", -1, T(BS_PATH_EMPTY),
+	  T(BS_BUF), 0),
+	R(newfstatat, EBADF, "dirfd -1, relative path", -1, T(BS_PATH_REL), T(BS_BUF), 0),
+	R(newfstatat, ENOTDIR, "dirfd a pipe, relative path", T(BS_PIPE_R), T(BS_PATH_REL), T(BS_BUF), 0),
+	R(newfstatat, ENOTDIR, "a trailing slash after a device", AT_FDCWD, T(BS_PATH_DEVNULL_SLASH),
+	  T(BS_BUF), 0),
+	R(newfstatat, ENAMETOOLONG, "a path of PATH_MAX bytes", AT_FDCWD, T(BS_PATH_LONG), T(BS_BUF), 0),
+	R(newfstatat, ENAMETOOLONG, "a component of NAME_MAX + 1 bytes", AT_FDCWD, T(BS_PATH_LONGNAME),
+	  T(BS_BUF), 0),
+	R(newfstatat, EFAULT, "NULL buffer", AT_FDCWD, T(BS_PATH_DEVNULL), BS_NULL, 0),
+	R(newfstatat, EBADF, "AT_EMPTY_PATH, fd -1", -1, T(BS_PATH_EMPTY), T(BS_BUF), AT_EMPTY_PATH),
+	R(newfstatat, EBADF, "AT_EMPTY_PATH, closed fd", T(BS_FD_CLOSED), T(BS_PATH_EMPTY), T(BS_BUF),
+	  AT_EMPTY_PATH),
+	R(newfstatat, EFAULT, "AT_EMPTY_PATH, NULL buffer", T(BS_PIPE_R), T(BS_PATH_EMPTY), BS_NULL,
+	  AT_EMPTY_PATH),
+	R(readlink, EINVAL, "bufsiz 0", T(BS_PATH_DEVNULL), T(BS_BUF), 0),
+	R(readlink, EINVAL, "bufsiz -1", T(BS_PATH_DEVNULL), T(BS_BUF), -1),
+	R(readlink, EINVAL, "bufsiz 0 beats no such file", T(BS_PATH_NOENT), T(BS_BUF), 0),
+	R(readlink, EINVAL, "not a symbolic link", T(BS_PATH_DEVNULL), T(BS_BUF), 64),
+	R(readlink, EINVAL, "not a link, NULL buffer (never written)", T(BS_PATH_DEVNULL), BS_NULL, 64),
+	R(readlink, ENOENT, "no such file", T(BS_PATH_NOENT), T(BS_BUF), 64),
+	R(readlink, ENOENT, "empty path", T(BS_PATH_EMPTY), T(BS_BUF), 64),
+	R(readlink, EFAULT, "NULL path", BS_NULL, T(BS_BUF), 64),
+	R(readlink, EFAULT, "non-canonical path", BS_NONCANON, T(BS_BUF), 64),
+	R(readlink, ENAMETOOLONG, "a path of PATH_MAX bytes", T(BS_PATH_LONG), T(BS_BUF), 64),
+	R(readlink, ENOTDIR, "a trailing slash after a device", T(BS_PATH_DEVNULL_SLASH), T(BS_BUF), 64),
+	R(readlinkat, EBADF, "dirfd -1, relative path", -1, T(BS_PATH_REL), T(BS_BUF), 64),
+	R(readlinkat, ENOTDIR, "dirfd a pipe, relative path", T(BS_PIPE_R), T(BS_PATH_REL), T(BS_BUF), 64),
+	R(readlinkat, EBADF, "dirfd -1, empty path", -1, T(BS_PATH_EMPTY), T(BS_BUF), 64),
+	R(readlinkat, ENOENT, "dirfd a pipe, empty path", T(BS_PIPE_R), T(BS_PATH_EMPTY), T(BS_BUF), 64),
+	R(readlinkat, ENOENT, "AT_FDCWD, empty path", AT_FDCWD, T(BS_PATH_EMPTY), T(BS_BUF), 64),
+	R(readlinkat, EINVAL, "an absolute path ignores a bad dirfd", -1, T(BS_PATH_DEVNULL), T(BS_BUF), 64),
+	R(readlinkat, EINVAL, "bufsiz 0 beats a bad dirfd", -1, T(BS_PATH_REL), T(BS_BUF), 0),
 
 	R(poll, EFAULT, "NULL array", BS_NULL, 1, 0),
 	R(poll, EFAULT, "non-canonical array", BS_NONCANON, 1, 0),
@@ -270,6 +338,12 @@ static const struct badsys_row badsys_rows[] = {
 	R(clock_nanosleep, EOPNOTSUPP, "thread CPU clock", CLOCK_THREAD_CPUTIME_ID, 0, T(BS_TS_ZERO), BS_NULL),
 	R(clock_nanosleep, EFAULT, "NULL request", CLOCK_MONOTONIC, 0, BS_NULL, BS_NULL),
 	R(clock_nanosleep, EINVAL, "tv_sec < 0", CLOCK_MONOTONIC, 0, T(BS_TS_NEG), BS_NULL),
+	R(gettimeofday, EFAULT, "non-canonical timeval", BS_NONCANON, BS_NULL),
+	R(gettimeofday, EFAULT, "upper-half timeval", BS_HIGH, BS_NULL),
+	R(gettimeofday, EFAULT, "non-canonical timezone", BS_NULL, BS_NONCANON),
+	R(gettimeofday, EFAULT, "a bad timezone after a good timeval", T(BS_BUF), BS_HIGH),
+	R(time, EFAULT, "non-canonical pointer", BS_NONCANON),
+	R(time, EFAULT, "upper-half pointer", BS_HIGH),
 
 	R(prlimit64, EINVAL, "unknown resource", 0, 999, BS_NULL, T(BS_BUF)),
 	R(prlimit64, EINVAL, "resource -1", 0, -1, BS_NULL, T(BS_BUF)),
@@ -436,9 +510,21 @@ static const struct badsys_row badsys_rows[] = {
 	R(futex, EFAULT, "wait on a non-canonical word", BS_NONCANON, BS_FUTEX_WAIT, 0, BS_NULL,
 	  BS_NULL, 0),
 	R(futex, EINVAL, "negative timeout", T(BS_BUF), BS_FUTEX_WAIT, 0, T(BS_TS_NEG), BS_NULL, 0),
+	R(set_robust_list, EINVAL, "length 23", T(BS_BUF), 23),
+	R(set_robust_list, EINVAL, "length 0", T(BS_BUF), 0),
+	R(set_robust_list, EINVAL, "length 25", BS_NULL, 25),
+	R(get_robust_list, ESRCH, "pid -1", -1, T(BS_BUF), T(BS_BUF)),
+	R(get_robust_list, ESRCH, "no such pid", INT_MAX, T(BS_BUF), T(BS_BUF)),
+	R(get_robust_list, ESRCH, "no such pid beats bad pointers", INT_MAX, BS_NULL, BS_NULL),
+	R(get_robust_list, EFAULT, "NULL head pointer", 0, BS_NULL, T(BS_BUF)),
+	R(get_robust_list, EFAULT, "NULL length pointer", 0, T(BS_BUF), BS_NULL),
+	R(get_robust_list, EFAULT, "non-canonical head pointer", 0, BS_NONCANON, T(BS_BUF)),
 	R(arch_prctl, EINVAL, "code 0x9999", 0x9999, 0),
 	R(uname, EFAULT, "NULL buffer", BS_NULL),
 	R(uname, EFAULT, "non-canonical buffer", BS_NONCANON),
+	R(sysinfo, EFAULT, "NULL buffer", BS_NULL),
+	R(sysinfo, EFAULT, "non-canonical buffer", BS_NONCANON),
+	R(sysinfo, EFAULT, "upper-half buffer", BS_HIGH),
 	R(getrandom, EINVAL, "flags 0x99", T(BS_BUF), 8, 0x99),
 	R(getrandom, EFAULT, "NULL buffer", BS_NULL, 8, 0),
 	R(sched_getaffinity, EINVAL, "length 4", 0, 4, T(BS_BUF)),
@@ -484,6 +570,8 @@ struct badsys_fx {
 	socklen_t len_neg, len_4;
 	int int_one;
 	struct pollfd pfd;
+	char path_long[PATH_MAX + 1];
+	char path_longname[NAME_MAX + 3];
 };
 
 #define CALL(nr, a, b, c)	badsys_call(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
@@ -545,6 +633,12 @@ static void badsys_fill(struct badsys_fx *fx)
 	fx->len_4 = 4;
 	fx->int_one = 1;
 	fx->pfd = (struct pollfd){ .fd = fx->fd[BS_PIPE_W], .events = POLLOUT };
+	fx->path_long[0] = '/';
+	memset(fx->path_long + 1, 'a', PATH_MAX - 1);
+	fx->path_long[PATH_MAX] = '\0';
+	fx->path_longname[0] = '/';
+	memset(fx->path_longname + 1, 'a', NAME_MAX + 1);
+	fx->path_longname[NAME_MAX + 2] = '\0';
 }
 
 static long badsys_arg(struct badsys_fx *fx, long a)
@@ -575,6 +669,11 @@ static long badsys_arg(struct badsys_fx *fx, long a)
 	case BS_POLLFD:		return (long)&fx->pfd;
 	case BS_PATH_NOENT:	return (long)"/nonexistent/epunk-badsys";
 	case BS_PATH_REL:	return (long)"relative";
+	case BS_PATH_EMPTY:	return (long)"";
+	case BS_PATH_DEVNULL:	return (long)"/dev/null";
+	case BS_PATH_DEVNULL_SLASH: return (long)"/dev/null/";
+	case BS_PATH_LONG:	return (long)fx->path_long;
+	case BS_PATH_LONGNAME:	return (long)fx->path_longname;
 	default:		return fx->fd[a - BS_TOK_BASE];
 	}
 }

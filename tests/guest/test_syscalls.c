@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* System calls as a kernel thread makes them (sys_*, and by number through the table), with the
  * results an application sees: bad descriptors, process and thread ids, the console as
- * descriptors 0-2 and their redirection, descriptor duplication and flags, readv/writev,
- * eventfd/poll/ppoll/epoll through their system calls, the clocks, the sleeps and their errors,
- * and the limits a C library's sysconf reads. Timing checks are lower bounds only. */
+ * descriptors 0-2 and their redirection, descriptor duplication and flags, readv/writev, names
+ * and file status, eventfd/poll/ppoll/epoll through their system calls, the clocks, the sleeps
+ * and their errors, and what a C library's sysconf reads (limits, CPUs, memory). Timing checks
+ * are lower bounds only. */
 #include <stdint.h>
 #include <string.h>
 #include <uapi/time.h>
@@ -12,7 +13,10 @@
 #include <kernel/console.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
+#include <kernel/initrd.h>
+#include <kernel/compiler.h>
 #include <kernel/ktest.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -21,6 +25,9 @@
 #include <uapi/eventfd.h>
 #include <uapi/fcntl.h>
 #include <uapi/resource.h>
+#include <uapi/socket.h>
+#include <uapi/stat.h>
+#include <uapi/sysinfo.h>
 
 #define MS	((int64_t)NSEC_PER_MSEC)
 
@@ -108,6 +115,12 @@ KTEST(syscalls, console_descriptors)
 	EXPECT_EQ(pfd[1].revents, POLLOUT);
 	EXPECT_EQ(pfd[2].revents, 0);
 	EXPECT_EQ(sys_write(1, (const void *)16, 4), -EFAULT);
+	/* TCGETS fills the kernel's struct termios, 36 bytes (glibc's isatty passes no more). */
+	uint8_t termios[64];
+	memset(termios, 0xaa, sizeof(termios));
+	EXPECT_EQ(sys_ioctl(1, 0x5401, (unsigned long)termios), 0);
+	EXPECT_EQ(termios[35], 0);
+	EXPECT_EQ(termios[36], 0xaa);
 
 	/* Writes to 1 and 2 follow dup2 onto a pipe, and come back to the console with it: the
 	 * pipe then sees EOF, so no descriptor still holds its write end. */
@@ -180,6 +193,146 @@ KTEST(syscalls, descriptors)
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		EXPECT_EQ(sys_close(all[i]), 0);
 	EXPECT_EQ(sys_close(p[0]), -EBADF);
+	EXPECT_EQ(fd_count(), nfd);
+}
+
+/* ---- names ---- */
+
+/* Paths resolve as Linux resolves them, from / (the working directory); open() opens the
+ * devices, and refuses the other names it knows. */
+KTEST(syscalls, names)
+{
+	static const char *const null_names[] = {
+		"/dev/null", "//dev//null", "/dev/./null", "/dev/../dev/null", "dev/null",
+		"./dev/null", "/../dev/null",
+	};
+	int nfd = fd_count();
+	char c = 'x';
+
+	for (size_t i = 0; i < ARRAY_SIZE(null_names); i++) {
+		int fd = (int)sys_open(null_names[i], O_RDWR, 0);
+		EXPECT_GE(fd, 0);
+		EXPECT_EQ(sys_write(fd, "x", 1), 1);
+		EXPECT_EQ(sys_read(fd, &c, 1), 0);
+		EXPECT_EQ(sys_close(fd), 0);
+	}
+	int z = (int)sys_openat(0, "/dev/zero", O_RDONLY, 0);	/* an absolute path ignores dirfd */
+	EXPECT_GE(z, 0);
+	EXPECT_EQ(sys_read(z, &c, 1), 1);
+	EXPECT_EQ(c, 0);
+	EXPECT_EQ(sys_close(z), 0);
+	EXPECT_EQ(sys_open("/", O_RDONLY, 0), -EACCES);		/* known, cannot be opened */
+	EXPECT_EQ(sys_open("/dev/", O_RDONLY | O_DIRECTORY, 0), -EACCES);
+	EXPECT_EQ(sys_open("/dev/null/..", O_RDONLY, 0), -ENOTDIR);
+	EXPECT_EQ(sys_open("/dev/nothing", O_RDONLY, 0), -ENOENT);
+	EXPECT_EQ(sys_open("/dev/nothing", O_WRONLY | O_CREAT, 0644), -EROFS);
+	EXPECT_EQ(sys_open("/nothing/..", O_RDONLY, 0), -ENOENT);
+	for (int i = 0; initrd_file(i); i++) {
+		const struct initrd_file *f = initrd_file(i);
+		if ((f->mode & INITRD_S_IFMT) == INITRD_S_IFREG) {
+			EXPECT_EQ(sys_open(f->path, O_RDONLY, 0), -EACCES);
+			break;
+		}
+	}
+	EXPECT_EQ(fd_count(), nfd);
+}
+
+/* fstat of the descriptor @fd (checked against newfstatat's AT_EMPTY_PATH form), or -1. */
+static long fstat_both(int fd, struct stat *st)
+{
+	struct stat e;
+	long r = sys_fstat(fd, st);
+	if (r)
+		return r;
+	if (sys_newfstatat(fd, "", &e, AT_EMPTY_PATH) || memcmp(&e, st, sizeof(e)))
+		return -1;
+	return 0;
+}
+
+/* What fstat and newfstatat say of each kind of file: Linux's type, permissions and device
+ * numbers (tests/apps/fstat.c compares the kinds with Linux itself). */
+KTEST(syscalls, file_status)
+{
+	struct stat st, st2;
+	int p[2], nfd = fd_count();
+
+	ASSERT_EQ(fstat_both(1, &st), 0);			/* the console */
+	EXPECT_EQ(st.st_mode, S_IFCHR | 0620);
+	EXPECT_EQ(st.st_rdev, STAT_DEV(4, 64));
+	EXPECT_EQ(st.st_nlink, 1);
+	EXPECT_EQ(st.st_blksize, 4096);
+	ASSERT_EQ(fstat_both(2, &st2), 0);
+	EXPECT_EQ(st2.st_ino, st.st_ino);			/* one file behind 0, 1 and 2 */
+
+	ASSERT_EQ(sys_pipe(p), 0);
+	ASSERT_EQ(fstat_both(p[0], &st), 0);
+	ASSERT_EQ(fstat_both(p[1], &st2), 0);
+	EXPECT_EQ(st.st_mode, S_IFIFO | 0600);
+	EXPECT_EQ(st.st_ino, st2.st_ino);			/* both ends: one inode */
+	EXPECT_GE(st.st_ino, FILE_INO_FIRST);
+	EXPECT_EQ(sys_close(p[0]), 0);
+	EXPECT_EQ(sys_close(p[1]), 0);
+
+	int ev = (int)sys_eventfd2(0, 0), ep = (int)sys_epoll_create1(0);
+	int sk = (int)syscall_dispatch(SYS_socket, AF_INET, SOCK_DGRAM, 0, 0, 0, 0);
+	ASSERT_GE(ev, 0);
+	ASSERT_GE(ep, 0);
+	ASSERT_GE(sk, 0);
+	EXPECT_EQ(fstat_both(ev, &st), 0);
+	EXPECT_EQ(st.st_mode, 0600);				/* anonymous inodes: no type */
+	EXPECT_EQ(fstat_both(ep, &st2), 0);
+	EXPECT_EQ(st2.st_mode, 0600);
+	EXPECT_NE(st.st_ino, st2.st_ino);
+	EXPECT_EQ(fstat_both(sk, &st), 0);
+	EXPECT_EQ(st.st_mode, S_IFSOCK | 0777);
+	EXPECT_EQ(st.st_size, 0);
+	EXPECT_EQ(sys_close(ev), 0);
+	EXPECT_EQ(sys_close(ep), 0);
+	EXPECT_EQ(sys_close(sk), 0);
+
+	/* A named device: the same by name and by descriptor, at every open. */
+	int n = (int)sys_open("/dev/null", O_RDONLY, 0);
+	ASSERT_GE(n, 0);
+	EXPECT_EQ(fstat_both(n, &st), 0);
+	EXPECT_EQ(sys_close(n), 0);
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "/dev/null", &st2, 0), 0);
+	EXPECT_EQ(memcmp(&st, &st2, sizeof(st)), 0);
+	EXPECT_EQ(st.st_mode, S_IFCHR | 0666);
+	EXPECT_EQ(st.st_rdev, STAT_DEV(1, 3));
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "dev/zero", &st, AT_SYMLINK_NOFOLLOW), 0);
+	EXPECT_EQ(st.st_rdev, STAT_DEV(1, 5));
+
+	/* Directories: /, the working directory (the empty path), and /dev. */
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "", &st, AT_EMPTY_PATH), 0);
+	EXPECT_EQ(st.st_mode, S_IFDIR | 0755);
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "/dev/..", &st2, 0), 0);
+	EXPECT_EQ(st2.st_ino, st.st_ino);
+	EXPECT_EQ(sys_newfstatat(AT_FDCWD, "/dev/", &st, 0), 0);
+	EXPECT_TRUE(S_ISDIR(st.st_mode));
+
+	/* An initrd file: its size and mode, in its implied or listed directory. */
+	for (int i = 0; initrd_file(i); i++) {
+		const struct initrd_file *f = initrd_file(i);
+		if ((f->mode & INITRD_S_IFMT) != INITRD_S_IFREG)
+			continue;
+		EXPECT_EQ(sys_newfstatat(AT_FDCWD, f->path, &st, 0), 0);
+		EXPECT_EQ(st.st_mode, f->mode);
+		EXPECT_EQ((size_t)st.st_size, f->size);
+		EXPECT_EQ(st.st_blocks, (long)(ALIGN_UP(f->size, 4096) / 512));
+		char dir[INITRD_PATH_MAX + 1];
+		size_t len = (size_t)(strrchr(f->path, '/') - f->path);
+		memcpy(dir, f->path, len);
+		dir[len] = '\0';
+		EXPECT_EQ(sys_newfstatat(AT_FDCWD, len ? dir : "/", &st, 0), 0);
+		EXPECT_TRUE(S_ISDIR(st.st_mode));
+		char buf[8];
+		EXPECT_EQ(sys_readlink(f->path, buf, sizeof(buf)), -EINVAL);	/* no link */
+		break;
+	}
+	char buf[8];
+	EXPECT_EQ(sys_readlink("/", buf, sizeof(buf)), -EINVAL);
+	EXPECT_EQ(sys_readlinkat(AT_FDCWD, "dev/zero", buf, sizeof(buf)), -EINVAL);
+	EXPECT_EQ(sys_readlink("/dev/nothing", buf, sizeof(buf)), -ENOENT);
 	EXPECT_EQ(fd_count(), nfd);
 }
 
@@ -282,6 +435,27 @@ KTEST(syscalls, clocks)
 	EXPECT_EQ(sys_clock_getres(16, &ts), -EINVAL);
 	EXPECT_EQ(sys_clock_gettime(-1, &ts), -EINVAL);
 	EXPECT_EQ(sys_clock_gettime(CLOCK_MONOTONIC, NULL), -EFAULT);
+
+	/* gettimeofday and time read the same wall clock; the time zone reads as zeros. */
+	struct timeval tv = { 0, -1 };
+	struct timezone tz = { 7, 7 };
+	time_t t = 0;
+	int64_t r0 = now_ns(CLOCK_REALTIME);
+	EXPECT_EQ(sys_gettimeofday(&tv, &tz), 0);
+	long sec = sys_time(&t);
+	int64_t r1 = now_ns(CLOCK_REALTIME);
+	int64_t tv_ns = (int64_t)tv.tv_sec * (int64_t)NSEC_PER_SEC + tv.tv_usec * 1000;
+	EXPECT_GE(tv_ns, r0 - 1000);			/* truncated to the microsecond */
+	EXPECT_LE(tv_ns, r1);
+	EXPECT_GE(tv.tv_usec, 0);
+	EXPECT_LT(tv.tv_usec, 1000000);
+	EXPECT_EQ(tz.tz_minuteswest, 0);
+	EXPECT_EQ(tz.tz_dsttime, 0);
+	EXPECT_EQ(sec, t);
+	EXPECT_GE(sec, r0 / (int64_t)NSEC_PER_SEC);
+	EXPECT_LE(sec, r1 / (int64_t)NSEC_PER_SEC);
+	EXPECT_EQ(sys_gettimeofday(NULL, NULL), 0);
+	EXPECT_GE(sys_time(NULL), sec);
 }
 
 KTEST(syscalls, sleeps)
@@ -336,4 +510,21 @@ KTEST(syscalls, limits)
 	EXPECT_EQ(sys_sched_getaffinity(0, sizeof(cpus[0]), cpus), sizeof(cpus[0]));
 	EXPECT_EQ(cpus[0], 1);			/* one CPU */
 	EXPECT_EQ(cpus[1], ~0UL);		/* nothing written past what it reported */
+
+	/* The memory (_SC_PHYS_PAGES, _SC_AVPHYS_PAGES, through sysinfo): the page allocator's. */
+	struct sysinfo si;
+	memset(&si, 0xff, sizeof(si));
+	struct page_stats ps;
+	page_stats(&ps);
+	EXPECT_EQ(sys_sysinfo(&si), 0);
+	EXPECT_EQ(si.mem_unit, 1);
+	EXPECT_EQ(si.totalram, ps.total * PAGE_SIZE);
+	EXPECT_GT(si.freeram, 0);
+	EXPECT_LE(si.freeram, si.totalram);
+	EXPECT_GE(si.uptime, 1);			/* rounded up: never 0 once booted */
+	EXPECT_LE((uint64_t)si.uptime, ktime_ns() / NSEC_PER_SEC + 1);
+	EXPECT_EQ(si.procs, thread_count() - 1);
+	EXPECT_EQ(si.loads[0] | si.loads[1] | si.loads[2], 0);
+	EXPECT_EQ(si.totalswap | si.freeswap | si.sharedram | si.bufferram, 0);
+	EXPECT_EQ(si.totalhigh | si.freehigh | si.pad, 0);
 }

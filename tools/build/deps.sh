@@ -28,6 +28,8 @@ check xz xz-utils
 check patch patch
 check dpkg-source dpkg-dev
 [ -f /usr/share/qemu/qboot.rom ] || need="$need qemu-system-data"
+# glibc's static C library: the programs stage runs a gcc -static build of tests/apps/abi.c.
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need="$need libc6-dev"
 for group in "$@"; do
 	case "$group" in
 	bench) check gnuplot gnuplot-nox ;;

@@ -36,6 +36,11 @@ struct file_operations {
 	 * one it does not know. NULL: none. */
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
 	const char *name;	/* "pipe", "eventfd", "eventpoll", "socket": for reports */
+	/* What fstat says of this kind of file, as Linux says it of the same kind: the type and
+	 * permission bits (S_IFIFO | 0600 for a pipe; an anonymous inode's, eventfd's and epoll's,
+	 * have no type bits) and, for a character device, its number (STAT_DEV), else 0. */
+	unsigned mode;
+	unsigned long rdev;
 };
 
 struct file {
@@ -47,9 +52,16 @@ struct file {
 	struct list_head f_ep_links;		/* epitems watching this file (epitem.fllink) */
 	struct list_head f_tfile_llink;		/* on eventpoll's loop-check list while checked */
 	struct rcu_head f_rcu;			/* frees it after a grace period */
+	uint64_t f_ino;				/* its inode number for fstat: its own, or the
+						 * one its creator shares it with */
 };
 
-/** file_alloc - a new file with one reference. Returns NULL when memory runs out. */
+/* Files made by file_alloc are numbered from here up; the numbers below are names'
+ * (kernel/path.c). */
+#define FILE_INO_FIRST	(1ULL << 32)
+
+/** file_alloc - a new file with one reference and a fresh inode number. Returns NULL when
+ * memory runs out. */
 struct file *file_alloc(const struct file_operations *ops, void *private_data, unsigned flags);
 /** file_get - take a reference (the caller holds one already). */
 void file_get(struct file *f);

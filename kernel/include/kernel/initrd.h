@@ -11,6 +11,7 @@
 #define INITRD_S_IFDIR	0040000
 #define INITRD_S_IFREG	0100000
 #define INITRD_S_IFLNK	0120000
+#define INITRD_PATH_MAX	256	/* the longest path of an initrd file, its NUL excluded */
 
 struct initrd_file {
 	const char *path;	/* absolute, normalised: "/bin/echo" */

@@ -40,6 +40,13 @@ const char *proc_name(void);
 /** proc_threads - user threads alive. */
 int proc_threads(void);
 
+struct thread;
+/**
+ * proc_thread_call - call @fn(t, @arg) on the live user thread @t whose id is @tid, with the
+ * scheduler's lock held (@fn must not sleep). Returns false, without calling, when there is none.
+ */
+bool proc_thread_call(int tid, void (*fn)(struct thread *t, void *arg), void *arg);
+
 long sys_clone(unsigned long flags, unsigned long stack, int *parent_tid, int *child_tid,
 	       unsigned long tls);
 long sys_set_tid_address(int *tidptr);

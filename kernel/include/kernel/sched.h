@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct robust_list_head;
+
 enum task_state {
 	TASK_RUNNING = 0,		/* on the CPU or on the run queue */
 	TASK_INTERRUPTIBLE = 1,		/* asleep; a wake-up or a signal ends it */
@@ -47,6 +49,8 @@ struct thread {
 	int tid;			/* a user thread's id as the application sees it */
 	uint32_t *clear_child_tid;	/* a user thread's CLONE_CHILD_CLEARTID word (0 and a futex
 					 * wake when it exits) */
+	struct robust_list_head *robust_list;	/* a user thread's set_robust_list head (user
+						 * memory), walked when it exits */
 	struct list_head proc_node;	/* a user thread: on the process's list (kernel/proc.c) */
 	/* Signals (kernel/signal.c; the pending state under its lock). */
 	unsigned long sigmask;		/* signals blocked (rt_sigprocmask) */

@@ -51,4 +51,11 @@ static inline int uaccess_write_ok(const void *p, size_t len)
 	return uaccess_kernel_ok(p, len);
 }
 
+/**
+ * uaccess_strncpy - copy the NUL-terminated string at @src (a system call's argument) into
+ * @dst, at most @size bytes with its NUL. Returns its length; @size when no NUL came in @size
+ * bytes (@dst is then not terminated); -EFAULT when a byte before its end cannot be read.
+ */
+long uaccess_strncpy(char *dst, const char *src, size_t size);
+
 #endif
