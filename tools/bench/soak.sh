@@ -124,8 +124,9 @@ field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
 guest_alive() { kill -0 "$qpid" 2>/dev/null; }
 crashes() { tr -d '\r' < "$serial" | grep -ciE 'panic|BUG_ON|assertion|page fault|general protection'; }
 
-# Compared against the baseline after each workload: everything a connection holds.
-LEAK_KEYS="socks files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs slab_objs large"
+# Compared against the baseline after each workload: everything a connection holds in the kernel
+# (kernel_objs: the slab objects but the application's memory regions, which its allocator keeps).
+LEAK_KEYS="socks files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs kernel_objs large"
 # leak_diff BASE NOW: "key base->now ..." for every key that differs; empty when none do.
 leak_diff() {
 	local k d=""
