@@ -3,6 +3,7 @@
 #   make            build build/epunk.elf (installs missing Debian packages when root)
 #   make run        boot it, serial console on this terminal (Ctrl-A x quits)
 #   make test       host unit tests + in-guest suites + crash-report boots; ends "N passed, N failed"
+#   make selftests  Linux's own epoll selftest (fetched) on host Linux and on epunk
 #   make DEBUG=1    the same kernel with UBSan, in build/debug
 #   make gdb        boot halted with a gdb stub and print the command that attaches
 #   make clean
@@ -163,6 +164,34 @@ $(UAPI_SHIM)/.stamp:
 	@touch $@
 $(KERNEL_OBJS): | $(UAPI_SHIM)/.stamp
 
+# Linux's epoll selftest, epoll_wakeup_test.c of Linux 6.1: fetched from Debian's linux-source-6.1
+# by tools/build/fetch-selftest.sh into build/selftests, at its path under Linux's
+# tools/testing/selftests (never committed; kept by make clean, like lwIP), and built unchanged
+# with musl against our harness, which build/selftests/kselftest_harness.h links to: the file's
+# #include "../../kselftest_harness.h" finds it there, as in Linux's tree. Linux's UAPI headers
+# (asm/unistd.h, linux/time_types.h) come from the shim above. Warnings: Linux's file has an
+# unused variable, and a for loop whose body is an ASSERT, two statements with Linux's harness as
+# with ours; the harness itself builds with every warning in harness_check.
+SELFTEST_BASE := build/selftests
+SELFTEST_SRC := $(SELFTEST_BASE)/filesystems/epoll/epoll_wakeup_test.c
+SELFTEST_BINS := $(B)/apps/epoll_wakeup_test $(B)/apps/harness_check
+$(SELFTEST_SRC):
+	$(say) FETCH "Linux 6.1's epoll_wakeup_test.c"
+	$(Q)tools/build/fetch-selftest.sh $(SELFTEST_BASE)
+$(SELFTEST_BASE)/kselftest_harness.h: | $(SELFTEST_SRC)
+	$(Q)ln -sfn $(abspath $(SELFTEST_HARNESS)) $@
+$(B)/apps/epoll_wakeup_test: $(SELFTEST_SRC) $(SELFTEST_BASE)/kselftest_harness.h \
+		$(SELFTEST_HARNESS) Makefile | deps $(UAPI_SHIM)/.stamp
+	@mkdir -p $(@D)
+	$(say) MUSLCC $@
+	$(Q)$(APP_CC) $(APP_CFLAGS) -std=gnu11 -static -Wall -Wno-unused-variable \
+		-Wno-multistatement-macros -isystem $(UAPI_SHIM) $< -o $@ $(APP_LIBS)
+$(B)/apps/harness_check: $(SELFTEST_CHECK_SRCS) $(SELFTEST_HARNESS) Makefile | deps
+	@mkdir -p $(@D)
+	$(say) MUSLCC $@
+	$(Q)$(APP_CC) $(APP_CFLAGS) $(APP_FLAGS) -I$(dir $(SELFTEST_HARNESS)) $(SELFTEST_CHECK_SRCS) \
+		-o $@ $(APP_LIBS)
+
 # The names of Linux's x86-64 system calls, from its UAPI header, for reports of unknown ones.
 $(B)/syscall_names.c: tools/build/mksyscallnames.sh | $(UAPI_SHIM)/.stamp
 	$(Q)tools/build/mksyscallnames.sh $(UAPI_SHIM)/asm/unistd_64.h > $@
@@ -264,6 +293,14 @@ STAGES ?=
 test: $(B)/epunk.elf $(B)/initrd.cpio $(B)/host/unittest
 	tests/run.sh $(STAGES)
 
+# make selftests: Linux's epoll selftest on host Linux and on epunk (tests/selftests.sh), the
+# whole file; make test runs a subset (tests/stages/095-selftests.sh).
+.PHONY: selftests selftests-build
+selftests-build: $(SELFTEST_BINS)
+selftests: $(B)/epunk.elf $(SELFTEST_BINS)
+	tests/selftests.sh
+test: $(SELFTEST_BINS)
+
 # make print-VAR: the value of a make variable (scripts read source lists this way).
 print-%:
 	@echo '$($*)'
@@ -314,11 +351,11 @@ test-host: $(B)/host/unittest
 gdb: $(B)/epunk.elf
 	@tools/run/gdb-session.sh $(GDBPORT) "$(APPEND)"
 
-# clean keeps the fetched lwIP source (build/lwip): fetching it again may need root.
+# clean keeps the fetched sources (build/lwip, build/selftests): fetching them again may need root.
 clean:
-	rm -rf $(filter-out $(LWIP_BASE),$(wildcard $(B)/*))
+	rm -rf $(filter-out $(LWIP_BASE) $(SELFTEST_BASE),$(wildcard $(B)/*))
 distclean:
-	rm -rf $(B) $(LWIP_BASE)
+	rm -rf $(B) $(LWIP_BASE) $(SELFTEST_BASE)
 
 -include $(KERNEL_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # tests: the cases that run on the host and in the guest, the guest-only ones, the host harness,
-# the conformance suite and the fuzz targets.
+# the conformance suite, the fuzz targets, and the harness for Linux's selftests.
 
 # Test cases that run both on the host (ASan, UBSan) and in the guest.
 UNIT_TEST_SRCS := \
@@ -73,3 +73,8 @@ FUZZ_SRCS_epoll := $(KERNEL_HOST_SRCS) kernel/sys_file.c kernel/sys_epoll.c kern
 # runs repeat), not from net/port/sys_arch.c.
 FUZZ_SRCS_frame := $(KERNEL_HOST_SRCS) kernel/sys_file.c kernel/cmdline.c \
 	$(filter-out net/port/sys_arch.c,$(NET_SRCS)) tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
+
+# The harness Linux's epoll selftest is built against (tools/build/fetch-selftest.sh fetches the
+# test), and the harness's own tests.
+SELFTEST_HARNESS := tests/selftests/kselftest_harness.h
+SELFTEST_CHECK_SRCS := tests/selftests/harness_check.c
