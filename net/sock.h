@@ -113,17 +113,19 @@ struct sk_proto {
 	ssize_t (*sendmsg)(struct sock *sk, const void *buf, size_t len, int flags,
 			   const struct sockaddr *to, int tolen);	/* @to may be NULL */
 	ssize_t (*recvmsg)(struct sock *sk, void *buf, size_t len, int flags,
-			   struct sockaddr_in *from, int *fromlen);	/* as sock_recvfrom */
+			   struct sockaddr_storage *from, int *fromlen);	/* as sock_recvfrom */
 
 	/* Called with net_lock held (an operation that waits drops it only in sock_wait). */
 	int (*init)(struct sock *sk);		/* a new socket's protocol state (its pcb) */
 	int (*listen)(struct sock *sk, int backlog);	/* @backlog already cut to SOMAXCONN */
 	/* Take the next connection (waiting as the listener's flags say): the child in *@child,
-	 * its peer in *@peer (may be NULL). The core gives the child its file. */
-	int (*accept)(struct sock *sk, struct sock **child, struct sockaddr_in *peer);
+	 * its peer's address in *@peer and that address's length in *@peerlen. The core gives the
+	 * child its file. */
+	int (*accept)(struct sock *sk, struct sock **child, struct sockaddr_storage *peer,
+		      int *peerlen);
 	/* shutdown() with @mask SK_RCV_SHUTDOWN and/or SK_SEND_SHUTDOWN; the core wakes after. */
 	int (*shutdown)(struct sock *sk, unsigned mask);
-	int (*getname)(struct sock *sk, struct sockaddr_in *out, bool peer);	/* as sock_getname */
+	int (*getname)(struct sock *sk, struct sockaddr_storage *out, bool peer);	/* as sock_getname */
 	uint32_t (*poll)(struct sock *sk);	/* the readiness mask */
 	void (*release)(struct sock *sk);	/* the file's last close: let go of the pcb */
 	void (*sync_options)(struct sock *sk);	/* SO_REUSEADDR or SO_KEEPALIVE changed: to the pcb */
@@ -199,9 +201,9 @@ void sock_rx_pop(struct sock *sk);
 void sock_rx_purge(struct sock *sk);
 
 /* AF_INET addresses. sock_sin_get: a sockaddr_in from the caller's bytes (EINVAL if short);
- * sock_sin_set: one made of @ip (NULL: any) and @port. */
+ * sock_sin_set: one made of @ip (NULL: any) and @port, in @out; returns its length. */
 int sock_sin_get(const struct sockaddr *addr, int len, struct sockaddr_in *sin);
-void sock_sin_set(struct sockaddr_in *sin, const ip4_addr_t *ip, uint16_t port);
+int sock_sin_set(struct sockaddr_storage *out, const ip4_addr_t *ip, uint16_t port);
 /*
  * sock_inet_bind - bind() for the AF_INET protocols: inet_bind's checks, a pcb made by
  * prot->init if the socket has none, then @bind_pcb (under net_lock) binds it to @ip and

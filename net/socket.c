@@ -249,12 +249,15 @@ int sock_sin_get(const struct sockaddr *addr, int len, struct sockaddr_in *sin)
 	return 0;
 }
 
-void sock_sin_set(struct sockaddr_in *sin, const ip4_addr_t *ip, uint16_t port)
+int sock_sin_set(struct sockaddr_storage *out, const ip4_addr_t *ip, uint16_t port)
 {
+	struct sockaddr_in *sin = (struct sockaddr_in *)out;
+
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 	sin->sin_port = lwip_htons(port);
 	sin->sin_addr.s_addr = ip ? ip4_addr_get_u32(ip) : 0;
+	return sizeof(*sin);
 }
 
 /* May @ip be bound to? Any, the loopback net (Linux routes all of 127/8 locally), or a
@@ -399,7 +402,8 @@ int sock_listen(struct sock *sk, int backlog)
 	return err;
 }
 
-int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct sockaddr_in *peer)
+int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct sockaddr_storage *peer,
+		int *peerlen)
 {
 	struct sock *c;
 	int err;
@@ -412,7 +416,7 @@ int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct socka
 		return -ENOMEM;
 
 	net_lock();
-	err = sk->prot->accept(sk, &c, peer);
+	err = sk->prot->accept(sk, &c, peer, peerlen);
 	if (err)
 		goto out_put;
 	c->file = f;
@@ -432,7 +436,7 @@ int sock_connect(struct sock *sk, const struct sockaddr *addr, int len)
 	return sk->prot->connect(sk, addr, len);
 }
 
-int sock_getname(struct sock *sk, struct sockaddr_in *out, bool peer)
+int sock_getname(struct sock *sk, struct sockaddr_storage *out, bool peer)
 {
 	int err;
 
@@ -459,7 +463,7 @@ int sock_shutdown(struct sock *sk, int how)
 }
 
 ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
-		      struct sockaddr_in *from, int *fromlen)
+		      struct sockaddr_storage *from, int *fromlen)
 {
 	trace_point(TRACE_APP_READ, sk, (uint32_t)len);
 	return sk->prot->recvmsg(sk, buf, len, flags, from, fromlen);

@@ -33,23 +33,27 @@ int sock_listen(struct sock *sk, int backlog);
 int sock_connect(struct sock *sk, const struct sockaddr *addr, int len);
 /**
  * sock_accept - the next connection of listener @sk as a new file (one reference, O_NONBLOCK
- * from @flags), its peer in *@peer (may be NULL). Blocks unless @sk is non-blocking.
+ * from @flags), its peer's address in *@peer and that address's length in *@peerlen. Blocks
+ * unless @sk is non-blocking.
  */
-int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct sockaddr_in *peer);
+int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct sockaddr_storage *peer,
+		int *peerlen);
 int sock_shutdown(struct sock *sk, int how);
-/** sock_getname - the local (@peer false) or remote address; ENOTCONN without a peer. */
-int sock_getname(struct sock *sk, struct sockaddr_in *out, bool peer);
+/** sock_getname - the local (@peer false) or remote address in *@out: its length, or
+ * -ENOTCONN without a peer. */
+int sock_getname(struct sock *sk, struct sockaddr_storage *out, bool peer);
 
 /**
  * sock_sendto / sock_recvfrom - the data path (read/write use them with no flags). MSG_DONTWAIT,
  * MSG_PEEK, MSG_WAITALL, MSG_TRUNC (UDP), MSG_MORE and MSG_NOSIGNAL are honoured; others are
  * ignored as Linux ignores unknown ones, except MSG_OOB (EOPNOTSUPP). @from (may be NULL) gets
- * a UDP datagram's source; *@fromlen is set to its size, 0 for TCP.
+ * the source of what was read (a UDP datagram's, say); *@fromlen is set to its length, 0 when
+ * there is none (TCP).
  */
 ssize_t sock_sendto(struct sock *sk, const void *buf, size_t len, int flags,
 		    const struct sockaddr *to, int tolen);
 ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
-		      struct sockaddr_in *from, int *fromlen);
+		      struct sockaddr_storage *from, int *fromlen);
 
 /** sock_setsockopt / sock_getsockopt - @val is the caller's bytes (copied in / out by the caller). */
 int sock_setsockopt(struct sock *sk, int level, int name, const void *val, unsigned len);
