@@ -96,9 +96,10 @@ static int sock_caches_init(void)
 
 struct sock *sock_alloc(const struct sk_proto *prot)
 {
-	struct sock *sk = kmem_cache_zalloc(sock_cache);
+	struct sock *sk = prot->obj_size ? kzalloc(prot->obj_size) : kmem_cache_zalloc(sock_cache);
 	if (!sk)
 		return NULL;
+	sk->refcnt = 1;
 	sk->prot = prot;
 	wait_queue_head_init(&sk->wq);
 	list_init(&sk->accept_q);
@@ -116,9 +117,25 @@ struct sock *sock_alloc(const struct sk_proto *prot)
 
 void sock_free(struct sock *sk)
 {
+	if (sk->prot->destruct)
+		sk->prot->destruct(sk);
 	sock_rx_purge(sk);
-	kmem_cache_free(sock_cache, sk);
+	if (sk->prot->obj_size)
+		kfree(sk);
+	else
+		kmem_cache_free(sock_cache, sk);
 	__atomic_sub_fetch(&nr_socks, 1, __ATOMIC_RELAXED);
+}
+
+void sock_hold(struct sock *sk)
+{
+	__atomic_add_fetch(&sk->refcnt, 1, __ATOMIC_RELAXED);
+}
+
+void sock_put(struct sock *sk)
+{
+	if (__atomic_sub_fetch(&sk->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+		sock_free(sk);
 }
 
 long socks_alive(void)
@@ -138,24 +155,30 @@ bool sock_nonblock(const struct sock *sk, int flags)
 
 /* ---- waiting ---- */
 
+uint64_t sock_deadline(uint64_t timeout_ns)
+{
+	return timeout_ns ? ktime_ns() + timeout_ns : 0;
+}
+
 /*
  * The thread is queued and marked asleep before the test, so a wake-up from the softirq that
  * runs at net_unlock() (or from anywhere after the test) leaves it runnable.
  */
-int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns, bool exclusive)
+int sock_wait_event(struct sock *sk, struct wait_queue_head *wq,
+		    bool (*ready)(struct sock *sk, void *arg), void *arg, uint64_t end,
+		    bool exclusive)
 {
 	DEFINE_WAIT(we);
-	uint64_t end = timeout_ns ? ktime_ns() + timeout_ns : 0;
 	int ret = 0;
 
 	/* Exactly one section open, in a thread: net_unlock() below must really unlock. */
 	BUG_ON(in_irq() || this_cpu.bh_count != 1);
 	for (;;) {
 		if (exclusive)
-			prepare_to_wait_exclusive(&sk->wq, &we, TASK_INTERRUPTIBLE);
+			prepare_to_wait_exclusive(wq, &we, TASK_INTERRUPTIBLE);
 		else
-			prepare_to_wait(&sk->wq, &we, TASK_INTERRUPTIBLE);
-		if (ready(sk))
+			prepare_to_wait(wq, &we, TASK_INTERRUPTIBLE);
+		if (ready(sk, arg))
 			break;
 		if (end && ktime_ns() >= end) {
 			ret = -EAGAIN;
@@ -170,8 +193,25 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns
 		}
 		net_lock();
 	}
-	finish_wait(&sk->wq, &we);
+	finish_wait(wq, &we);
 	return ret;
+}
+
+struct sock_wait_plain {
+	bool (*ready)(struct sock *sk);
+};
+
+static bool sock_wait_plain_ready(struct sock *sk, void *arg)
+{
+	return ((struct sock_wait_plain *)arg)->ready(sk);
+}
+
+int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns, bool exclusive)
+{
+	struct sock_wait_plain w = { ready };
+
+	return sock_wait_event(sk, &sk->wq, sock_wait_plain_ready, &w, sock_deadline(timeout_ns),
+			       exclusive);
 }
 
 /* ---- the receive queue ---- */
@@ -380,6 +420,36 @@ int sock_create(int family, int type, int protocol, bool nonblock, struct file *
 	return 0;
 }
 
+int sock_socketpair(int family, int type, int protocol, bool nonblock, struct file *out[2])
+{
+	struct file *a, *b;
+	int err = sock_create(family, type, protocol, nonblock, &a);
+	if (err)
+		return err;
+	err = sock_create(family, type, protocol, nonblock, &b);
+	if (err)
+		goto out_put_a;
+	struct sock *ska = a->private_data, *skb = b->private_data;
+	if (!ska->prot->socketpair) {
+		err = -EOPNOTSUPP;	/* sock_no_socketpair: AF_INET */
+		goto out_put_b;
+	}
+	net_lock();
+	err = ska->prot->socketpair(ska, skb);
+	net_unlock();
+	if (err)
+		goto out_put_b;
+	out[0] = a;
+	out[1] = b;
+	return 0;
+
+out_put_b:
+	file_put(b);
+out_put_a:
+	file_put(a);
+	return err;
+}
+
 /* ---- the calls ---- */
 
 int sock_bind(struct sock *sk, const struct sockaddr *addr, int len)
@@ -457,7 +527,6 @@ int sock_shutdown(struct sock *sk, int how)
 
 	net_lock();
 	err = sk->prot->shutdown(sk, mask);
-	sock_state_change(sk);
 	net_unlock();
 	return err;
 }
@@ -529,6 +598,19 @@ static uint32_t sock_poll(struct file *f, struct poll_table *pt)
 	return mask;
 }
 
+static long sock_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	struct sock *sk = f->private_data;
+	long ret;
+
+	if (!sk->prot->ioctl)
+		return -ENOTTY;
+	net_lock();
+	ret = sk->prot->ioctl(sk, cmd, arg);
+	net_unlock();
+	return ret;
+}
+
 static int sock_set_flags(struct file *f, unsigned flags)
 {
 	(void)f;
@@ -536,7 +618,8 @@ static int sock_set_flags(struct file *f, unsigned flags)
 	return 0;
 }
 
-/* The file owns the sock: its release lets the protocol drop the pcb, then frees the sock. */
+/* The file owns the sock: its release lets the protocol drop the pcb (or its peer), then drops
+ * the file's reference. */
 static void sock_release(struct file *f)
 {
 	struct sock *sk = f->private_data;
@@ -548,7 +631,7 @@ static void sock_release(struct file *f)
 	sk->prot->release(sk);
 	sock_rx_purge(sk);
 	net_unlock();
-	sock_free(sk);
+	sock_put(sk);
 }
 
 static const struct file_operations sock_fops = {
@@ -557,5 +640,6 @@ static const struct file_operations sock_fops = {
 	.poll = sock_poll,
 	.release = sock_release,
 	.set_flags = sock_set_flags,
+	.ioctl = sock_ioctl,
 	.name = "socket",
 };

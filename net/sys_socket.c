@@ -79,6 +79,36 @@ long sys_socket(int family, int type, int protocol)
 	return fd;
 }
 
+/* __sys_socketpair: the flags, then the array (EFAULT before anything is created), then the
+ * sockets. */
+long sys_socketpair(int family, int type, int protocol, int sv[2])
+{
+	int flags = type & ~SOCK_TYPE_MASK;
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	if (!uaccess_write_ok(sv, 2 * sizeof(int)))
+		return -EFAULT;
+	struct file *f[2];
+	int err = sock_socketpair(family, type & SOCK_TYPE_MASK, protocol, flags & SOCK_NONBLOCK, f);
+	if (err)
+		return err;
+	int fd0 = fd_install_new(f[0], (unsigned)flags & O_CLOEXEC);
+	if (fd0 < 0) {
+		file_put(f[0]);
+		file_put(f[1]);
+		return fd0;
+	}
+	int fd1 = fd_install_new(f[1], (unsigned)flags & O_CLOEXEC);
+	if (fd1 < 0) {
+		fd_close(fd0);
+		file_put(f[1]);
+		return fd1;
+	}
+	sv[0] = fd0;
+	sv[1] = fd1;
+	return 0;
+}
+
 long sys_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct sockaddr_storage k;

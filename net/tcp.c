@@ -729,6 +729,7 @@ static int sk_tcp_shutdown(struct sock *sk, unsigned mask)
 		}
 		break;
 	}
+	sock_state_change(sk);
 	return err;
 }
 

@@ -238,6 +238,7 @@ static int sk_udp_shutdown(struct sock *sk, unsigned mask)
 	/* Linux sets the bits even when unconnected (ENOTCONN): pollers see them ("hack to wake
 	 * up other listeners, who can poll for EPOLLHUP, even on eg. unconnected UDP sockets"). */
 	sk->shutdown |= mask;
+	sock_state_change(sk);
 	return sk->tcp_state == SK_TCP_CLOSE ? -ENOTCONN : 0;
 }
 

@@ -286,6 +286,15 @@ static const struct badsys_row badsys_rows[] = {
 	R(socket, EPROTONOSUPPORT, "stream with IPPROTO_UDP", AF_INET, SOCK_STREAM, IPPROTO_UDP),
 	R(socket, EPROTONOSUPPORT, "datagram with IPPROTO_TCP", AF_INET, SOCK_DGRAM, IPPROTO_TCP),
 
+	R(socketpair, EINVAL, "type flag 0x10", AF_UNIX, SOCK_STREAM | 0x10, 0, T(BS_BUF)),
+	R(socketpair, EFAULT, "NULL array", AF_UNIX, SOCK_STREAM, 0, BS_NULL),
+	R(socketpair, EFAULT, "non-canonical array", AF_UNIX, SOCK_STREAM, 0, BS_NONCANON),
+	R(socketpair, EFAULT, "a NULL array beats family 12345", 12345, SOCK_STREAM, 0, BS_NULL),
+	R(socketpair, EAFNOSUPPORT, "family 12345", 12345, SOCK_STREAM, 0, T(BS_BUF)),
+	R(socketpair, EINVAL, "type 11", AF_INET, 11, 0, T(BS_BUF)),
+	R(socketpair, EOPNOTSUPP, "AF_INET stream", AF_INET, SOCK_STREAM, 0, T(BS_BUF)),
+	R(socketpair, EOPNOTSUPP, "AF_INET datagram", AF_INET, SOCK_DGRAM, 0, T(BS_BUF)),
+
 	R(bind, EBADF, "fd -1", -1, T(BS_SIN_OK), 16),
 	R(bind, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_SIN_OK), 16),
 	R(bind, EFAULT, "NULL address", T(BS_TCP), BS_NULL, 16),

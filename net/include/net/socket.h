@@ -23,6 +23,13 @@ struct sock;
  */
 int sock_create(int family, int type, int protocol, bool nonblock, struct file **out);
 
+/**
+ * sock_socketpair - two new sockets of (@family, @type, @protocol) connected to each other, as
+ * files (one reference each) in @out: sock_create's errors, or EOPNOTSUPP when the protocol
+ * has no pairs (AF_INET).
+ */
+int sock_socketpair(int family, int type, int protocol, bool nonblock, struct file *out[2]);
+
 /** sock_from_file - the socket behind @f, or NULL when @f is not a socket. */
 struct sock *sock_from_file(struct file *f);
 
