@@ -28,10 +28,11 @@ static void print_leak_counters(void)
 	net_mem_counters(&m);
 	kmem_usage(&k);
 	page_stats(&ps);
-	printk("counters: socks=%ld files=%ld fds=%d epitems=%ld tcp_active=%u tcp_listen=%u "
+	printk("counters: socks=%ld unix=%ld files=%ld fds=%d epitems=%ld tcp_active=%u tcp_listen=%u "
 	       "tcp_tw=%u tcp_bound=%u udp=%u lwip_heap=%zu lwip_pools=%zu pcbs=%zu segs=%zu "
 	       "pbufs=%zu slab_objs=%zu slab_bytes=%zu slab_pages=%zu large=%zu pages_used=%zu\n",
-	       socks_alive(), files_alive(), fd_count(), ep_watches(), m.tcp_active, m.tcp_listen,
+	       socks_alive(), unix_socks_alive(), files_alive(), fd_count(), ep_watches(), m.tcp_active,
+	       m.tcp_listen,
 	       m.tcp_time_wait, m.tcp_bound, m.udp, m.heap_used, m.pools_total, m.tcp_pcbs, m.tcp_segs, m.pbufs,
 	       k.objects, k.bytes, k.slab_pages, k.large_blocks, ps.total - ps.free);
 }

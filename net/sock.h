@@ -144,7 +144,8 @@ struct sk_proto {
 	/* The last reference is going: the protocol's last words before the memory is freed. */
 	void (*destruct)(struct sock *sk);
 	int (*getname)(struct sock *sk, struct sockaddr_storage *out, bool peer);	/* as sock_getname */
-	uint32_t (*poll)(struct sock *sk);	/* the readiness mask */
+	/* The readiness mask; @events: what the caller asks about (poll_requested_events). */
+	uint32_t (*poll)(struct sock *sk, uint32_t events);
 	void (*release)(struct sock *sk);	/* the file's last close: let go of the pcb */
 	void (*sync_options)(struct sock *sk);	/* SO_REUSEADDR or SO_KEEPALIVE changed: to the pcb */
 	/* A level other than SOL_SOCKET (sockopt.c has the family's fallback for other levels). */
@@ -155,6 +156,9 @@ struct sk_proto {
 /* The protocols (tcp.c, udp.c, unix.c). */
 extern const struct sk_proto sk_tcp_proto;
 extern const struct sk_proto sk_udp_proto;
+extern const struct sk_proto sk_unix_stream_proto;
+extern const struct sk_proto sk_unix_dgram_proto;
+extern const struct sk_proto sk_unix_seqpacket_proto;
 
 /*
  * Wake-ups carry Linux's keys, from Linux's call sites, so that epoll (level- and

@@ -34,6 +34,9 @@
 static const struct sk_proto *const sock_protos[] = {
 	&sk_tcp_proto,
 	&sk_udp_proto,
+	&sk_unix_stream_proto,
+	&sk_unix_dgram_proto,
+	&sk_unix_seqpacket_proto,
 };
 
 static const struct file_operations sock_fops;
@@ -376,6 +379,15 @@ static int sock_find_proto(int family, int type, int protocol, const struct sk_p
 		return -EAFNOSUPPORT;
 	if (family == AF_INET && (protocol < 0 || protocol >= 256))	/* inet_create: IPPROTO_MAX */
 		return -EINVAL;
+	if (family == AF_UNIX) {
+		/* unix_create: the protocol first (0 or PF_UNIX), then the type; BSD's SOCK_RAW
+		 * is taken as SOCK_DGRAM. */
+		if (protocol && protocol != PF_UNIX)
+			return -EPROTONOSUPPORT;
+		protocol = 0;
+		if (type == SOCK_RAW)
+			type = SOCK_DGRAM;
+	}
 	for (i = 0; i < ARRAY_SIZE(sock_protos); i++) {
 		const struct sk_proto *p = sock_protos[i];
 		if (p->family != family || p->type != type)
@@ -593,7 +605,7 @@ static uint32_t sock_poll(struct file *f, struct poll_table *pt)
 
 	poll_wait(f, &sk->wq, pt);
 	net_lock();
-	mask = sk->prot->poll(sk);
+	mask = sk->prot->poll(sk, pt ? pt->key : ~0u);
 	net_unlock();
 	return mask;
 }
@@ -630,6 +642,7 @@ static void sock_release(struct file *f)
 	net_assert_locked();
 	sk->prot->release(sk);
 	sock_rx_purge(sk);
+	sk->file = NULL;	/* the sock may outlive its file (sock_hold) */
 	net_unlock();
 	sock_put(sk);
 }

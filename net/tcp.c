@@ -733,7 +733,7 @@ static int sk_tcp_shutdown(struct sock *sk, unsigned mask)
 	return err;
 }
 
-static uint32_t sk_tcp_poll(struct sock *sk)
+static uint32_t sk_tcp_poll(struct sock *sk, uint32_t events)
 {
 	struct sock_poll_state s = {
 		.tcp_state = sk->tcp_state,
@@ -741,6 +741,7 @@ static uint32_t sk_tcp_poll(struct sock *sk)
 		.err = sk->err != 0,
 	};
 
+	(void)events;
 	s.readable = sk->tcp_state == SK_TCP_LISTEN ? sk->accept_len != 0 : sk->rx_bytes != 0;
 	s.writable = sk_tcp_writable(sk);
 	if (!s.writable && sk->tcp_state == SK_TCP_SYNCED && !(sk->shutdown & SK_SEND_SHUTDOWN))

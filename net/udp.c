@@ -242,7 +242,7 @@ static int sk_udp_shutdown(struct sock *sk, unsigned mask)
 	return sk->tcp_state == SK_TCP_CLOSE ? -ENOTCONN : 0;
 }
 
-static uint32_t sk_udp_poll(struct sock *sk)
+static uint32_t sk_udp_poll(struct sock *sk, uint32_t events)
 {
 	struct sock_poll_state s = {
 		.tcp_state = sk->tcp_state,
@@ -252,6 +252,7 @@ static uint32_t sk_udp_poll(struct sock *sk)
 		.writable = true,	/* lwIP sends a datagram at once: the buffer never fills */
 	};
 
+	(void)events;
 	return sock_udp_poll_mask(&s);
 }
 

@@ -125,7 +125,7 @@ guest_alive() { kill -0 "$qpid" 2>/dev/null; }
 crashes() { tr -d '\r' < "$serial" | grep -ciE 'panic|BUG_ON|assertion|page fault|general protection'; }
 
 # Compared against the baseline after each workload: everything a connection holds.
-LEAK_KEYS="socks files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs slab_objs large"
+LEAK_KEYS="socks unix files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs slab_objs large"
 # leak_diff BASE NOW: "key base->now ..." for every key that differs; empty when none do.
 leak_diff() {
 	local k d=""

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The socket layer: TCP and UDP sockets over lwIP as pollable files. The functions here work on
- * socket objects; net/sys_socket.c resolves descriptors and copies arguments for the system
- * calls. Every function takes net_lock() itself: call them without it. */
+/* The socket layer: TCP and UDP sockets over lwIP, and AF_UNIX sockets, as pollable files. The
+ * functions here work on socket objects; net/sys_socket.c resolves descriptors and copies
+ * arguments for the system calls. Every function takes net_lock() itself: call them without
+ * it. */
 #ifndef NET_SOCKET_H
 #define NET_SOCKET_H
 
@@ -16,10 +17,11 @@ struct file;
 struct sock;
 
 /**
- * sock_create - a socket file: @family AF_INET, @type SOCK_STREAM or SOCK_DGRAM (flag bits
- * not allowed here), @protocol 0 or the type's own. @nonblock sets O_NONBLOCK. Returns 0 and
- * the file (one reference) in *@out, or Linux's errno: EAFNOSUPPORT, EINVAL (type out of range),
- * ESOCKTNOSUPPORT, EPROTONOSUPPORT, ENOMEM.
+ * sock_create - a socket file: @family AF_INET (@type SOCK_STREAM or SOCK_DGRAM) or AF_UNIX
+ * (SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET), flag bits not allowed here, @protocol 0 or the
+ * type's own. @nonblock sets O_NONBLOCK. Returns 0 and the file (one reference) in *@out, or
+ * Linux's errno: EAFNOSUPPORT, EINVAL (type out of range), ESOCKTNOSUPPORT, EPROTONOSUPPORT,
+ * ENOMEM.
  */
 int sock_create(int family, int type, int protocol, bool nonblock, struct file **out);
 
@@ -69,6 +71,8 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val, unsigned *l
 
 /** socks_alive - socket objects not yet freed (listeners' unaccepted connections included). */
 long socks_alive(void);
+/** unix_socks_alive - the AF_UNIX ones among them (net/unix.c). */
+long unix_socks_alive(void);
 
 struct tcp_pcb_listen;
 /**
