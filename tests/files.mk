@@ -62,6 +62,7 @@ CONFORMANCE_SRCS := \
 	tests/conformance/eventfd.c \
 	tests/conformance/rotation.c \
 	tests/conformance/sockets.c \
+	tests/conformance/unix.c \
 	tests/conformance/timeouts.c
 
 # The fuzz targets: the kernel's host-buildable core plus what each drives.

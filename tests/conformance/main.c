@@ -24,6 +24,7 @@ static const struct {
 	{ "exclusive", area_exclusive },
 	{ "wakeup", area_wakeup },
 	{ "sockets", area_sockets },
+	{ "unix", area_unix },
 };
 
 /* Run one area and check it gave back every descriptor it took. */
