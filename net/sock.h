@@ -115,6 +115,8 @@ struct sk_proto {
 	int rcvbuf;			/* SO_RCVBUF of a new socket */
 	size_t obj_size;		/* the protocol's socket object, which begins with struct
 					   sock; 0: a plain struct sock */
+	bool sigpipe;			/* Linux raises SIGPIPE when sendmsg gives -EPIPE (without
+					   MSG_NOSIGNAL): TCP and AF_UNIX stream, not datagrams */
 
 	/* Called without net_lock: they check their arguments, then take it. */
 	int (*bind)(struct sock *sk, const struct sockaddr *addr, int len);

@@ -833,6 +833,7 @@ const struct sk_proto sk_tcp_proto = {
 	.family = AF_INET,
 	.type = SOCK_STREAM,
 	.protocol = IPPROTO_TCP,
+	.sigpipe = true,
 	.sndbuf = TCP_SND_BUF,
 	.rcvbuf = TCP_WND,
 	.bind = sk_tcp_bind,

@@ -734,6 +734,7 @@ static int unix_getsockopt(struct sock *sk, int level, int name, void *val, unsi
 const struct sk_proto sk_unix_stream_proto = {
 	UNIX_PROTO_COMMON,
 	.type = SOCK_STREAM,
+	.sigpipe = true,
 	.connect = unix_stream_connect,
 	.sendmsg = unix_stream_sendmsg,
 	.recvmsg = unix_stream_recvmsg,

@@ -180,8 +180,8 @@ static void unix_copy_addr(const struct unix_skb *skb, struct sockaddr_storage *
 /*
  * unix_stream_sendmsg: split into messages of unix_stream_chunk, each made when the send
  * accounting allows and queued on the peer at once. EPIPE once either side shut the direction
- * down or the peer is gone: Linux raises SIGPIPE then, unless MSG_NOSIGNAL or bytes were sent;
- * the caller that delivers signals does it from this -EPIPE.
+ * down or the peer is gone (returned only when nothing was sent), which raises SIGPIPE
+ * (sk_proto.sigpipe) unless MSG_NOSIGNAL.
  */
 ssize_t unix_stream_sendmsg(struct sock *sk, const void *buf, size_t len, int flags,
 			    const struct sockaddr *to, int tolen)
@@ -356,7 +356,7 @@ static bool unix_peer_room(struct sock *sk, void *arg)
  * unix_dgram_sendmsg, with net_lock held: one message of @len bytes to the socket named @n, or
  * (@n NULL) to the peer. A receiver not connected back to us takes at most max_backlog queued
  * messages: we wait on its peer_wait for room (EAGAIN when non-blocking, with our peer_wake
- * hooked so that epoll hears when there is room).
+ * hooked so that epoll hears when there is room). Its EPIPE raises no SIGPIPE, in Linux either.
  */
 static ssize_t unix_dgram_send_locked(struct unix_sock *u, const void *buf, size_t len, int flags,
 				      const struct unix_name *n)
