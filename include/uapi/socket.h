@@ -106,4 +106,11 @@ struct linger {
 	int l_linger;		/* seconds; 0 with l_onoff: reset the connection on close */
 };
 
+/* SO_PEERCRED's value: the peer process's credentials when the socket was connected. */
+struct ucred {
+	int32_t pid;		/* 0 when the socket has no peer credentials */
+	uint32_t uid;		/* (uid_t)-1 then */
+	uint32_t gid;		/* (gid_t)-1 then */
+};
+
 #endif

@@ -263,5 +263,6 @@ void area_eventfd(void);
 void area_rotation(void);
 void area_timeouts(void);
 void area_sockets(void);
+void area_unix(void);
 
 #endif

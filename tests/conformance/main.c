@@ -25,6 +25,7 @@ static const struct {
 	{ "wakeup", area_wakeup },
 	{ "sockets", area_sockets },
 	{ "signals", area_signals },
+	{ "unix", area_unix },
 };
 
 /* Run one area and check it gave back every descriptor it took. */

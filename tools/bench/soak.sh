@@ -126,7 +126,7 @@ crashes() { tr -d '\r' < "$serial" | grep -ciE 'panic|BUG_ON|assertion|page faul
 
 # Compared against the baseline after each workload: everything a connection holds in the kernel
 # (kernel_objs: the slab objects but the application's memory regions, which its allocator keeps).
-LEAK_KEYS="socks files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs kernel_objs large"
+LEAK_KEYS="socks unix files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs kernel_objs large"
 # leak_diff BASE NOW: "key base->now ..." for every key that differs; empty when none do.
 leak_diff() {
 	local k d=""
