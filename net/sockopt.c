@@ -109,7 +109,7 @@ int sock_opt_socket_set(struct sock *sk, int name, const void *val, unsigned len
 		WRITE_ONCE(sk->prefer_busy_poll, v != 0);
 		return 0;
 	case SO_BUSY_POLL_BUDGET:	/* set only: Linux has no getter for it */
-		if (v < 0 || v > UINT16_MAX)
+		if (v < 0 || (unsigned)v > UINT16_MAX)
 			return -EINVAL;
 		WRITE_ONCE(sk->busy_poll_budget, (uint16_t)v);
 		return 0;
