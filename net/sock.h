@@ -94,6 +94,9 @@ struct sock {
 	uint32_t keep_idle_s;		/* TCP_KEEPIDLE */
 	uint32_t keep_intvl_s;		/* TCP_KEEPINTVL */
 	uint32_t keep_cnt;		/* TCP_KEEPCNT */
+	uint32_t busy_poll_usecs;	/* SO_BUSY_POLL: a blocking wait polls the NIC this long first */
+	uint16_t busy_poll_budget;	/* SO_BUSY_POLL_BUDGET (0: the default) */
+	bool prefer_busy_poll;		/* SO_PREFER_BUSY_POLL */
 	/* bind()'s address, kept to bind a fresh pcb when a failed connect is retried. */
 	bool bound;			/* bind(), listen() or connect() gave the socket an address */
 	bool udp_src_auto;		/* UDP: connect() chose the source address */

@@ -4,6 +4,7 @@
  * <net/socket.h> and the socket file. Each call goes to the socket's protocol (struct sk_proto
  * in sock.h: tcp.c, udp.c), which behaves as Linux 6.x's does.
  */
+#include <kernel/busy_poll.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -169,6 +170,21 @@ uint64_t sock_deadline(uint64_t timeout_ns)
  * The thread is queued and marked asleep before the test, so a wake-up from the softirq that
  * runs at net_unlock() (or from anywhere after the test) leaves it runnable.
  */
+struct sock_busy_wait {
+	struct sock *sk;
+	bool (*ready)(struct sock *sk, void *arg);
+	void *arg;
+};
+
+static bool sock_busy_ready(void *arg)
+{
+	struct sock_busy_wait *w = arg;
+	net_lock();
+	bool r = w->ready(w->sk, w->arg);
+	net_unlock();
+	return r;
+}
+
 int sock_wait_event(struct sock *sk, struct wait_queue_head *wq,
 		    bool (*ready)(struct sock *sk, void *arg), void *arg, uint64_t end,
 		    bool exclusive)
@@ -178,6 +194,14 @@ int sock_wait_event(struct sock *sk, struct wait_queue_head *wq,
 
 	/* Exactly one section open, in a thread: net_unlock() below must really unlock. */
 	BUG_ON(in_irq() || this_cpu.bh_count != 1);
+	/* SO_BUSY_POLL: poll the NIC for a while before sleeping (Linux's sk_busy_loop). */
+	uint32_t busy = READ_ONCE(sk->busy_poll_usecs);
+	if (busy && !ready(sk, arg) && !signal_pending()) {
+		struct sock_busy_wait w = { sk, ready, arg };
+		net_unlock();
+		busy_poll_loop(busy, sk->busy_poll_budget, sk->prefer_busy_poll, sock_busy_ready, &w);
+		net_lock();
+	}
 	for (;;) {
 		if (exclusive)
 			prepare_to_wait_exclusive(wq, &we, TASK_INTERRUPTIBLE);

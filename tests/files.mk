@@ -65,6 +65,7 @@ CONFORMANCE_SRCS := \
 	tests/conformance/rotation.c \
 	tests/conformance/sockets.c \
 	tests/conformance/signals.c \
+	tests/conformance/busypoll.c \
 	tests/conformance/unix.c \
 	tests/conformance/timeouts.c
 

@@ -62,6 +62,9 @@ typedef unsigned short sa_family_t;
 #define SO_RCVBUFFORCE	33
 #define SO_PROTOCOL	38
 #define SO_DOMAIN	39
+#define SO_BUSY_POLL	46
+#define SO_PREFER_BUSY_POLL	69
+#define SO_BUSY_POLL_BUDGET	70
 
 #define SOMAXCONN	4096	/* listen() backlogs above it are cut to it */
 

@@ -259,6 +259,7 @@ void area_loops(void);
 void area_close(void);
 void area_pipe(void);
 void area_signals(void);
+void area_busy_poll(void);
 void area_eventfd(void);
 void area_rotation(void);
 void area_timeouts(void);

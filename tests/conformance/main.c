@@ -25,6 +25,7 @@ static const struct {
 	{ "wakeup", area_wakeup },
 	{ "sockets", area_sockets },
 	{ "signals", area_signals },
+	{ "busy_poll", area_busy_poll },
 	{ "unix", area_unix },
 };
 

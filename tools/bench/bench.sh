@@ -10,7 +10,9 @@
 # Environment (the options win): BASELINE=linux, BENCH_MATRIX=full|quick, BENCH_SECONDS (5),
 #   BENCH_WARMUP (seconds of unmeasured traffic before each configuration, 1), BENCH_DEPTH
 #   (messages in flight per connection, 1), BENCH_THREADS (client threads, 1), BENCH_MEM (guest
-#   memory, 256M), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60 for epunk,
+#   memory, 256M), BENCH_BUSY_POLL (microseconds of busy polling for both servers: epunk's and
+#   Linux's epoll_wait poll the NIC that long before sleeping; default 0, off), BENCH_EPUNK_APPEND
+#   (words added to epunk's kernel command line), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60 for epunk,
 #   240 for Linux), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh, applied to both guests).
 #
 # Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384.
@@ -31,6 +33,9 @@ warmup=${BENCH_WARMUP:-1}
 depth=${BENCH_DEPTH:-1}
 threads=${BENCH_THREADS:-1}
 mem=${BENCH_MEM:-256M}
+busy_poll=${BENCH_BUSY_POLL:-}
+[ "$busy_poll" = 0 ] && busy_poll=""
+case "$busy_poll" in *[!0-9]*) echo "bench: BENCH_BUSY_POLL must be a number of microseconds, not '$busy_poll'" >&2; exit 2 ;; esac
 smoke=0
 out=""
 usage() {
@@ -185,7 +190,7 @@ run_system() {
 	case "$sys" in
 	epunk)
 		kernel=build/epunk.elf
-		append="quiet app=echo args=\"port=$port mode=et\" ip=$guest_ip/$prefix gw=$host_ip"
+		append="quiet app=echo args=\"port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}\" ip=$guest_ip/$prefix gw=$host_ip${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
 		ready_re='echo: listening'
 		boot_timeout=${BENCH_BOOT_TIMEOUT:-60}
 		echo "IMAGE=build/epunk.elf" > "$dir/system.env"
@@ -196,7 +201,7 @@ run_system() {
 		;;
 	linux)
 		kernel=build/linux-guest/vmlinuz
-		append="console=ttyS0 quiet panic=-1 ip=$guest_ip/$prefix gw=$host_ip port=$port mode=et"
+		append="console=ttyS0 quiet panic=-1 ip=$guest_ip/$prefix gw=$host_ip port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}"
 		ready_re='linux-guest: ready'
 		boot_timeout=${BENCH_BOOT_TIMEOUT:-240}
 		extra=(-initrd build/linux-guest/initramfs.cpio.gz)

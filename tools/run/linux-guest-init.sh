@@ -7,6 +7,8 @@
 #
 # Kernel command line words read here (the rest is the kernel's):
 #   ip=ADDR/PREFIX  gw=ADDR  port=N (default 7)  mode=et|lt (default et)
+#   busy_poll=USECS (default none: net.core.busy_poll and busy_read set to it, and the server
+#   asked to busy-poll)
 # The same ip= and gw= words are what epunk is given.
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -21,13 +23,14 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-ip="" gw="" port=7 mode=et
+ip="" gw="" port=7 mode=et busy_poll=""
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	ip=*) ip=${w#ip=} ;;
 	gw=*) gw=${w#gw=} ;;
 	port=*) port=${w#port=} ;;
 	mode=*) mode=${w#mode=} ;;
+	busy_poll=*) busy_poll=${w#busy_poll=} ;;
 	esac
 done
 [ -n "$ip" ] || fail "no ip=ADDR/PREFIX on the kernel command line"
@@ -54,7 +57,11 @@ ip link set eth0 up || fail "eth0 up"
 
 # 1000 benchmark connections need more than the default 1024 descriptors.
 ulimit -n 65536
-/bin/echo-server "port=$port" "mode=$mode" &
+if [ -n "$busy_poll" ]; then
+	echo "$busy_poll" > /proc/sys/net/core/busy_poll || fail "net.core.busy_poll"
+	echo "$busy_poll" > /proc/sys/net/core/busy_read || fail "net.core.busy_read"
+fi
+/bin/echo-server "port=$port" "mode=$mode" ${busy_poll:+"busy_poll=$busy_poll"} &
 server=$!
 
 # Ready once the port is listening: /proc/net/tcp shows it as local :PORT in state 0A.
