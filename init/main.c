@@ -121,14 +121,26 @@ static void *main_thread(void *arg)
 /* Options read at boot: a bad value is an error naming the option, never silently ignored. */
 static void apply_options(void)
 {
-	const char *v = cmdline_get("timeslice_ms");
-	if (v) {
-		long ms;
-		if (cmdline_number(v, 1, 10000, &ms)) {
-			printk("epunk: timeslice_ms=%s: expected a whole number of milliseconds, 1..10000\n", v);
+	const char *ms = cmdline_get("timeslice_ms"), *us = cmdline_get("timeslice_us");
+	long n;
+
+	if (ms && us) {
+		printk("epunk: timeslice_ms= and timeslice_us= both given: give one\n");
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
+	if (ms) {
+		if (cmdline_number(ms, 1, 10000, &n)) {
+			printk("epunk: timeslice_ms=%s: expected a whole number of milliseconds, 1..10000\n", ms);
 			arch_exit(EXIT_FAILURE_STATUS);
 		}
-		sched_set_timeslice((uint64_t)ms * NSEC_PER_MSEC);
+		sched_set_timeslice((uint64_t)n * NSEC_PER_MSEC);
+	}
+	if (us) {
+		if (cmdline_number(us, 50, 10000000, &n)) {
+			printk("epunk: timeslice_us=%s: expected a whole number of microseconds, 50..10000000\n", us);
+			arch_exit(EXIT_FAILURE_STATUS);
+		}
+		sched_set_timeslice((uint64_t)n * NSEC_PER_USEC);
 	}
 }
 

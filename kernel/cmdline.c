@@ -25,6 +25,7 @@ static const struct cmdline_opt known[] = {
 	{ "trace", "on | off: TSC tracepoints along the data path (default off)" },
 	{ "trace_report", "print per-hop latency histograms every SECONDS (turns tracing on)" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },
+	{ "timeslice_us", "scheduler time slice in microseconds, in place of timeslice_ms" },
 	{ "meminfo", "print memory counters after boot and after the tests" },
 };
 

@@ -7,3 +7,12 @@ boot bad-value "ktest=all timeslice_ms=abc"
 [ "$rc" = 1 ] && expect_in "bad option value" "$out/bad-value.txt" \
 	"timeslice_ms=abc: expected a whole number of milliseconds" && pass "bad option value"
 [ "$rc" = 1 ] || fail "bad option value" "got status $rc"
+boot short-slice "ktest=all timeslice_us=49"
+[ "$rc" = 1 ] && expect_in "time slice below its floor" "$out/short-slice.txt" \
+	"timeslice_us=49: expected a whole number of microseconds, 50..10000000" &&
+	pass "time slice below its floor"
+[ "$rc" = 1 ] || fail "time slice below its floor" "got status $rc"
+boot two-slices "ktest=all timeslice_ms=1 timeslice_us=100"
+[ "$rc" = 1 ] && expect_in "two time slices" "$out/two-slices.txt" \
+	"timeslice_ms= and timeslice_us= both given" && pass "two time slices"
+[ "$rc" = 1 ] || fail "two time slices" "got status $rc"
