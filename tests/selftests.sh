@@ -7,9 +7,8 @@
 # tests that did not pass, run or not), and fails when epunk does not pass a test that Linux
 # passes, or does not pass every test it was given.
 #
-#   usage: tests/selftests.sh [--quick] [--timeout SECONDS] | --harness | --compare [NOFILE]
-#     --quick    make test's subset: every test but those named in QUICK_SKIP below
-#     --timeout  seconds each test may run (default: 300, --quick 60)
+#   usage: tests/selftests.sh [--timeout SECONDS] | --harness | --compare [NOFILE]
+#     --timeout  seconds each test may run (default: 300)
 #     --harness  instead, build/apps/harness_check on both: the harness's own tests, whose
 #                results must be tests/selftests/harness_check.tap's, and the same on both
 #     --compare  instead, on this machine only: the file built against Linux's own harness too
@@ -18,32 +17,28 @@
 #                different places). Linux's harness gives each test 30 s: epoll59 may time out
 #                there on a loaded machine
 #
-# epunk boots with timeslice_ms=1: several tests wait by spinning on a flag another thread sets,
-# and on epunk's one CPU that thread runs only when the spinner's time slice ends (Linux's default
-# slices are of a few milliseconds too). Logs and TAP outputs go to build/selftests-run/.
+# epunk boots with timeslice_us=100: several tests wait by spinning on a flag another thread sets,
+# and on epunk's one CPU that thread runs only when the spinner's time slice ends; epoll59 hands
+# a flag between two spinning threads 100000 times, a slice each (about 170 s under TCG at 1 ms
+# slices, 40 s at 100 us). Logs and TAP outputs go to build/selftests-run/.
 set -u
 cd "$(dirname "$0")/.."
 out=build/selftests-run
 bin=build/apps/epoll_wakeup_test
 check=build/apps/harness_check
-# epoll59 hands a flag between two spinning threads 100000 times: on one CPU, a time slice each,
-# about two minutes under TCG; make selftests runs it.
-QUICK_SKIP="epoll59"
-quick=0
 harness=0
 compare=0
 nofile=
 timeout_s=""
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--quick) quick=1; shift ;;
 	--harness) harness=1; shift ;;
 	--compare) compare=1; shift; [ $# -gt 0 ] && [ "${1#-}" = "$1" ] && { nofile=$1; shift; } ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	*) echo "selftests: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
-[ -n "$timeout_s" ] || timeout_s=$([ "$quick" = 1 ] && echo 60 || echo 300)
+[ -n "$timeout_s" ] || timeout_s=300
 mkdir -p "$out"
 
 if [ "$compare" = 1 ]; then
@@ -98,7 +93,7 @@ run() {
 	linux_rc=$?
 	start=$(date +%s)
 	tools/run/qemu.sh --timeout "$limit" --initrd "$exe" \
-		--append "quiet timeslice_ms=1 args=\"$*\"" --log "$out/$name-epunk.log" \
+		--append "quiet timeslice_us=100 args=\"$*\"" --log "$out/$name-epunk.log" \
 		2> "$out/$name-epunk.err"
 	epunk_rc=$?
 	epunk_secs=$(($(date +%s) - start))
@@ -124,11 +119,6 @@ if [ "$harness" = 1 ]; then
 fi
 
 args=(--timeout "$timeout_s")
-if [ "$quick" = 1 ]; then
-	for t in $QUICK_SKIP; do
-		args+=(-T "$t")
-	done
-fi
 # Every test of the file, and those both runs are given.
 all=$("$bin" -l | wc -l)
 given=$(grep -c '^TEST(' build/selftests/filesystems/epoll/epoll_wakeup_test.c)
@@ -162,9 +152,8 @@ if [ -n "$regressed" ]; then
 	status=1
 fi
 [ "$epunk_pass" = "$planned" ] || status=1
-what=$([ "$quick" = 1 ] && echo " (all but $QUICK_SKIP)")
 accel=${ACCEL:-$(grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -w /dev/kvm ] && echo kvm || echo tcg)}
-echo "epunk ran $planned tests$what in $epunk_secs s ($accel), per-test timeout $timeout_s s"
+echo "epunk ran $planned tests in $epunk_secs s ($accel), per-test timeout $timeout_s s"
 echo "epoll_wakeup_test on Linux $(uname -r): $linux_pass passed, $((planned - linux_pass)) failed"
 echo "epoll_wakeup_test on epunk: $epunk_pass passed, $((planned - epunk_pass)) failed"
 exit $status
