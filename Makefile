@@ -320,14 +320,17 @@ bench: $(B)/epunk.elf $(B)/initrd.cpio $(B)/echobench
 	tools/bench/bench.sh --matrix $(BENCH_MATRIX) --seconds $(BENCH_SECONDS) \
 		$(if $(BASELINE),--baseline $(BASELINE))
 
-# make trace [ICOUNT=1] [TRACE_RUNS=2]: echo server on a tap in a namespace, host echo client,
-# tracing toggled from gdb, per-hop latency from the NIC interrupt (tools/bench/trace.sh). ICOUNT=1:
-# TCG -icount shift=0, the table in guest instructions; TRACE_RUNS=2 checks two runs identical.
+# make trace [ICOUNT=1] [TRACE_RUNS=2] [TRACE_BUSY_POLL=USECS]: echo server on a tap in a
+# namespace, host echo client, tracing toggled from gdb, per-hop latency from the NIC interrupt
+# (tools/bench/trace.sh). ICOUNT=1: TCG -icount shift=0, the table in guest instructions;
+# TRACE_RUNS=2 checks two runs identical; TRACE_BUSY_POLL: the server busy-polls, the table is
+# from the poll that found each frame.
 ICOUNT ?= 0
 TRACE_RUNS ?= 1
+TRACE_BUSY_POLL ?= 0
 .PHONY: trace
 trace: $(B)/epunk.elf $(B)/initrd.cpio $(B)/echobench
-	ICOUNT=$(ICOUNT) TRACE_RUNS=$(TRACE_RUNS) tools/bench/trace.sh
+	ICOUNT=$(ICOUNT) TRACE_RUNS=$(TRACE_RUNS) TRACE_BUSY_POLL=$(TRACE_BUSY_POLL) tools/bench/trace.sh
 
 
 test: $(B)/wire

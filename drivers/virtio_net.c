@@ -55,6 +55,9 @@
 
 /* The TX watchdog's poll period while frames are outstanding (see vnet_tx_watchdog). */
 #define VNET_TX_WATCHDOG_NS	(20 * NSEC_PER_MSEC)
+/* How long a busy poller that found work may keep the receive interrupt off without coming
+ * back to poll (Linux's irq_suspend_timeout): a safety net for a program that stops polling. */
+#define VNET_BUSY_SUSPEND_NS	(2 * NSEC_PER_MSEC)
 
 #define VNET_RING_MAX		256	/* entries per queue we use, at most */
 #define VNET_RXQ		0
@@ -116,6 +119,9 @@ struct vnet {
 	unsigned rx_nfree;
 	bool rx_in_poll;		/* releases meanwhile are refilled by the poll */
 	bool busy_masked;		/* a busy poller (prefer) keeps the receive interrupt off */
+	bool busy_expired;		/* ... for too long: the NET_RX poll turns it back on */
+	uint64_t busy_seen_tsc;		/* when a poller last polled or ended keeping it off */
+	struct ktimer busy_timer;	/* the safety net (vnet_busy_timer_fire) */
 	uint64_t rx_bad_release;	/* vnet_rx_release of a buffer that was not lent */
 	/* transmit */
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
@@ -462,11 +468,19 @@ static void vnet_poll(struct vnet *d)
 	vnet_tx_reclaim(d);
 	vnet_tx_watchdog(d);
 
+	/* A busy poller that keeps the receive interrupt off keeps it off, until the safety net
+	 * says it stayed away too long. */
+	bool rx_off = d->busy_masked;
+	if (rx_off && READ_ONCE(d->busy_expired)) {
+		d->busy_masked = rx_off = false;
+		WRITE_ONCE(d->busy_expired, false);
+		d->stats.busy_suspend_expired++;
+	}
 	/* Re-arm notifications only once the ring is drained, then look again: a buffer used
 	 * before the device saw the request would otherwise wait for the next interrupt. */
 	bool again = n >= VNET_RX_BUDGET;
 	unsigned long flags = arch_irq_save();
-	if (!again && !virtq_enable_cb(&d->rxq.vq)) {
+	if (!again && !rx_off && !virtq_enable_cb(&d->rxq.vq)) {
 		virtq_disable_cb(&d->rxq.vq);
 		again = true;
 	}
@@ -483,6 +497,24 @@ static void vnet_poll(struct vnet *d)
 
 /* ---- busy polling (kernel/busy_poll.h) ---- */
 
+/* The safety net of a receive interrupt kept off between polls (hard interrupt): if no poller
+ * has polled or ended keeping it off for VNET_BUSY_SUSPEND_NS, the next NET_RX poll turns it
+ * back on; else it looks again when that much will have passed since. */
+static void vnet_busy_timer_fire(struct ktimer *t)
+{
+	struct vnet *d = t->data;
+
+	if (!READ_ONCE(d->busy_masked))
+		return;
+	uint64_t since = cycles_to_ns(arch_cycles() - READ_ONCE(d->busy_seen_tsc));
+	if (since < VNET_BUSY_SUSPEND_NS) {
+		timer_arm_after(t, VNET_BUSY_SUSPEND_NS - since);
+		return;
+	}
+	WRITE_ONCE(d->busy_expired, true);
+	raise_softirq(SOFTIRQ_NET_RX);
+}
+
 int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer)
 {
 	/* As the NET_RX softirq polls: bottom halves off (lwIP's lock rule, and no softirq poll of
@@ -494,7 +526,16 @@ int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer)
 		arch_irq_restore(flags);
 		d->busy_masked = true;
 	}
-	int n = vnet_rx_poll(d, (int)budget);
+	if (prefer) {
+		WRITE_ONCE(d->busy_seen_tsc, arch_cycles());	/* a poller is here */
+		WRITE_ONCE(d->busy_expired, false);
+	}
+	/* An empty ring costs only this look: no lock, no refill. */
+	int n = 0;
+	if (virtq_has_used(&d->rxq.vq)) {
+		trace_point(TRACE_BUSY_POLL, d, budget);
+		n = vnet_rx_poll(d, (int)budget);
+	}
 	vnet_tx_reclaim(d);
 	d->stats.busy_polls++;
 	d->stats.busy_frames += (uint64_t)n;
@@ -502,10 +543,14 @@ int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer)
 	return n;
 }
 
-void vnet_busy_poll_end(struct vnet *d)
+void vnet_busy_poll_end(struct vnet *d, bool keep_off)
 {
 	local_bh_disable();
-	if (d->busy_masked) {
+	if (d->busy_masked && keep_off) {
+		WRITE_ONCE(d->busy_seen_tsc, arch_cycles());
+		if (!timer_pending(&d->busy_timer))
+			timer_arm_after(&d->busy_timer, VNET_BUSY_SUSPEND_NS);
+	} else if (d->busy_masked) {
 		d->busy_masked = false;
 		/* Notifications back on, then one more look: a buffer used before the device saw
 		 * the request would otherwise wait for the next interrupt. */
@@ -659,6 +704,7 @@ static int vnet_start(struct vnet *d, bool msix)
 	int err;
 
 	timer_init(&d->tx_timer, vnet_tx_timer_fire, d);
+	timer_init(&d->busy_timer, vnet_busy_timer_fire, d);
 	virtio_reset(vd);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_DRIVER);

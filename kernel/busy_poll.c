@@ -35,6 +35,6 @@ bool busy_poll_loop(uint32_t usecs, unsigned budget, bool prefer, bool (*done)(v
 			break;
 		arch_cpu_relax();
 	}
-	ops->end(prefer);
+	ops->end(prefer && got);
 	return got;
 }

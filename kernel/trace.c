@@ -17,6 +17,7 @@ static const char *const hop_names[TRACE_NR_HOPS] = {
 	[TRACE_LWIP_IN] = "frame to lwIP", [TRACE_SOCK_WAKE] = "socket wake-up",
 	[TRACE_EP_CALLBACK] = "ep_poll_callback", [TRACE_WAITER_RUN] = "waiter running",
 	[TRACE_EPOLL_RETURN] = "epoll_wait returns", [TRACE_APP_READ] = "app read",
+	[TRACE_BUSY_POLL] = "busy poll finds",
 };
 
 const char *trace_hop_name(enum trace_hop hop)
@@ -26,9 +27,12 @@ const char *trace_hop_name(enum trace_hop hop)
 
 void trace_report(void)
 {
-	printk("trace: latency from the NIC interrupt, ns (log2 buckets: upper bounds)\n");
+	printk("trace: latency from the NIC interrupt or the busy poll that found the frame, ns "
+	       "(log2 buckets: upper bounds)\n");
 	printk("  %-20s %9s %9s %9s %9s %9s\n", "hop", "samples", "p50", "p90", "p99", "max");
 	for (int h = TRACE_BH; h < TRACE_NR_HOPS; h++) {
+		if (h == TRACE_BUSY_POLL)
+			continue;	/* an origin */
 		const struct trace_hist *t = &trace_hists[h];
 		printk("  %-20s %9llu %9llu %9llu %9llu %9llu\n", hop_names[h],
 		       (unsigned long long)t->n,

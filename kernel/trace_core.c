@@ -11,11 +11,11 @@ bool trace_enabled;
 /* Read by the gdb commands, only the records written (trace_head), so it is not zeroed at boot. */
 struct trace_rec trace_ring[TRACE_RING] __attribute__((section(".bss.noinit")));
 uint64_t trace_head;				/* records ever written */
-struct trace_hist trace_hists[TRACE_NR_HOPS];	/* [hop]: latency from the last NIC interrupt */
-static uint64_t irq_tsc;			/* TSC of the last NIC interrupt, 0: none yet */
-static uint32_t seen_since_irq;			/* hops already sampled for that interrupt */
-/* A hop is sampled only once what leads to it happened since the interrupt: a waiter woken by
- * its timeout, or a read of data that came earlier, is no latency of this interrupt. */
+struct trace_hist trace_hists[TRACE_NR_HOPS];	/* [hop]: latency from the last origin */
+static uint64_t origin_tsc;			/* TSC of the last origin, 0: none yet */
+static uint32_t seen_since_origin;		/* hops already sampled for that origin */
+/* A hop is sampled only once what leads to it happened since the origin: a waiter woken by
+ * its timeout, or a read of data that came earlier, is no latency of this frame. */
 static const uint8_t trace_hop_needs[TRACE_NR_HOPS] = {
 	[TRACE_WAITER_RUN] = TRACE_EP_CALLBACK,
 	[TRACE_EPOLL_RETURN] = TRACE_EP_CALLBACK,
@@ -63,15 +63,15 @@ void trace_record(enum trace_hop hop, uint64_t obj, uint32_t arg)
 	r->obj = obj;
 	r->hop = hop;
 	r->arg = arg;
-	if (hop == TRACE_IRQ) {
-		if (arg & TRACE_IRQ_TX)
+	if (hop == TRACE_IRQ || hop == TRACE_BUSY_POLL) {
+		if (arg & TRACE_IRQ_TX && hop == TRACE_IRQ)
 			goto out;
-		irq_tsc = now;
-		seen_since_irq = 0;
-	} else if (irq_tsc && !(seen_since_irq & (1u << hop)) &&
-		   (!trace_hop_needs[hop] || (seen_since_irq & (1u << trace_hop_needs[hop])))) {
-		seen_since_irq |= 1u << hop;
-		trace_hist_add(&trace_hists[hop], cycles_to_ns(now - irq_tsc));
+		origin_tsc = now;
+		seen_since_origin = 0;
+	} else if (origin_tsc && !(seen_since_origin & (1u << hop)) &&
+		   (!trace_hop_needs[hop] || (seen_since_origin & (1u << trace_hop_needs[hop])))) {
+		seen_since_origin |= 1u << hop;
+		trace_hist_add(&trace_hists[hop], cycles_to_ns(now - origin_tsc));
 	}
 out:
 	arch_irq_restore(flags);

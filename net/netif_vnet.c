@@ -220,10 +220,9 @@ static int vnetif_busy_poll(unsigned budget, bool prefer)
 	return vnet_busy_poll(ifs[0].dev, budget, prefer);
 }
 
-static void vnetif_busy_poll_end(bool prefer)
+static void vnetif_busy_poll_end(bool keep_off)
 {
-	(void)prefer;
-	vnet_busy_poll_end(ifs[0].dev);
+	vnet_busy_poll_end(ifs[0].dev, keep_off);
 }
 
 static const struct busy_poll_ops vnetif_busy_ops = {
@@ -336,8 +335,10 @@ void netif_vnet_print_stats(void)
 		struct vnet_stats v;
 		vnet_stats(ifs[i].dev, &v);
 		if (v.busy_polls)
-			printk("net: eth%d busy polls %llu, frames they found %llu\n", i,
-			       (unsigned long long)v.busy_polls, (unsigned long long)v.busy_frames);
+			printk("net: eth%d busy polls %llu, frames they found %llu, interrupts kept off "
+			       "too long %llu\n", i, (unsigned long long)v.busy_polls,
+			       (unsigned long long)v.busy_frames,
+			       (unsigned long long)v.busy_suspend_expired);
 	}
 	uint64_t sent, valid;
 	net_syncookie_stats(&sent, &valid);

@@ -280,9 +280,10 @@ int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer)
 	return 0;
 }
 
-void vnet_busy_poll_end(struct vnet *d)
+void vnet_busy_poll_end(struct vnet *d, bool keep_off)
 {
 	(void)d;
+	(void)keep_off;
 }
 
 /* Statistics (net_stats=): only reports, never started here. */

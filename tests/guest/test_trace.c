@@ -53,6 +53,23 @@ KTEST(trace, later_hops_need_their_cause)
 	trace_enabled = was;
 }
 
+KTEST(trace, a_busy_poll_that_finds_frames_is_an_origin)
+{
+	bool was = trace_enabled;
+	uint64_t cb0 = trace_hists[TRACE_EP_CALLBACK].n, bp0 = trace_hists[TRACE_BUSY_POLL].n;
+
+	trace_enabled = true;
+	trace_point(TRACE_IRQ, NULL, 48);
+	trace_point(TRACE_EP_CALLBACK, NULL, 1);
+	EXPECT_EQ(trace_hists[TRACE_EP_CALLBACK].n, cb0 + 1);
+	trace_point(TRACE_BUSY_POLL, NULL, 8);		/* a new origin: the hops sample again */
+	trace_point(TRACE_EP_CALLBACK, NULL, 1);
+	trace_point(TRACE_EP_CALLBACK, NULL, 1);
+	EXPECT_EQ(trace_hists[TRACE_EP_CALLBACK].n, cb0 + 2);
+	EXPECT_EQ(trace_hists[TRACE_BUSY_POLL].n, bp0);	/* an origin is no hop */
+	trace_enabled = was;
+}
+
 /* Instructions of a counted loop: "dec; jnz" n times. */
 static __attribute__((noinline)) uint64_t tsc_over_loop(uint64_t n)
 {

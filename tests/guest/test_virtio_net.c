@@ -610,3 +610,61 @@ KTEST(vnet, tx_watchdog_recovers_a_lost_doorbell)
 	for (int i = 0; (d = vnet_get(i)); i++)
 		tx_lost_kick(ktest_ctx, d);
 }
+
+/* Busy polling with prefer (Linux's prefer_busy_poll with IRQ suspension): a poller that ends
+ * having found work keeps the receive interrupt off, so what arrives waits in the ring for its
+ * next poll; a poller that ends to sleep turns it back on; one that never comes back has it
+ * turned back on by the safety net. */
+static void busy_suspend(struct ktest_ctx *ktest_ctx, struct vnet *d)
+{
+	struct vnet_stats s0, s1, s2;
+
+	rx_setup(d);
+	build_arp_request(arp_eth, arp_body, rxs.mac);
+	vnet_busy_poll(d, 8, true);
+	vnet_busy_poll_end(d, true);
+	vnet_stats(d, &s0);
+	EXPECT_EQ(send_arp(d), 0);
+	/* Interrupts and bottom halves on, no poll for 200 us: the reply, if it came, waits. */
+	uint64_t until = arch_cycles() + ns_to_cycles(200 * NSEC_PER_USEC);
+	while (arch_cycles() < until)
+		arch_cpu_relax();
+	EXPECT_EQ(rxs.arp_replies, 0);
+	uint64_t end = ktime_ns() + 2000 * NSEC_PER_MSEC;
+	int found = 0;
+	while (!rxs.arp_replies && ktime_ns() < end)
+		found += vnet_busy_poll(d, 8, true);
+	vnet_stats(d, &s1);
+	EXPECT_EQ(rxs.arp_replies, 1);
+	EXPECT_GE(found, 1);				/* taken by a poll... */
+	EXPECT_EQ(s1.irqs, s0.irqs);			/* ... and by no interrupt */
+	EXPECT_EQ(s1.busy_suspend_expired, s0.busy_suspend_expired);
+
+	/* Kept off, and the poller never comes back: the safety net turns it back on. */
+	vnet_busy_poll_end(d, true);
+	EXPECT_EQ(send_arp(d), 0);
+	EXPECT_TRUE(WAIT_FOR(rxs.arp_replies >= 2, 2000));
+	vnet_stats(d, &s2);
+	EXPECT_EQ(s2.busy_suspend_expired, s1.busy_suspend_expired + 1);
+
+	/* A poller that ends to sleep: on at once, the next reply by interrupt. */
+	vnet_busy_poll(d, 8, true);
+	vnet_busy_poll_end(d, false);
+	vnet_stats(d, &s1);
+	EXPECT_EQ(send_arp(d), 0);
+	EXPECT_TRUE(WAIT_FOR(rxs.arp_replies >= 3, 2000));
+	vnet_stats(d, &s2);
+	EXPECT_GE(s2.irqs, s1.irqs + 1);
+	EXPECT_EQ(s2.busy_suspend_expired, s1.busy_suspend_expired);
+	rx_teardown(d);
+	EXPECT_EQ(rxs.bad_context, 0);
+}
+
+KTEST(vnet, busy_poll_keeps_the_interrupt_off_while_its_poller_returns)
+{
+	if (!device_or_skip())
+		return;
+	struct vnet *d;
+	for (int i = 0; (d = vnet_get(i)); i++)
+		busy_suspend(ktest_ctx, d);
+}

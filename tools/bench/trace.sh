@@ -2,15 +2,20 @@
 # SPDX-License-Identifier: MIT
 # make trace: boot epunk's echo server on a tap inside a network namespace made for the run, drive
 # it with the host echo client (build/echobench) with the tracepoints off and on, alternately
-# (switched from gdb: "epunk trace on|off"), and print the per-hop latency from the NIC interrupt,
-# computed exactly from the trace ring by gdb ("epunk latency"), with each run's requests/s.
+# (switched from gdb: "epunk trace on|off"), and print the per-hop latency from the NIC interrupt
+# (or, busy polling, from the poll that found the frame), computed exactly from the trace ring by
+# gdb ("epunk latency"), with each run's requests/s.
 #
-# usage: tools/bench/trace.sh [--icount] [--runs N] [--conns N] [--size BYTES] [--seconds S] [--out DIR]
+# usage: tools/bench/trace.sh [--icount] [--runs N] [--conns N] [--size BYTES] [--seconds S]
+#                             [--busy-poll USECS] [--out DIR]
 #   --icount   TCG with -icount shift=0: the guest TSC then counts guest instructions, so the
 #              table is in instructions (median and most common per hop), identical run to run
 #   --runs N   boot and measure N times (default 1); with N > 1 the per-hop tables are compared
 #              and the script fails unless they are identical
+#   --busy-poll USECS  the echo server busy-polls (EPIOCSPARAMS, prefer_busy_poll): the table is
+#              then of the frames busy polls found, from the poll to each hop
 # Environment: ICOUNT=1, TRACE_RUNS, TRACE_CONNS (1), TRACE_SIZE (64), TRACE_SECONDS (3),
+#   TRACE_BUSY_POLL (USECS, 0: off),
 #   TRACE_PIN (1: the guest's CPU thread gets the host's last CPU to itself, QEMU's other
 #   threads and the echo client the rest; 0: no pinning; off on a 1-CPU host),
 #   ACCEL, FIRMWARE, QEMUFLAGS as for tools/run/qemu.sh.
@@ -28,6 +33,7 @@ runs=${TRACE_RUNS:-1}
 conns=${TRACE_CONNS:-1}
 size=${TRACE_SIZE:-64}
 seconds=${TRACE_SECONDS:-3}
+busy_poll=${TRACE_BUSY_POLL:-0}
 out=build/trace
 usage() {
 	sed -n 's/^# \{0,1\}//; 8,16p' "$0" >&2
@@ -40,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--conns) conns=${2:-}; shift 2 || usage ;;
 	--size) size=${2:-}; shift 2 || usage ;;
 	--seconds) seconds=${2:-}; shift 2 || usage ;;
+	--busy-poll) busy_poll=${2:-}; shift 2 || usage ;;
 	--out) out=${2:-}; shift 2 || usage ;;
 	*) usage ;;
 	esac
@@ -52,6 +59,12 @@ for v in runs conns size seconds; do
 		exit 2
 	fi
 done
+if ! [[ $busy_poll =~ ^[0-9]+$ ]]; then
+	echo "trace: busy-poll must be a whole number of microseconds (got '$busy_poll')" >&2
+	exit 2
+fi
+[ "$busy_poll" = 0 ] && busy_poll=""
+origin=$([ -n "$busy_poll" ] && echo "the busy poll that found the frame" || echo "the NIC interrupt (rx queue)")
 [ "$(id -u)" = 0 ] || { echo "trace: needs root (it creates a network namespace and a tap)" >&2; exit 1; }
 [ -f build/epunk.elf ] || { echo "trace: no build/epunk.elf (run make first)" >&2; exit 1; }
 if [ ! -x build/echobench ] || [ tools/bench/echobench.c -nt build/echobench ]; then
@@ -178,11 +191,11 @@ one_run() {
 	[ "$icount" = 1 ] && qmp=(-qmp "tcp:127.0.0.1:$qmpport,server=on,wait=off")
 	rm -rf "$dir" && mkdir -p "$dir"
 	tap_up "$r" || { echo "trace: cannot set up the tap in the namespace" >&2; return 1; }
-	echo "== run $r: echo server on a tap, $conns connection(s) x $size B, ${seconds} s per pass" \
+	echo "== run $r: echo server${busy_poll:+ busy-polling ${busy_poll} us} on a tap, $conns connection(s) x $size B, ${seconds} s per pass" \
 		"($( [ "$icount" = 1 ] && echo "TCG -icount shift=0" || echo "${ACCEL:-tcg}")$( [ "$pin" = 1 ] &&
 			echo ", vCPU pinned to host CPU $(($(nproc) - 1))"))"
 	nsx tools/run/qemu.sh --timeout $((180 + 4 * seconds)) --log "$dir/serial.log" \
-		--append "quiet app=echo args=\"port=7 mode=et\" ip=$guest_ip/24 gw=$host_ip trace=off" \
+		--append "quiet app=echo args=\"port=7 mode=et${busy_poll:+ busy_poll=$busy_poll}\" ip=$guest_ip/24 gw=$host_ip trace=off" \
 		-- -netdev tap,id=n0,ifname=tap"$r",script=no,downscript=no \
 		-device virtio-net-pci,disable-legacy=on,netdev=n0 \
 		-gdb "tcp:127.0.0.1:$gdbport" -name epunk,debug-threads=on "${icount_args[@]}" "${qmp[@]}" \
@@ -208,10 +221,10 @@ one_run() {
 	gdb_run "$dir/gdb-on2.txt" "epunk trace on"
 	on2=$(echo_run on2) || return 1
 	# Under -icount: only the interrupts that brought one request segment (one code path).
-	gdb_run "$dir/latency.txt" "epunk latency $( [ "$icount" = 1 ] && echo $((54 + size)))" \
+	gdb_run "$dir/latency.txt" "epunk latency $( [ "$icount" = 1 ] && echo $((54 + size))) $( [ -n "$busy_poll" ] && echo busy || echo irq)" \
 		"epunk trace 32768"
 	grep -q "^exact" "$dir/latency.txt" || { cat "$dir/latency.txt" >&2; return 1; }
-	if [ "$icount" = 1 ]; then
+	if [ "$icount" = 1 ] && [ -z "$busy_poll" ]; then
 		# Breakpoint mode (after the ring is read: stops skew the guest TSC, not the count of
 		# instructions QEMU reports over QMP): interrupt -> callback, tracing off then on.
 		nsx timeout -k 5 150 build/echobench -q -c "$conns" -s "$size" -d 120 "$guest_ip" 7 \
@@ -230,23 +243,25 @@ one_run() {
 	# The table: the rows of "epunk latency"'s exact part.
 	awk '/^exact/ { x = 1; print; next } x && /^  [a-z]/' "$dir/latency.txt" > "$dir/exact.txt"
 	if [ "$icount" = 1 ]; then
-		echo "guest instructions from the NIC interrupt (rx queue) to each hop, over the" \
-			"$(awk '$1 == "app" { print $3 }' "$dir/exact.txt") interrupts that brought one" \
-			"$((54 + size))-byte frame to a sleeping app"
+		echo "guest instructions from $origin to each hop, over the" \
+			"$(awk '$1 == "app" { print $3 }' "$dir/exact.txt") $([ -n "$busy_poll" ] && echo "busy polls" || echo interrupts) that brought one" \
+			"$((54 + size))-byte frame to $([ -n "$busy_poll" ] && echo "a polling" || echo "a sleeping") app"
 		awk 'NR > 1 && $1 != "hop" { name = $1; i = 2
 			while ($i !~ /^[0-9]+$/) { name = name " " $i; i++ }
 			printf "  %-20s %12s %12s\n", name, $(i + 2), $(i + 9) }
 			NR == 2 { printf "  %-20s %12s %12s\n", "hop", "median", "most common" }' \
 			"$dir/exact.txt" | tee "$dir/table.txt"
-		awk '/^epunk measure: [0-9]/ { n = $3 } /^  instr:/ { print n, $0 }' "$dir/measure.txt" |
-			awk 'NR == 1 { off = $0 } NR == 2 { on = $0 } END {
-				split(off, a); split(on, b)
-				for (i = 1; i <= 6; i++) { if (a[i] == "") a[i] = "-"; if (b[i] == "") b[i] = "-" }
-				printf "breakpoints (epunk measure, QEMU icount over QMP), interrupt -> " \
-					"ep_poll_callback, %s pairs: min %s p50 %s instructions with " \
-					"tracing off, min %s p50 %s on\n", a[1], a[4], a[6], b[4], b[6] }'
+		if [ -f "$dir/measure.txt" ]; then
+			awk '/^epunk measure: [0-9]/ { n = $3 } /^  instr:/ { print n, $0 }' "$dir/measure.txt" |
+				awk 'NR == 1 { off = $0 } NR == 2 { on = $0 } END {
+					split(off, a); split(on, b)
+					for (i = 1; i <= 6; i++) { if (a[i] == "") a[i] = "-"; if (b[i] == "") b[i] = "-" }
+					printf "breakpoints (epunk measure, QEMU icount over QMP), interrupt -> " \
+						"ep_poll_callback, %s pairs: min %s p50 %s instructions with " \
+						"tracing off, min %s p50 %s on\n", a[1], a[4], a[6], b[4], b[6] }'
+		fi
 	else
-		echo "latency from the NIC interrupt (rx queue), from the TSC; $(sed -n \
+		echo "latency from $origin, from the TSC; $(sed -n \
 			's/^exact, from the last \([0-9]*\) ring.*/\1/p' "$dir/exact.txt") ring records"
 		awk 'NR > 1 && $1 != "hop" { name = $1; i = 2
 			while ($i !~ /^[0-9]+$/) { name = name " " $i; i++ }

@@ -87,6 +87,7 @@ struct vnet_stats {
 	uint64_t tx_plugged;		/* doorbell decisions held back by a thread's plug */
 	uint64_t busy_polls;		/* vnet_busy_poll runs */
 	uint64_t busy_frames;		/* frames they found */
+	uint64_t busy_suspend_expired;	/* interrupts turned back on by the safety net */
 };
 void vnet_stats(struct vnet *d, struct vnet_stats *s);
 
@@ -94,10 +95,12 @@ void vnet_stats(struct vnet *d, struct vnet_stats *s);
  * vnet_busy_poll - busy polling from a thread (bottom halves on): up to @budget received frames
  * handed up, transmit completions reclaimed. With @prefer the receive interrupt stays off until
  * vnet_busy_poll_end. Returns the frames taken.
- * vnet_busy_poll_end - the poller stops: the interrupt back on, with a look for what came.
+ * vnet_busy_poll_end - the poller stops. With @keep_off (it will be back) the interrupt stays
+ * off, until VNET_BUSY_SUSPEND_NS (2 ms) pass with no poll; else it is back on at once, with a
+ * look for what came.
  */
 int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer);
-void vnet_busy_poll_end(struct vnet *d);
+void vnet_busy_poll_end(struct vnet *d, bool keep_off);
 
 /**
  * vnet_tx_lose_kick - fault injection for tests: forget the doorbell owed for the frames

@@ -20,9 +20,11 @@ struct busy_poll_ops {
 	/* Take up to @budget received frames through the stack, in a thread, bottom halves on.
 	 * With @prefer the queue's interrupt is left off afterwards. Returns the frames taken. */
 	int (*poll)(unsigned budget, bool prefer);
-	/* Polling ends (the thread has what it waited for, or will sleep): an interrupt @prefer
-	 * kept off is turned back on, with a look for what arrived meanwhile. */
-	void (*end)(bool prefer);
+	/* Polling ends. @keep_off (prefer, and the thread found what it waited for: it will be
+	 * back to poll): an interrupt the poll turned off stays off, with a safety net should the
+	 * thread not come back (Linux 6.13's IRQ suspension). Otherwise (the thread will sleep) it
+	 * is turned back on, with a look for what arrived meanwhile. */
+	void (*end)(bool keep_off);
 };
 
 /** busy_poll_register - the network stack's poller (NULL: none). */

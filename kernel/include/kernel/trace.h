@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Tracepoints along the data path, stamped with the TSC: compiled in always, off by default
  * (trace=on, or set trace_enabled from gdb). Each records into a ring buffer and, for the hops
- * after the NIC interrupt, adds the time since that interrupt to the hop's latency histogram
- * (log2 buckets in ns): one sample per hop per interrupt, the first time the hop is reached. */
+ * after a frame's origin (the NIC's receive interrupt, or the busy poll that found it), adds the
+ * time since that origin to the hop's latency histogram (log2 buckets in ns): one sample per hop
+ * per origin, the first time the hop is reached. */
 #ifndef KERNEL_TRACE_H
 #define KERNEL_TRACE_H
 
@@ -19,6 +20,7 @@ enum trace_hop {
 	TRACE_WAITER_RUN,	/* a thread asleep in epoll_wait runs again */
 	TRACE_EPOLL_RETURN,	/* epoll_wait returns events to the application */
 	TRACE_APP_READ,		/* the application reads a socket */
+	TRACE_BUSY_POLL,	/* a busy poll (epoll_wait) finds received frames: an origin too */
 	TRACE_NR_HOPS
 };
 
@@ -63,7 +65,7 @@ uint64_t trace_hist_percentile(const struct trace_hist *h, unsigned pct);
 
 /** trace_init - apply trace= and trace_report=SECONDS; 0 or -EINVAL for a bad value. */
 int trace_init(void);
-/** trace_report - print each hop's latency from the NIC interrupt: samples, p50/p90/p99/max. */
+/** trace_report - print each hop's latency from its origin: samples, p50/p90/p99/max. */
 void trace_report(void);
 const char *trace_hop_name(enum trace_hop hop);
 

@@ -3,7 +3,8 @@
 # data structures through its symbols only (gdb.Value); the guest need not cooperate ("epunk
 # measure" without QMP calls the kernel's trace_tsc() at each breakpoint to read the TSC).
 #   epunk trace [N | on | off]   the last N trace records decoded (default 40), or switch tracing
-#   epunk latency                per-hop latency from the NIC interrupt: the kernel's histograms,
+#   epunk latency                per-hop latency from the NIC interrupt or the busy poll that
+#                                found the frame: the kernel's histograms,
 #                                and exact TSC deltas recomputed from the ring (min/p50/p99/max)
 #   epunk epoll                  epoll instances: watched files with interest masks, ready and
 #                                overflow lists, waiters
@@ -21,10 +22,14 @@ import time
 import gdb
 
 HOPS = ["NIC interrupt", "bottom half", "frame to lwIP", "socket wake-up", "ep_poll_callback",
-        "waiter running", "epoll_wait returns", "app read"]
-HOP_IRQ, HOP_BH, HOP_LWIP, HOP_WAKE, HOP_CB = 0, 1, 2, 3, 4
+        "waiter running", "epoll_wait returns", "app read", "busy poll finds"]
+HOP_IRQ, HOP_BH, HOP_LWIP, HOP_WAKE, HOP_CB, HOP_RUN, HOP_RET, HOP_READ, HOP_BUSY = range(9)
+# The hops timed from an origin (a receive interrupt, or a busy poll that found frames), and the
+# data path's hops in order after each kind of origin: a busy-polling application never slept.
+TIMED = [HOP_BH, HOP_LWIP, HOP_WAKE, HOP_CB, HOP_RUN, HOP_RET, HOP_READ]
+PATH = {HOP_IRQ: TIMED, HOP_BUSY: [h for h in TIMED if h != HOP_RUN]}
 # As trace_hop_needs in kernel/trace_core.c: a hop counts once what leads to it was seen.
-HOP_NEEDS = {5: HOP_CB, 6: HOP_CB, 7: HOP_WAKE}
+HOP_NEEDS = {HOP_RUN: HOP_CB, HOP_RET: HOP_CB, HOP_READ: HOP_WAKE}
 IRQ_TX = 0x80000000	# TRACE_IRQ_TX: a transmit queue's interrupt (kernel/include/kernel/trace.h)
 IRQ_BH_OFF = 0x40000000	# TRACE_IRQ_BH_OFF: it came while bottom halves were off
 
@@ -169,34 +174,47 @@ def ring_records():
     return out
 
 
-def ring_deltas(recs, frame_len=None):
-    """Per hop: TSC deltas from a receive interrupt to the first record of that hop after it,
-    once what leads to it was seen (the kernel's rule for its histograms), computed exactly from the ring. With frame_len, only
-    interrupts followed by exactly the data path, each hop once and nothing else in between (no
-    second poll, no transmit interrupt), for one frame of that many bytes, the application
-    asleep in epoll_wait: one code path, so under -icount one count. (The other paths, such as
-    a second poll of the ring before the waiter runs or a transmit interrupt in between, occur
-    in proportions that depend on the host's timing, and shift the figures run to run.)"""
-    deltas = {h: [] for h in range(1, len(HOPS))}
+def is_origin(rec):
+    """A receive interrupt, or a busy poll that found frames: where a frame's latency starts."""
+    return rec[1] == HOP_BUSY or (rec[1] == HOP_IRQ and not rec[3] & IRQ_TX)
+
+
+def ring_deltas(recs, frame_len=None, kinds=(HOP_IRQ, HOP_BUSY)):
+    """Per hop: TSC deltas from an origin (a receive interrupt, or a busy poll that found frames)
+    to the first record of that hop after it, once what leads to it was seen (the kernel's rule
+    for its histograms), computed exactly from the ring; and how many origins of each kind were
+    counted. With frame_len, only origins followed by exactly the data path, each hop once and
+    nothing else in between (no second poll, no transmit interrupt), for one frame of that many
+    bytes (after an interrupt, the application asleep in epoll_wait; after a busy poll, the
+    application polling in it): one code path, so under -icount one count. (The other paths,
+    such as a second poll of the ring before the waiter runs or a transmit interrupt in between,
+    occur in proportions that depend on the host's timing, and shift the figures run to run.)
+    kinds: the origins counted (HOP_IRQ, HOP_BUSY)."""
+    deltas = {h: [] for h in TIMED}
+    origins = {HOP_IRQ: 0, HOP_BUSY: 0}
     groups, cur = [], None
     for rec in recs:
-        if rec[1] == HOP_IRQ and not rec[3] & IRQ_TX:
+        if is_origin(rec):
             cur = [rec]
             groups.append(cur)
         elif cur is not None:
             cur.append(rec)
     for g in groups:
+        if g[0][1] not in kinds:
+            continue
+        want = PATH[g[0][1]]
         if frame_len is not None:
             # Exactly the data path, each hop once, nothing else in between.
-            path = [r[1] for r in g[1:len(HOPS)]]
-            if path != list(range(1, len(HOPS))) or g[2][3] != frame_len:
+            path = [r[1] for r in g[1:len(want) + 1]]
+            if path != want or g[2][3] != frame_len:
                 continue
+        origins[g[0][1]] += 1
         seen = set()
         for tsc, hop, _obj, _arg in g[1:]:
             if hop in deltas and hop not in seen and HOP_NEEDS.get(hop, hop) in seen | {hop}:
                 seen.add(hop)
                 deltas[hop].append(tsc - g[0][0])
-    return deltas
+    return deltas, origins
 
 
 def readable_kernel(invoke):
@@ -244,15 +262,15 @@ switch the tracepoints on or off (writes trace_enabled)."""
               ("on" if int(sym("trace_enabled")) else "off", head, len(recs), tsc_khz()))
         shown = recs[-n:]
         first = head - len(shown)
-        # The interrupt each shown record follows (look back into the unshown part too).
+        # The origin each shown record follows (look back into the unshown part too).
         irq = None
-        for tsc, hop, _o, a in recs[:len(recs) - len(shown)]:
-            if hop == HOP_IRQ and not a & IRQ_TX:
-                irq = tsc
-        print("  %10s %20s %12s  %-20s %-18s %s" % ("#", "tsc", "+irq cycles", "hop", "object",
+        for rec in recs[:len(recs) - len(shown)]:
+            if is_origin(rec):
+                irq = rec[0]
+        print("  %10s %20s %12s  %-20s %-18s %s" % ("#", "tsc", "+origin", "hop", "object",
                                                    "arg"))
         for i, (tsc, hop, obj, argv) in enumerate(shown):
-            if hop == HOP_IRQ and not argv & IRQ_TX:
+            if is_origin((tsc, hop, obj, argv)):
                 irq = tsc
             since = "%d" % (tsc - irq) if irq is not None and tsc >= irq else "-"
             name = HOPS[hop] if hop < len(HOPS) else "hop %d" % hop
@@ -260,11 +278,11 @@ switch the tracepoints on or off (writes trace_enabled)."""
                 detail = "mask " + mask_str(argv)
             elif hop == HOP_LWIP:
                 detail = "%d bytes" % argv
-            elif hop == HOP_BH:
+            elif hop in (HOP_BH, HOP_BUSY):
                 detail = "budget %d" % argv
-            elif hop == 6:
+            elif hop == HOP_RET:
                 detail = "%d events" % argv
-            elif hop == 7:
+            elif hop == HOP_READ:
                 detail = "up to %d bytes" % argv
             elif hop == HOP_IRQ:
                 detail = "vector %d, %s queue%s" % (argv & 0xff, "tx" if argv & IRQ_TX else "rx",
@@ -275,13 +293,14 @@ switch the tracepoints on or off (writes trace_enabled)."""
 
 
 class EpunkLatency(gdb.Command):
-    """epunk latency [FRAME-BYTES]: per-hop latency from the NIC interrupt. The kernel's log2
-histograms (trace_hists, ns, bucket upper bounds) and exact deltas recomputed from the ring (TSC
-cycles; under -icount shift=0 these are guest instructions). With FRAME-BYTES, the exact part
-counts only interrupts that brought exactly one frame of that size (e.g. 118 for a 64-byte TCP
-segment: 14 + 20 + 20 bytes of headers) and then went through exactly the data path's hops, in
-order, nothing else in between (the application asleep in epoll_wait). Also prints each
-hop's most common value ("mode"): with -icount, the instruction count of the usual path."""
+    """epunk latency [FRAME-BYTES] [irq | busy]: per-hop latency from the frame's origin, the NIC
+interrupt or the busy poll that found it (irq, busy: only that kind, in the exact part). The kernel's log2 histograms (trace_hists, ns, bucket upper
+bounds) and exact deltas recomputed from the ring (TSC cycles; under -icount shift=0 these are
+guest instructions). With FRAME-BYTES, the exact part counts only origins that brought exactly
+one frame of that size (e.g. 118 for a 64-byte TCP segment: 14 + 20 + 20 bytes of headers) and
+then went through exactly the data path's hops, in order, nothing else in between (after an
+interrupt the application asleep in epoll_wait; after a busy poll, polling in it). Also prints
+each hop's most common value ("mode"): with -icount, the instruction count of the usual path."""
 
     def __init__(self):
         super().__init__("epunk latency", gdb.COMMAND_USER)
@@ -290,16 +309,22 @@ hop's most common value ("mode"): with -icount, the instruction count of the usu
     def invoke(self, arg, from_tty):
         words = arg.split()
         frame_len = None
+        kinds = (HOP_IRQ, HOP_BUSY)
+        if words and words[-1] in ("irq", "busy"):
+            kinds = (HOP_IRQ,) if words.pop() == "irq" else (HOP_BUSY,)
+        if len(words) > 1:
+            raise gdb.GdbError("usage: epunk latency [FRAME-BYTES] [irq | busy]")
         if words:
             try:
                 frame_len = int(words[0])
             except ValueError:
-                raise gdb.GdbError("usage: epunk latency [FRAME-BYTES]")
+                raise gdb.GdbError("usage: epunk latency [FRAME-BYTES] [irq | busy]")
         hists = sym("trace_hists")
         nb = hists[0]["count"].type.sizeof // hists[0]["count"][0].type.sizeof
-        print("latency from the NIC interrupt, kernel histograms, ns (log2 bucket upper bounds)")
+        print("latency from the NIC interrupt or the busy poll that found the frame, kernel "
+              "histograms, ns (log2 bucket upper bounds)")
         print("  %-20s %9s %9s %9s %9s %9s" % ("hop", "samples", "p50", "p90", "p99", "max"))
-        for h in range(1, len(HOPS)):
+        for h in TIMED:
             t = hists[h]
             counts = [int(t["count"][b]) for b in range(nb)]
             n, mx = int(t["n"]), int(t["max_ns"])
@@ -307,15 +332,17 @@ hop's most common value ("mode"): with -icount, the instruction count of the usu
                                                   hist_percentile(counts, n, mx, 90),
                                                   hist_percentile(counts, n, mx, 99), mx))
         recs = ring_records()
-        deltas = ring_deltas(recs, frame_len)
-        print("exact, from the last %d ring records: TSC cycles from the NIC interrupt "
-              "(TSC %d kHz; under -icount shift=0, guest instructions)%s" % (
-                  len(recs), tsc_khz(), "" if frame_len is None else
-                  "; only interrupts bringing one %d-byte frame" % frame_len))
+        deltas, origins = ring_deltas(recs, frame_len, kinds)
+        print("exact, from the last %d ring records: TSC cycles from the origin, %d receive "
+              "interrupts and %d busy polls (TSC %d kHz; under -icount shift=0, guest "
+              "instructions)%s" % (
+                  len(recs), origins[HOP_IRQ], origins[HOP_BUSY], tsc_khz(),
+                  "" if frame_len is None else "; only origins bringing one %d-byte frame" %
+                  frame_len))
         print("  %-20s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s" % (
             "hop", "samples", "min", "p50", "p90", "p99", "max", "p50 ns", "p99 ns", "max ns",
             "mode"))
-        for h in range(1, len(HOPS)):
+        for h in TIMED:
             v = sorted(deltas[h])
             mx = v[-1] if v else 0
             mode = max(set(v), key=lambda x: (v.count(x), -x)) if v else 0
