@@ -74,21 +74,28 @@ has() {
 	if grep -qE "$2" "$1"; then pass "$3"; else fail "$3" "no line matching '$2' in $1"; fi
 }
 
-HOSTFWD="hostfwd=tcp:127.0.0.1:$eport-:7" tools/run/qemu.sh --net user --timeout 240 \
-	--log "$out/serial.log" --append "quiet app=echo args=\"port=7 mode=et\" trace=off" \
-	-- -gdb "tcp:127.0.0.1:$gport2" -icount shift=0,sleep=on,align=off -rtc clock=vm \
-	-qmp "tcp:127.0.0.1:$qport,server=on,wait=off" \
-	> "$out/qemu.out" 2>&1 < /dev/null &
-qpid=$!
-pids+=("$qpid")
-t0=$SECONDS
-until tr -d '\r' 2>/dev/null < "$out/serial.log" | grep -q "echo: listening"; do
-	if ! kill -0 "$qpid" 2>/dev/null || [ $((SECONDS - t0)) -ge 60 ]; then
-		fail "echo server under -icount with a gdb stub" "not listening after 60 s, see $out/serial.log"
-		exit 1
-	fi
-	sleep 0.2
-done
+# start_echo NAME TIMEOUT APPEND QEMU-ARGS...: the echo server under -icount with a gdb stub on
+# gport2, user networking forwarding eport; its console in NAME.log. Waits until it listens.
+start_echo() {
+	local name=$1 limit=$2 append=$3 t0
+	shift 3
+	HOSTFWD="hostfwd=tcp:127.0.0.1:$eport-:7" tools/run/qemu.sh --net user --timeout "$limit" \
+		--log "$out/$name.log" --append "$append" \
+		-- -gdb "tcp:127.0.0.1:$gport2" -icount shift=0,sleep=on,align=off -rtc clock=vm "$@" \
+		> "$out/$name-qemu.out" 2>&1 < /dev/null &
+	qpid=$!
+	pids+=("$qpid")
+	t0=$SECONDS
+	until tr -d '\r' 2>/dev/null < "$out/$name.log" | grep -q "echo: listening"; do
+		if ! kill -0 "$qpid" 2>/dev/null || [ $((SECONDS - t0)) -ge 60 ]; then
+			fail "echo server ($name) under -icount with a gdb stub" "not listening after 60 s, see $out/$name.log"
+			exit 1
+		fi
+		sleep 0.2
+	done
+}
+start_echo serial 240 "quiet app=echo args=\"port=7 mode=et\" trace=off" \
+	-qmp "tcp:127.0.0.1:$qport,server=on,wait=off"
 
 # Idle: threads, epoll, sockets, memory; tracing switched on from gdb.
 gdb_cmds "$out/idle.txt" "epunk threads" "epunk epoll" "epunk sockets" "epunk meminfo" \
@@ -153,20 +160,7 @@ fi
 kill -TERM "$qpid" 2>/dev/null
 wait "$qpid" 2>/dev/null
 eport=$((base + 4)) gport2=$((base + 5))
-HOSTFWD="hostfwd=tcp:127.0.0.1:$eport-:7" tools/run/qemu.sh --net user --timeout 180 \
-	--log "$out/serial-busy.log" --append "quiet app=echo args=\"port=7 mode=et busy_poll=200\" trace=on" \
-	-- -gdb "tcp:127.0.0.1:$gport2" -icount shift=0,sleep=on,align=off -rtc clock=vm \
-	> "$out/qemu-busy.out" 2>&1 < /dev/null &
-qpid=$!
-pids+=("$qpid")
-t0=$SECONDS
-until tr -d '\r' 2>/dev/null < "$out/serial-busy.log" | grep -q "echo: listening"; do
-	if ! kill -0 "$qpid" 2>/dev/null || [ $((SECONDS - t0)) -ge 60 ]; then
-		fail "busy-polling echo server under -icount" "not listening after 60 s, see $out/serial-busy.log"
-		exit 1
-	fi
-	sleep 0.2
-done
+start_echo serial-busy 180 "quiet app=echo args=\"port=7 mode=et busy_poll=200\" trace=on"
 if timeout -k 5 60 build/echobench -q -c 1 -s 64 -w 0 -d 5 127.0.0.1 "$eport" > "$out/echobench-busy.txt" 2>&1; then
 	pass "echo client, busy polling: $(sed -n 's/.*s: \([0-9]* req\/s\).*/\1/p' "$out/echobench-busy.txt"), every byte verified"
 else
