@@ -7,11 +7,11 @@
  * devices (1af4:1000, plain `virtio-net-pci`) are driven the same way through their modern
  * capabilities.
  *
- * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX. Not negotiated: MRG_RXBUF (without
- * GSO a frame always fits one 2 KiB buffer, so it would only add a num_buffers check), CSUM /
- * GUEST_CSUM (the device could then hand us frames with partial checksums the stack must finish,
- * and the TX API carries no checksum request), GSO, CTRL_VQ, MQ, INDIRECT_DESC (a frame takes at
- * most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry ring).
+ * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX; CSUM and GUEST_CSUM when offered,
+ * unless vnet_offload=off (checksums left partial on transmit, received ones trusted or
+ * finished: vnet_rx_hdr_check). Not negotiated: MRG_RXBUF (without GSO a frame always fits
+ * one 2 KiB buffer, so it would only add a num_buffers check), GSO, CTRL_VQ, MQ, INDIRECT_DESC
+ * (a frame takes at most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry ring).
  *
  * Contexts and locking (one CPU):
  *   - vnet_irq / vnet_intx_irq / vnet_config_irq: hard interrupt, interrupts off. They only ack
@@ -52,6 +52,7 @@
 #include <kernel/time.h>
 #include <kernel/timer.h>
 #include <linux/virtio_net.h>
+#include <string.h>
 
 /* The TX watchdog's poll period while frames are outstanding (see vnet_tx_watchdog). */
 #define VNET_TX_WATCHDOG_NS	(20 * NSEC_PER_MSEC)
@@ -68,6 +69,8 @@
 
 #define VNET_FEATURES	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) | \
 			 (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_RING_F_EVENT_IDX))
+/* Asked for too unless vnet_offload=off. */
+#define VNET_FEATURES_OFFLOAD	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM))
 
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VNET_HDR_LEN, "virtio-net header size");
 
@@ -87,6 +90,7 @@ struct vnet_tx_slot {
 	void (*done)(void *arg);	/* completion callback (may be NULL) */
 	void *arg;
 	uint32_t len;			/* frame bytes, for the counters */
+	struct virtio_net_hdr_v1 hdr;	/* the frame's header: the device reads it until done */
 };
 
 struct vnet {
@@ -96,6 +100,7 @@ struct vnet {
 	char name[8];			/* PCI address "bb:dd.f" */
 	uint8_t mac[6];
 	int index;
+	unsigned offloads;		/* VNET_OFFLOAD_* negotiated */
 	/* interrupts */
 	int config_vector;		/* MSI-X configuration vector, -1 in INTx mode */
 	int intx_gsi;			/* INTx mode: IOAPIC input, else -1 */
@@ -106,7 +111,7 @@ struct vnet {
 	uint64_t tx_done_seen;		/* stats.tx_frames then */
 	/* receive */
 	struct spinlock rx_lock;	/* rxq, the pool's state and free stack, the handler */
-	void (*rx)(void *ctx, void *frame, size_t len, void *buf);
+	vnet_rx_fn rx;
 	void *rx_ctx;
 	uint8_t *rx_pool;		/* rx_nbufs buffers of VNET_RX_BUF_SIZE, contiguous */
 	unsigned rx_pool_order;		/* its page_alloc order */
@@ -128,9 +133,6 @@ struct vnet {
 
 static struct vnet vnets[VNET_MAX_DEVICES];
 static int nvnets;
-/* The header of every transmitted frame: no offload requested, so all zero, and the device
- * only reads it: one copy serves every frame. */
-static const struct virtio_net_hdr_v1 tx_hdr;
 
 static bool verbose(void)
 {
@@ -242,14 +244,17 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 			rx_put_free(d, i);
 			continue;
 		}
-		if (!vnet_rx_hdr_ok(buf)) {
+		unsigned rx_flags;
+		if (vnet_rx_hdr_check(buf, buf + VNET_HDR_LEN, (size_t)len, d->offloads, &rx_flags)) {
 			d->stats.rx_dropped_bad_hdr++;
 			rx_put_free(d, i);
 			continue;
 		}
 		d->stats.rx_frames++;
 		d->stats.rx_bytes += (uint64_t)len;
-		void (*rx)(void *, void *, size_t, void *) = d->rx;
+		d->stats.rx_csum_trusted += rx_flags & VNET_RX_CSUM_OK;
+		d->stats.rx_csum_completed += (rx_flags & VNET_RX_CSUM_DONE) != 0;
+		vnet_rx_fn rx = d->rx;
 		void *ctx = d->rx_ctx;
 		if (!rx) {
 			rx_put_free(d, i);
@@ -257,7 +262,7 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 		}
 		d->rx_state[i] = BUF_HELD;
 		spin_unlock_irqrestore(&d->rx_lock, flags);
-		rx(ctx, buf + VNET_HDR_LEN, (size_t)len, buf);
+		rx(ctx, buf + VNET_HDR_LEN, (size_t)len, buf, rx_flags & VNET_RX_CSUM_OK);
 		flags = spin_lock_irqsave(&d->rx_lock);
 	}
 	d->rx_in_poll = false;
@@ -289,8 +294,7 @@ void vnet_rx_release(struct vnet *d, void *buf)
 	spin_unlock_irqrestore(&d->rx_lock, flags);
 }
 
-void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size_t len, void *buf),
-			 void *ctx)
+void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx)
 {
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 	d->rx = rx;
@@ -324,6 +328,12 @@ static void vnet_tx_reclaim(struct vnet *d)
 int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)(void *arg),
 	    void *arg)
 {
+	return vnet_tx_offload(d, segs, nsegs, NULL, done, arg);
+}
+
+int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
+		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg)
+{
 	struct virtq_buf bufs[1 + VNET_TX_MAX_SEGS];
 	size_t total = 0;
 	unsigned n = 1;
@@ -331,7 +341,6 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	BUG_ON(!in_softirq() || in_irq());	/* the TX queue relies on bottom-half exclusion */
 	if (nsegs < 1 || nsegs > VNET_TX_MAX_SEGS)
 		return -EINVAL;
-	bufs[0] = (struct virtq_buf){ virt_to_phys(&tx_hdr), sizeof(tx_hdr) };
 	for (int k = 0; k < nsegs; k++) {
 		if (!segs[k].len)
 			continue;
@@ -341,6 +350,9 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	if (total > VNET_FRAME_MAX)
 		return -EMSGSIZE;
 	if (total < VNET_ETH_HLEN)
+		return -EINVAL;
+	if (off && (!(d->offloads & VNET_OFFLOAD_TX_CSUM) || off->csum_start < VNET_ETH_HLEN ||
+		    (size_t)off->csum_start + off->csum_offset + 2 > total))
 		return -EINVAL;
 
 	struct virtq *vq = &d->txq.vq;
@@ -362,6 +374,14 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	slot->done = done;
 	slot->arg = arg;
 	slot->len = (uint32_t)total;
+	slot->hdr = (struct virtio_net_hdr_v1){ 0 };
+	if (off) {
+		slot->hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		slot->hdr.csum_start = off->csum_start;
+		slot->hdr.csum_offset = off->csum_offset;
+		d->stats.tx_csum_offloaded++;
+	}
+	bufs[0] = (struct virtq_buf){ virt_to_phys(&slot->hdr), sizeof(slot->hdr) };
 	if (virtq_num_free(vq) == vq->num)
 		d->tx_progress_ns = ktime_ns();	/* the watchdog's clock starts with the first frame */
 	virtq_add(vq, bufs, n, 0, slot);
@@ -662,9 +682,19 @@ static int vnet_start(struct vnet *d, bool msix)
 	virtio_reset(vd);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_DRIVER);
-	err = virtio_negotiate(vd, VNET_FEATURES, 0);
+	const char *ov = cmdline_get("vnet_offload");
+	bool offload = !ov || strcmp(ov, "off");
+	if (ov && offload && strcmp(ov, "on"))
+		printk("virtio-net %s: vnet_offload=%s: expected on or off; offloads stay on\n",
+		       d->name, ov);
+	err = virtio_negotiate(vd, VNET_FEATURES | (offload ? VNET_FEATURES_OFFLOAD : 0), 0);
 	if (err)
 		return err;
+	d->offloads = 0;
+	if (virtio_has(vd, VIRTIO_NET_F_CSUM))
+		d->offloads |= VNET_OFFLOAD_TX_CSUM;
+	if (virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM))
+		d->offloads |= VNET_OFFLOAD_RX_CSUM;
 	read_mac(d);
 	bool event_idx = virtio_has(vd, VIRTIO_RING_F_EVENT_IDX);
 
@@ -731,6 +761,7 @@ static void print_features(struct vnet *d)
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ VIRTIO_F_VERSION_1, "VERSION_1" }, { VIRTIO_NET_F_MAC, "MAC" },
 		{ VIRTIO_NET_F_STATUS, "STATUS" }, { VIRTIO_RING_F_EVENT_IDX, "EVENT_IDX" },
+		{ VIRTIO_NET_F_CSUM, "CSUM" }, { VIRTIO_NET_F_GUEST_CSUM, "GUEST_CSUM" },
 	};
 	printk("virtio-net %s: features", d->name);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -799,6 +830,11 @@ bool vnet_link_up(struct vnet *d)
 		return true;
 	return virtio_cfg_read16(&d->vio, offsetof(struct virtio_net_config, status)) &
 	       VIRTIO_NET_S_LINK_UP;
+}
+
+unsigned vnet_offloads(struct vnet *d)
+{
+	return d->offloads;
 }
 
 const char *vnet_irq_mode(struct vnet *d)

@@ -12,6 +12,12 @@
  * as segments, with a reference held until the device has consumed them (lwIP does not rewrite
  * a segment whose pbuf is still referenced, so retransmissions are safe).
  *
+ * Checksum offload (when the driver negotiated it, vnet_offloads): lwIP's per-netif checksum
+ * control leaves TCP checksums out on this netif; vnetif_linkoutput puts the pseudo-header sum
+ * in each TCP segment's field and asks the device to finish it. A received frame whose
+ * checksum the driver vouches for (VNET_RX_CSUM_OK) is marked PBUF_FLAG_CSUM_OK, and lwIP skips
+ * its TCP or UDP check (net/lwip/patches/0010-pbuf-checksum-ok-flag.patch).
+ *
  * Everything here runs under the network rule of net/include/net/net.h: RX in the NET_RX softirq,
  * TX from lwIP (softirq or a thread inside net_lock()).
  */
@@ -40,6 +46,9 @@
 #include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/ip.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/tcp.h"
 #include "netif/ethernet.h"
 
 #if !LWIP_SUPPORT_CUSTOM_PBUF
@@ -49,6 +58,7 @@
 struct vnetif {
 	struct netif netif;	/* lwIP's interface; netif.state points back here */
 	struct vnet *dev;	/* the device under it */
+	unsigned offloads;	/* vnet_offloads(dev) */
 	uint64_t rx_nomem;	/* frames dropped: no pbuf wrapper */
 	uint64_t tx_busy;	/* frames lwIP had to drop: the TX ring was full */
 	uint64_t tx_lent;	/* frames dropped while the device was lent (below) */
@@ -81,7 +91,7 @@ static void rx_pbuf_free(struct pbuf *p)
 }
 
 /* Driver RX handler (NET_RX softirq): one Ethernet frame into lwIP. */
-static void vnetif_rx(void *ctx, void *frame, size_t len, void *buf)
+static void vnetif_rx(void *ctx, void *frame, size_t len, void *buf, unsigned flags)
 {
 	struct vnetif *vi = ctx;
 	struct pbuf *p;
@@ -109,6 +119,8 @@ static void vnetif_rx(void *ctx, void *frame, size_t len, void *buf)
 		vi->rx_nomem++;
 		return;
 	}
+	if (flags & VNET_RX_CSUM_OK)
+		p->flags |= PBUF_FLAG_CSUM_OK;
 	if (vi->netif.input(p, &vi->netif) != ERR_OK)
 		pbuf_free(p);
 	net_timers_update();	/* input may have asked lwIP for an earlier timeout */
@@ -119,10 +131,50 @@ static void tx_done(void *arg)
 	pbuf_free(arg);
 }
 
+/* The pseudo-header sum (not complemented) of an IPv4 TCP or UDP datagram, in network order:
+ * what the checksum field holds while the device is to finish it. */
+static u16_t pseudo_sum(const ip4_addr_p_t *src, const ip4_addr_p_t *dst, u8_t proto, u16_t len)
+{
+	u32_t a = lwip_ntohl(src->addr), b = lwip_ntohl(dst->addr);
+	u32_t sum = (a >> 16) + (a & 0xffff) + (b >> 16) + (b & 0xffff) + proto + len;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return lwip_htons((u16_t)sum);
+}
+
+/*
+ * A TCP segment, whose checksum lwIP left out (checksum offload): its field gets the
+ * pseudo-header sum and *@off asks the device for the rest. Returns 1 then, 0 for any other
+ * frame (nothing to do), -1 for a TCP segment whose headers are not all in the first pbuf
+ * (lwIP builds them there: the caller sends a flat copy instead).
+ */
+static int tx_csum_offload(struct pbuf *p, struct vnet_tx_offload *off)
+{
+	const size_t eth = SIZEOF_ETH_HDR;
+	if (p->len < eth + IP_HLEN)
+		return p->tot_len < eth + IP_HLEN ? 0 : -1;
+	const struct eth_hdr *e = p->payload;
+	struct ip_hdr *ip = (struct ip_hdr *)((u8_t *)p->payload + eth);
+	if (e->type != PP_HTONS(ETHTYPE_IP) || IPH_V(ip) != 4 || IPH_PROTO(ip) != IP_PROTO_TCP ||
+	    (IPH_OFFSET(ip) & PP_HTONS(IP_OFFMASK | IP_MF)))
+		return 0;
+	size_t ihl = (size_t)IPH_HL_BYTES(ip), tot = lwip_ntohs(IPH_LEN(ip));
+	if (ihl < IP_HLEN || tot < ihl + TCP_HLEN || eth + tot > p->tot_len)
+		return 0;	/* not lwIP's: it never builds these */
+	if (p->len < eth + ihl + TCP_HLEN)
+		return -1;
+	struct tcp_hdr *th = (struct tcp_hdr *)((u8_t *)ip + ihl);
+	th->chksum = pseudo_sum(&ip->src, &ip->dest, IP_PROTO_TCP, (u16_t)(tot - ihl));
+	off->csum_start = (uint16_t)(eth + ihl);
+	off->csum_offset = 16;	/* offsetof(struct tcp_hdr, chksum) */
+	return 1;
+}
+
 static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct vnetif *vi = netif->state;
 	struct vnet_seg segs[VNET_TX_MAX_SEGS];
+	struct vnet_tx_offload off, *offp = NULL;
 	struct pbuf *send = p;
 	int n = 0;
 
@@ -132,14 +184,17 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 		vi->tx_lent++;
 		return ERR_OK;
 	}
+	int csum = (vi->offloads & VNET_OFFLOAD_TX_CSUM) ? tx_csum_offload(p, &off) : 0;
 	for (struct pbuf *q = p; q; q = q->next) {
-		if (n == VNET_TX_MAX_SEGS) {
+		if (n == VNET_TX_MAX_SEGS || csum < 0) {
 			/* A chain longer than the device takes: send a flat copy instead. */
 			send = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
 			if (!send)
 				return ERR_MEM;
 			segs[0] = (struct vnet_seg){ send->payload, send->len };
 			n = 1;
+			if (csum < 0)
+				csum = tx_csum_offload(send, &off);
 			break;
 		}
 		if (q->len)
@@ -147,7 +202,9 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 	}
 	if (send == p)
 		pbuf_ref(p);
-	int err = vnet_tx(vi->dev, segs, n, tx_done, send);
+	if (csum > 0)
+		offp = &off;
+	int err = vnet_tx_offload(vi->dev, segs, n, offp, tx_done, send);
 	if (err) {
 		pbuf_free(send);
 		if (err == -EAGAIN) {
@@ -171,6 +228,10 @@ static err_t vnetif_init(struct netif *netif)
 	netif->hwaddr_len = ETH_HWADDR_LEN;
 	vnet_mac(vi->dev, netif->hwaddr);
 	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	vi->offloads = vnet_offloads(vi->dev);
+	NETIF_SET_CHECKSUM_CTRL(netif, (vi->offloads & VNET_OFFLOAD_TX_CSUM) ?
+				NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP :
+				NETIF_CHECKSUM_ENABLE_ALL);
 	return ERR_OK;
 }
 
@@ -338,6 +399,12 @@ void netif_vnet_print_stats(void)
 		if (v.busy_polls)
 			printk("net: eth%d busy polls %llu, frames they found %llu\n", i,
 			       (unsigned long long)v.busy_polls, (unsigned long long)v.busy_frames);
+		unsigned o = ifs[i].offloads;
+		printk("net: eth%d offloads%s%s%s: tx checksums left to the device %llu, rx checksums "
+		       "trusted %llu, finished by the driver %llu\n", i,
+		       o & VNET_OFFLOAD_TX_CSUM ? " tx-csum" : "", o & VNET_OFFLOAD_RX_CSUM ? " rx-csum" : "",
+		       o ? "" : " none", (unsigned long long)v.tx_csum_offloaded,
+		       (unsigned long long)v.rx_csum_trusted, (unsigned long long)v.rx_csum_completed);
 	}
 	uint64_t sent, valid;
 	net_syncookie_stats(&sent, &valid);

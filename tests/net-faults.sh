@@ -160,7 +160,7 @@ finish() {
 	qpid=""
 	stop_pid "$wpid"
 	wpid=""
-	tr -d '\r' < "$out/$1.log" | grep '^net: eth0' | tail -1 > "$out/$1-guest.stats"
+	tr -d '\r' < "$out/$1.log" | grep '^net: eth0 rx' | tail -1 > "$out/$1-guest.stats"
 	tr -d '\r' < "$out/$1.log" | grep '^net: SYN cookies' | tail -1 >> "$out/$1-guest.stats"
 }
 
@@ -237,9 +237,9 @@ if boot hostile --seed "$seed" --inject "$inject" --inject-rate "$rate" $wire_ex
 	# One more net_stats line (every 5 s) after the last injected frame, then the guest's driver
 	# must have dropped exactly the frames shorter than an Ethernet header, as bad lengths.
 	sleep 0.5
-	lines=$(tr -d '\r' < "$out/hostile.log" | grep -c '^net: eth0')
+	lines=$(tr -d '\r' < "$out/hostile.log" | grep -c '^net: eth0 rx')
 	for _ in $(seq 100); do
-		[ "$(tr -d '\r' < "$out/hostile.log" | grep -c '^net: eth0')" -gt "$lines" ] && break
+		[ "$(tr -d '\r' < "$out/hostile.log" | grep -c '^net: eth0 rx')" -gt "$lines" ] && break
 		sleep 0.1
 	done
 	finish hostile

@@ -158,13 +158,18 @@ uint32_t net_rand(void)
 /* ---- the virtio-net device ---- */
 
 struct vnet {
-	void (*rx)(void *ctx, void *frame, size_t len, void *buf);
+	vnet_rx_fn rx;
 	void *ctx;
 };
+
+/* The device offers checksum offload both ways, as QEMU's on a tap does: transmitted TCP
+ * checksums are finished here (vnet_tx_offload), received headers checked as the driver does. */
+#define FAKE_OFFLOADS	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM)
 
 static struct vnet dev;
 static const uint8_t dev_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static long rx_out;		/* buffers lent to the stack */
+static long rx_bad_hdr;		/* frames whose virtio header the check refused */
 
 struct tx_done {
 	void (*done)(void *arg);
@@ -192,8 +197,13 @@ bool vnet_link_up(struct vnet *d)
 	return true;
 }
 
-void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size_t len, void *buf),
-			 void *ctx)
+unsigned vnet_offloads(struct vnet *d)
+{
+	(void)d;
+	return FAKE_OFFLOADS;
+}
+
+void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx)
 {
 	d->rx = rx;
 	d->ctx = ctx;
@@ -214,6 +224,12 @@ void vnet_rx_release(struct vnet *d, void *buf)
 int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)(void *arg),
 	    void *arg)
 {
+	return vnet_tx_offload(d, segs, nsegs, NULL, done, arg);
+}
+
+int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
+		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg)
+{
 	uint8_t frame[VNET_FRAME_MAX + 64];
 	size_t len = 0;
 
@@ -227,6 +243,23 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 			abort();	/* lwIP handed down more than the MTU allows */
 		memcpy(frame + len, segs[i].data, segs[i].len);
 		len += segs[i].len;
+	}
+	if (off) {
+		/* The device's part: the sum from csum_start on, stored in the field (which holds
+		 * the pseudo-header sum the stack left). Outside the frame is the stack's bug. */
+		size_t start = off->csum_start, field = start + off->csum_offset;
+		if (start < VNET_ETH_HLEN || field + 2 > len)
+			abort();
+		uint32_t sum = 0;
+		size_t i = start;
+		for (; i + 1 < len; i += 2)
+			sum += (uint32_t)(frame[i] << 8 | frame[i + 1]);
+		if (i < len)
+			sum += (uint32_t)frame[i] << 8;
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		frame[field] = (uint8_t)(~sum >> 8);
+		frame[field + 1] = (uint8_t)~sum;
 	}
 	tx_pending[ntx_pending++] = (struct tx_done){ done, arg };
 	if (tx_hook)
@@ -250,20 +283,38 @@ void fake_vnet_tx_complete(void)
 	local_bh_enable();
 }
 
-/* One frame through the driver's RX path: a buffer of its own (lent until released), handed
- * to the handler in the NET_RX bottom half, as virtio_net.c does. */
-void fake_vnet_rx(const void *frame, size_t len)
+/* One frame through the driver's RX path: its virtio header checked as virtio_net.c does
+ * (refused: dropped and counted), then a buffer of its own (lent until released), handed to the
+ * handler in the NET_RX bottom half. */
+void fake_vnet_rx_hdr(const uint8_t *hdr, const void *frame, size_t len)
 {
+	static const uint8_t zero_hdr[VNET_HDR_LEN];
+	unsigned flags;
 	if (!dev.rx)
 		abort();
 	void *buf = malloc(len ? len : 1);
 	if (!buf)
 		abort();
 	memcpy(buf, frame, len);
+	if (vnet_rx_hdr_check(hdr ? hdr : zero_hdr, buf, len, FAKE_OFFLOADS, &flags)) {
+		rx_bad_hdr++;
+		free(buf);
+		return;
+	}
 	rx_out++;
 	local_bh_disable();
-	dev.rx(dev.ctx, buf, len, buf);
+	dev.rx(dev.ctx, buf, len, buf, flags & VNET_RX_CSUM_OK);
 	local_bh_enable();
+}
+
+void fake_vnet_rx(const void *frame, size_t len)
+{
+	fake_vnet_rx_hdr(NULL, frame, len);
+}
+
+long fake_vnet_rx_bad_hdr(void)
+{
+	return rx_bad_hdr;
 }
 
 long fake_vnet_rx_outstanding(void)

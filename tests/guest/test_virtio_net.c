@@ -59,12 +59,13 @@ static void build_arp_request(uint8_t eth[14], uint8_t arp[28], const uint8_t ma
 	memcpy(arp + 24, gateway_ip, 4);
 }
 
-static void test_rx(void *ctx, void *frame, size_t len, void *buf)
+static void test_rx(void *ctx, void *frame, size_t len, void *buf, unsigned flags)
 {
 	const uint8_t *f = frame;
 	uint64_t now = arch_cycles();
 
 	(void)ctx;
+	(void)flags;
 	if (!in_softirq() || in_irq())
 		rxs.bad_context++;
 	if (now - rxs.last_rx_tsc < 200000) {	/* same poll burst */
@@ -160,27 +161,6 @@ KTEST(vnet, rx_length_validation)
 		  VNET_RX_BUF_SIZE - VNET_HDR_LEN);
 	EXPECT_EQ(vnet_rx_frame_len(VNET_RX_BUF_SIZE + 1, VNET_RX_BUF_SIZE), -1);
 	EXPECT_EQ(vnet_rx_frame_len(0xffffffffu, VNET_RX_BUF_SIZE), -1);
-}
-
-KTEST(vnet, rx_header_validation)
-{
-	/* Nothing offloaded was negotiated: a partial checksum or a GSO frame is refused. */
-	uint8_t h[VNET_HDR_LEN] = { 0 };
-	EXPECT_TRUE(vnet_rx_hdr_ok(h));
-	h[0] = 2;				/* DATA_VALID: tolerated (Linux's tap sets it) */
-	EXPECT_TRUE(vnet_rx_hdr_ok(h));
-	h[0] = VNET_HDR_F_NEEDS_CSUM;
-	EXPECT_FALSE(vnet_rx_hdr_ok(h));
-	h[0] = 0xff;
-	EXPECT_FALSE(vnet_rx_hdr_ok(h));
-	h[0] = 0;
-	for (unsigned gso = 1; gso < 256; gso++) {	/* TCPv4 1, UDP 3, TCPv6 4, ECN 0x80 ... */
-		h[1] = (uint8_t)gso;
-		EXPECT_FALSE(vnet_rx_hdr_ok(h));
-	}
-	h[1] = 0;
-	memset(h + 2, 0xff, sizeof(h) - 2);	/* hdr_len, gso_size, csum_*, num_buffers: unused */
-	EXPECT_TRUE(vnet_rx_hdr_ok(h));
 }
 
 KTEST(vnet, device_is_up)

@@ -31,13 +31,27 @@ bool vnet_link_up(struct vnet *d);
 const char *vnet_irq_mode(struct vnet *d);
 
 /*
- * RX: the driver calls rx(ctx, frame, len, buf) for each frame (Ethernet header first, virtio
- * header stripped), in softirq context. The upper layer owns buf until it calls
+ * Offloads (vnet_offloads): each is negotiated only when the device offers it and the command
+ * line does not say vnet_offload=off; without it the stack does the work itself.
+ */
+#define VNET_OFFLOAD_TX_CSUM	0x1	/* F_CSUM: the device completes a checksum we leave partial */
+#define VNET_OFFLOAD_RX_CSUM	0x2	/* F_GUEST_CSUM: frames may come with partial checksums
+					 * (finished or trusted here) or verified ones */
+/** vnet_offloads - the VNET_OFFLOAD_* negotiated with device @d. */
+unsigned vnet_offloads(struct vnet *d);
+
+/*
+ * RX: the driver calls rx(ctx, frame, len, buf, flags) for each frame (Ethernet header first,
+ * virtio header stripped and checked by vnet_rx_hdr_check), in softirq context. flags holds
+ * VNET_RX_CSUM_OK when the frame's TCP or UDP checksum needs no verification (the device
+ * verified it, or left it partial: a frame from the host's own stack). The upper layer owns buf until it calls
  * vnet_rx_release(d, buf), from any context; the driver then puts that buffer back on the RX
  * ring (refill). Without a handler, frames are counted and their buffers reused at once.
  */
-void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size_t len, void *buf),
-			 void *ctx);
+#define VNET_RX_CSUM_OK		0x1
+#define VNET_RX_CSUM_DONE	0x2	/* a partial checksum was finished by the driver (counted) */
+typedef void (*vnet_rx_fn)(void *ctx, void *frame, size_t len, void *buf, unsigned flags);
+void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx);
 /** vnet_rx_owner - the ctx of the receive handler installed now (NULL: none). */
 void *vnet_rx_owner(struct vnet *d);
 void vnet_rx_release(struct vnet *d, void *buf);
@@ -60,6 +74,20 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	    void *arg);
 
 /*
+ * What the device is asked to do for one frame (vnet_tx_offload): with csum_offset nonzero,
+ * compute the ones'-complement checksum from byte csum_start of the frame to its end (the field
+ * holding the pseudo-header sum) and store it at csum_start + csum_offset. Needs
+ * VNET_OFFLOAD_TX_CSUM, and both within the frame: else -EINVAL.
+ */
+struct vnet_tx_offload {
+	uint16_t csum_start;	/* checksummed from here (the TCP header) */
+	uint16_t csum_offset;	/* the checksum field, from csum_start (16 for TCP, 6 for UDP) */
+};
+/** vnet_tx_offload - vnet_tx with offloads (@off NULL: none). */
+int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
+		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg);
+
+/*
  * Under a plug (sched_plug: a thread working through the events epoll_wait gave it) the transmit
  * doorbell waits for the plug's end, for VNET_TX_BATCH frames, or for VNET_TX_PLUG_NS, whichever
  * comes first (the last one checked at each send and each poll, and so at worst by the TX timer).
@@ -73,8 +101,10 @@ struct vnet_stats {
 	uint64_t rx_bytes;		/* their lengths, virtio header excluded */
 	uint64_t rx_dropped_bad_len;	/* used length shorter than header + Ethernet header or
 					 * longer than the buffer: dropped */
-	uint64_t rx_dropped_bad_hdr;	/* virtio header asks for what was not negotiated (a partial
-					 * checksum to finish, a GSO frame): dropped */
+	uint64_t rx_dropped_bad_hdr;	/* virtio header refused by vnet_rx_hdr_check: dropped */
+	uint64_t rx_csum_trusted;	/* frames handed up with VNET_RX_CSUM_OK */
+	uint64_t rx_csum_completed;	/* partial checksums finished in software (odd layouts) */
+	uint64_t tx_csum_offloaded;	/* frames sent with their checksum left to the device */
 	uint64_t rx_bad_token;		/* used buffer that was not posted to the device: ignored */
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
@@ -119,21 +149,19 @@ static inline int vnet_rx_frame_len(uint32_t used_len, uint32_t buf_size)
 	return (int)(used_len - VNET_HDR_LEN);
 }
 
-#define VNET_HDR_F_NEEDS_CSUM	1	/* virtio_net_hdr flags: checksum left partial */
-#define VNET_HDR_GSO_NONE	0	/* virtio_net_hdr gso_type */
-
 /**
- * vnet_rx_hdr_ok - whether the virtio-net header @hdr the device wrote before a received frame
- * fits the features negotiated. Without GUEST_CSUM and the GUEST_TSO/UFO features, NEEDS_CSUM
- * (a partial checksum left for us to finish) and any GSO type are device errors: the frame
- * would reach the stack with a checksum that cannot verify, or bigger than what was described.
- * DATA_VALID is tolerated: Linux's tap reports it whatever was negotiated, and the stack checks
- * every checksum itself. num_buffers is not looked at: without MRG_RXBUF the device need not
- * write it. Device input, like the length.
+ * vnet_rx_hdr_check - check the virtio-net header @hdr (VNET_HDR_LEN bytes) the device wrote
+ * before the received @frame of @len bytes, against the offloads negotiated (@offloads,
+ * VNET_OFFLOAD_*). Returns 0 and sets *@rx_flags (VNET_RX_CSUM_OK) for a frame to hand up, or
+ * a negative errno for one to drop and count: flags or a GSO type not negotiated, a partial
+ * checksum whose start or field lies outside the frame or inside its Ethernet header, hdr_len
+ * past the frame. A partial checksum is trusted (VNET_RX_CSUM_OK) when it is where an IPv4
+ * TCP or UDP checksum lives in an unfragmented datagram; any other in-bounds one is finished
+ * here, in @frame. DATA_VALID is honoured with VNET_OFFLOAD_RX_CSUM for the same unfragmented
+ * TCP and UDP datagrams only, and ignored otherwise (Linux's tap sets it whatever was
+ * negotiated; the stack then checks). Device input: pure code, fuzzed and host-tested.
  */
-static inline bool vnet_rx_hdr_ok(const uint8_t *hdr)
-{
-	return !(hdr[0] & VNET_HDR_F_NEEDS_CSUM) && hdr[1] == VNET_HDR_GSO_NONE;
-}
+int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t len, unsigned offloads,
+		      unsigned *rx_flags);
 
 #endif
