@@ -7,9 +7,9 @@
  * devices (1af4:1000, plain `virtio-net-pci`) are driven the same way through their modern
  * capabilities.
  *
- * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX; CSUM and GUEST_CSUM when offered,
- * unless vnet_offload=off (checksums left partial on transmit, received ones trusted or
- * finished: vnet_rx_hdr_check). Not negotiated: MRG_RXBUF (without GSO a frame always fits
+ * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX; CSUM, GUEST_CSUM and HOST_TSO4 when
+ * offered, unless vnet_offload=off (checksums left partial on transmit, received ones trusted
+ * or finished: vnet_rx_hdr_check; large TCP segments cut by the device). Not negotiated: MRG_RXBUF (without GSO a frame always fits
  * one 2 KiB buffer, so it would only add a num_buffers check), GSO, CTRL_VQ, MQ, INDIRECT_DESC
  * (a frame takes at most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry ring).
  *
@@ -70,7 +70,8 @@
 #define VNET_FEATURES	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) | \
 			 (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_RING_F_EVENT_IDX))
 /* Asked for too unless vnet_offload=off. */
-#define VNET_FEATURES_OFFLOAD	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM))
+#define VNET_FEATURES_OFFLOAD	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
+				 (1ULL << VIRTIO_NET_F_HOST_TSO4))
 
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VNET_HDR_LEN, "virtio-net header size");
 
@@ -347,12 +348,15 @@ int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		total += segs[k].len;
 		bufs[n++] = (struct virtq_buf){ virt_to_phys(segs[k].data), (uint32_t)segs[k].len };
 	}
-	if (total > VNET_FRAME_MAX)
+	if (total > (off && off->gso_size ? VNET_GSO_FRAME_MAX : VNET_FRAME_MAX))
 		return -EMSGSIZE;
 	if (total < VNET_ETH_HLEN)
 		return -EINVAL;
 	if (off && (!(d->offloads & VNET_OFFLOAD_TX_CSUM) || off->csum_start < VNET_ETH_HLEN ||
 		    (size_t)off->csum_start + off->csum_offset + 2 > total))
+		return -EINVAL;
+	if (off && off->gso_size && (!(d->offloads & VNET_OFFLOAD_TSO4) ||
+				     off->hdr_len < off->csum_start + 20 || off->hdr_len > total))
 		return -EINVAL;
 
 	struct virtq *vq = &d->txq.vq;
@@ -380,6 +384,12 @@ int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		slot->hdr.csum_start = off->csum_start;
 		slot->hdr.csum_offset = off->csum_offset;
 		d->stats.tx_csum_offloaded++;
+		if (off->gso_size) {
+			slot->hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+			slot->hdr.gso_size = off->gso_size;
+			slot->hdr.hdr_len = off->hdr_len;
+			d->stats.tx_gso_frames++;
+		}
 	}
 	bufs[0] = (struct virtq_buf){ virt_to_phys(&slot->hdr), sizeof(slot->hdr) };
 	if (virtq_num_free(vq) == vq->num)
@@ -695,6 +705,8 @@ static int vnet_start(struct vnet *d, bool msix)
 		d->offloads |= VNET_OFFLOAD_TX_CSUM;
 	if (virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM))
 		d->offloads |= VNET_OFFLOAD_RX_CSUM;
+	if (virtio_has(vd, VIRTIO_NET_F_HOST_TSO4) && virtio_has(vd, VIRTIO_NET_F_CSUM))
+		d->offloads |= VNET_OFFLOAD_TSO4;
 	read_mac(d);
 	bool event_idx = virtio_has(vd, VIRTIO_RING_F_EVENT_IDX);
 
@@ -762,6 +774,7 @@ static void print_features(struct vnet *d)
 		{ VIRTIO_F_VERSION_1, "VERSION_1" }, { VIRTIO_NET_F_MAC, "MAC" },
 		{ VIRTIO_NET_F_STATUS, "STATUS" }, { VIRTIO_RING_F_EVENT_IDX, "EVENT_IDX" },
 		{ VIRTIO_NET_F_CSUM, "CSUM" }, { VIRTIO_NET_F_GUEST_CSUM, "GUEST_CSUM" },
+		{ VIRTIO_NET_F_HOST_TSO4, "HOST_TSO4" },
 	};
 	printk("virtio-net %s: features", d->name);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)

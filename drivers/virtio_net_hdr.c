@@ -46,10 +46,8 @@ static size_t ipv4_l4(const uint8_t *f, size_t len, uint8_t *proto)
 	return VNET_ETH_HLEN + ihl;
 }
 
-/* The ones'-complement checksum of f[start, len) stored at f[field]: what the device left to us. */
-static void csum_finish(uint8_t *f, size_t len, size_t start, size_t field)
+uint16_t vnet_csum_sum(const uint8_t *f, size_t start, size_t len, uint32_t sum)
 {
-	uint32_t sum = 0;
 	size_t i = start;
 	for (; i + 1 < len; i += 2)
 		sum += be16(f + i);
@@ -57,7 +55,13 @@ static void csum_finish(uint8_t *f, size_t len, size_t start, size_t field)
 		sum += (uint32_t)f[i] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	uint16_t c = (uint16_t)~sum;
+	return (uint16_t)sum;
+}
+
+/* The ones'-complement checksum of f[start, len) stored at f[field]: what the device left to us. */
+static void csum_finish(uint8_t *f, size_t len, size_t start, size_t field)
+{
+	uint16_t c = (uint16_t)~vnet_csum_sum(f, start, len, 0);
 	f[field] = (uint8_t)(c >> 8);
 	f[field + 1] = (uint8_t)c;
 }

@@ -62,6 +62,7 @@ struct vnetif {
 	uint64_t rx_nomem;	/* frames dropped: no pbuf wrapper */
 	uint64_t tx_busy;	/* frames lwIP had to drop: the TX ring was full */
 	uint64_t tx_lent;	/* frames dropped while the device was lent (below) */
+	uint64_t tx_flattened;	/* frames sent as a flat copy (too many pieces) */
 };
 
 /* A received frame as a pbuf: the driver's buffer stays lent until pbuf_free. */
@@ -164,9 +165,14 @@ static int tx_csum_offload(struct pbuf *p, struct vnet_tx_offload *off)
 	if (p->len < eth + ihl + TCP_HLEN)
 		return -1;
 	struct tcp_hdr *th = (struct tcp_hdr *)((u8_t *)ip + ihl);
+	size_t thl = (size_t)TCPH_HDRLEN_BYTES(th);
+	if (thl < TCP_HLEN || ihl + thl > tot)
+		return 0;
 	th->chksum = pseudo_sum(&ip->src, &ip->dest, IP_PROTO_TCP, (u16_t)(tot - ihl));
 	off->csum_start = (uint16_t)(eth + ihl);
 	off->csum_offset = 16;	/* offsetof(struct tcp_hdr, chksum) */
+	off->gso_size = p->tso_mss;
+	off->hdr_len = (uint16_t)(eth + ihl + thl);
 	return 1;
 }
 
@@ -191,6 +197,8 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 			send = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
 			if (!send)
 				return ERR_MEM;
+			send->tso_mss = p->tso_mss;
+			vi->tx_flattened++;
 			segs[0] = (struct vnet_seg){ send->payload, send->len };
 			n = 1;
 			if (csum < 0)
@@ -352,6 +360,15 @@ int netif_vnet_init(char *err, size_t errlen)
 	return nr_ifs;
 }
 
+uint16_t netif_vnet_tso_max(struct netif *netif)
+{
+	if (netif->linkoutput != vnetif_linkoutput)
+		return 0;
+	struct vnetif *vi = netif->state;
+	/* The largest IPv4 datagram, less its header and TCP's largest */
+	return (vi->offloads & VNET_OFFLOAD_TSO4) ? 65535 - IP_HLEN - 60 : 0;
+}
+
 bool netif_vnet_wait_address(uint64_t timeout_ns)
 {
 	if (!nr_ifs)
@@ -400,10 +417,13 @@ void netif_vnet_print_stats(void)
 			printk("net: eth%d busy polls %llu, frames they found %llu\n", i,
 			       (unsigned long long)v.busy_polls, (unsigned long long)v.busy_frames);
 		unsigned o = ifs[i].offloads;
-		printk("net: eth%d offloads%s%s%s: tx checksums left to the device %llu, rx checksums "
-		       "trusted %llu, finished by the driver %llu\n", i,
+		printk("net: eth%d offloads%s%s%s%s: tx checksums left to the device %llu, large "
+		       "segments %llu, flat copies %llu; rx checksums trusted %llu, finished by the "
+		       "driver %llu\n", i,
 		       o & VNET_OFFLOAD_TX_CSUM ? " tx-csum" : "", o & VNET_OFFLOAD_RX_CSUM ? " rx-csum" : "",
-		       o ? "" : " none", (unsigned long long)v.tx_csum_offloaded,
+		       o & VNET_OFFLOAD_TSO4 ? " tso4" : "", o ? "" : " none",
+		       (unsigned long long)v.tx_csum_offloaded, (unsigned long long)v.tx_gso_frames,
+		       (unsigned long long)ifs[i].tx_flattened,
 		       (unsigned long long)v.rx_csum_trusted, (unsigned long long)v.rx_csum_completed);
 	}
 	uint64_t sent, valid;

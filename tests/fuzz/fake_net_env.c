@@ -162,9 +162,10 @@ struct vnet {
 	void *ctx;
 };
 
-/* The device offers checksum offload both ways, as QEMU's on a tap does: transmitted TCP
- * checksums are finished here (vnet_tx_offload), received headers checked as the driver does. */
-#define FAKE_OFFLOADS	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM)
+/* The device offers checksum offload both ways and TSO, as QEMU's on a tap does: transmitted
+ * TCP checksums are finished and large segments cut here (vnet_tx_offload), received headers
+ * checked as the driver does. */
+#define FAKE_OFFLOADS	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM | VNET_OFFLOAD_TSO4)
 
 static struct vnet dev;
 static const uint8_t dev_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -227,10 +228,60 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	return vnet_tx_offload(d, segs, nsegs, NULL, done, arg);
 }
 
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put_be16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* What a device does with a GSO request (TCPv4): the payload after hdr_len cut into gso_size
+ * pieces, each behind a copy of the headers with its IPv4 length, identification and checksum,
+ * its sequence number, FIN and PSH only on the last, and its TCP checksum. A request that does
+ * not describe the frame (headers not where hdr_len says, not TCP over IPv4) is the stack's bug. */
+static void gso_segment(const uint8_t *f, size_t len, const struct vnet_tx_offload *off)
+{
+	static uint8_t seg[VNET_FRAME_MAX + 64];
+	size_t hl = off->hdr_len, ihl = (size_t)(f[14] & 15) * 4;
+	if (len <= hl || be16(f + 12) != 0x0800 || f[23] != 6 || hl < 14 + ihl + 20 ||
+	    hl != 14 + ihl + (size_t)(f[14 + ihl + 12] >> 4) * 4 || off->csum_start != 14 + ihl ||
+	    be16(f + 16) != len - 14 || !off->gso_size || hl + off->gso_size > sizeof(seg))
+		abort();
+	uint32_t seq0 = (uint32_t)be16(f + 14 + ihl + 4) << 16 | be16(f + 14 + ihl + 6);
+	uint16_t id0 = be16(f + 18);
+	uint8_t flags = f[14 + ihl + 13];
+	for (size_t o = hl, k = 0; o < len; o += off->gso_size, k++) {
+		size_t n = len - o < off->gso_size ? len - o : off->gso_size;
+		bool last = o + n == len;
+		memcpy(seg, f, hl);
+		memcpy(seg + hl, f + o, n);
+		uint8_t *ip = seg + 14, *th = ip + ihl;
+		put_be16(ip + 2, (unsigned)(hl - 14 + n));
+		put_be16(ip + 4, (unsigned)(id0 + k));
+		put_be16(ip + 10, 0);
+		put_be16(ip + 10, (uint16_t)~vnet_csum_sum(ip, 0, ihl, 0));
+		uint32_t seq = seq0 + (uint32_t)(o - hl);
+		put_be16(th + 4, seq >> 16);
+		put_be16(th + 6, seq & 0xffff);
+		th[13] = last ? flags : (uint8_t)(flags & ~0x09);	/* FIN, PSH */
+		size_t tl = hl - 14 - ihl + n;
+		uint32_t ps = (uint32_t)be16(ip + 12) + be16(ip + 14) + be16(ip + 16) + be16(ip + 18) +
+			      6 + (uint32_t)tl;
+		put_be16(th + 16, 0);
+		put_be16(th + 16, (uint16_t)~vnet_csum_sum(th, 0, tl, ps));
+		if (tx_hook)
+			tx_hook(seg, hl + n);
+	}
+}
+
 int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg)
 {
-	uint8_t frame[VNET_FRAME_MAX + 64];
+	static uint8_t frame[VNET_GSO_FRAME_MAX + 64];
 	size_t len = 0;
 
 	(void)d;
@@ -244,24 +295,21 @@ int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		memcpy(frame + len, segs[i].data, segs[i].len);
 		len += segs[i].len;
 	}
+	if (len > (off && off->gso_size ? VNET_GSO_FRAME_MAX : VNET_FRAME_MAX))
+		abort();	/* lwIP handed down more than the MTU (or TSO) allows */
+	tx_pending[ntx_pending++] = (struct tx_done){ done, arg };
+	if (off && off->gso_size) {
+		gso_segment(frame, len, off);
+		return 0;
+	}
 	if (off) {
 		/* The device's part: the sum from csum_start on, stored in the field (which holds
 		 * the pseudo-header sum the stack left). Outside the frame is the stack's bug. */
 		size_t start = off->csum_start, field = start + off->csum_offset;
 		if (start < VNET_ETH_HLEN || field + 2 > len)
 			abort();
-		uint32_t sum = 0;
-		size_t i = start;
-		for (; i + 1 < len; i += 2)
-			sum += (uint32_t)(frame[i] << 8 | frame[i + 1]);
-		if (i < len)
-			sum += (uint32_t)frame[i] << 8;
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		frame[field] = (uint8_t)(~sum >> 8);
-		frame[field + 1] = (uint8_t)~sum;
+		put_be16(frame + field, (uint16_t)~vnet_csum_sum(frame, start, len, 0));
 	}
-	tx_pending[ntx_pending++] = (struct tx_done){ done, arg };
 	if (tx_hook)
 		tx_hook(frame, len);
 	return 0;

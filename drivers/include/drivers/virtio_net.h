@@ -37,6 +37,10 @@ const char *vnet_irq_mode(struct vnet *d);
 #define VNET_OFFLOAD_TX_CSUM	0x1	/* F_CSUM: the device completes a checksum we leave partial */
 #define VNET_OFFLOAD_RX_CSUM	0x2	/* F_GUEST_CSUM: frames may come with partial checksums
 					 * (finished or trusted here) or verified ones */
+#define VNET_OFFLOAD_TSO4	0x4	/* F_HOST_TSO4 (with F_CSUM): the device cuts a large
+					 * TCP segment at gso_size */
+/* The largest frame with a GSO request: an IPv4 datagram of 64 KiB behind its Ethernet header. */
+#define VNET_GSO_FRAME_MAX	(VNET_ETH_HLEN + 65535)
 /** vnet_offloads - the VNET_OFFLOAD_* negotiated with device @d. */
 unsigned vnet_offloads(struct vnet *d);
 
@@ -77,11 +81,15 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
  * What the device is asked to do for one frame (vnet_tx_offload): with csum_offset nonzero,
  * compute the ones'-complement checksum from byte csum_start of the frame to its end (the field
  * holding the pseudo-header sum) and store it at csum_start + csum_offset. Needs
- * VNET_OFFLOAD_TX_CSUM, and both within the frame: else -EINVAL.
+ * VNET_OFFLOAD_TX_CSUM, and both within the frame: else -EINVAL. With gso_size too (needs
+ * VNET_OFFLOAD_TSO4, hdr_len past the TCP header and within the frame), the frame may be up to
+ * VNET_GSO_FRAME_MAX bytes: a TCP segment the device cuts into gso_size-byte ones.
  */
 struct vnet_tx_offload {
 	uint16_t csum_start;	/* checksummed from here (the TCP header) */
 	uint16_t csum_offset;	/* the checksum field, from csum_start (16 for TCP, 6 for UDP) */
+	uint16_t gso_size;	/* non-zero: an IPv4 TCP segment to cut into this much payload each */
+	uint16_t hdr_len;	/* with gso_size: Ethernet + IPv4 + TCP header bytes */
 };
 /** vnet_tx_offload - vnet_tx with offloads (@off NULL: none). */
 int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
@@ -105,6 +113,7 @@ struct vnet_stats {
 	uint64_t rx_csum_trusted;	/* frames handed up with VNET_RX_CSUM_OK */
 	uint64_t rx_csum_completed;	/* partial checksums finished in software (odd layouts) */
 	uint64_t tx_csum_offloaded;	/* frames sent with their checksum left to the device */
+	uint64_t tx_gso_frames;		/* of them, large segments for the device to cut */
 	uint64_t rx_bad_token;		/* used buffer that was not posted to the device: ignored */
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
@@ -163,5 +172,8 @@ static inline int vnet_rx_frame_len(uint32_t used_len, uint32_t buf_size)
  */
 int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t len, unsigned offloads,
 		      unsigned *rx_flags);
+/** vnet_csum_sum - the ones'-complement sum of @f[@start, @len) (big-endian words, an odd last
+ * byte padded) plus @sum, folded to 16 bits, not complemented. */
+uint16_t vnet_csum_sum(const uint8_t *f, size_t start, size_t len, uint32_t sum);
 
 #endif
