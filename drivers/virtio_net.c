@@ -9,9 +9,11 @@
  *
  * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX; CSUM, GUEST_CSUM and HOST_TSO4 when
  * offered, unless vnet_offload=off (checksums left partial on transmit, received ones trusted
- * or finished: vnet_rx_hdr_check; large TCP segments cut by the device). Not negotiated: MRG_RXBUF (without GSO a frame always fits
- * one 2 KiB buffer, so it would only add a num_buffers check), GSO, CTRL_VQ, MQ, INDIRECT_DESC
- * (a frame takes at most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry ring).
+ * or finished: vnet_rx_hdr_check; large TCP segments cut by the device); GUEST_TSO4 with
+ * MRG_RXBUF when both are offered (large TCP segments received over several 2 KiB buffers,
+ * num_buffers checked against the used ring). Not negotiated: the other GSO types, CTRL_VQ,
+ * MQ, INDIRECT_DESC (a frame takes at most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry
+ * ring).
  *
  * Contexts and locking (one CPU):
  *   - vnet_irq / vnet_intx_irq / vnet_config_irq: hard interrupt, interrupts off. They only ack
@@ -72,6 +74,10 @@
 /* Asked for too unless vnet_offload=off. */
 #define VNET_FEATURES_OFFLOAD	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
 				 (1ULL << VIRTIO_NET_F_HOST_TSO4))
+/* Large segments received: only all three together (GUEST_TSO4 needs GUEST_CSUM, and without
+ * MRG_RXBUF a 64 KiB segment would need 64 KiB buffers). */
+#define VNET_FEATURES_RX_TSO	((1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_MRG_RXBUF) | \
+				 (1ULL << VIRTIO_NET_F_GUEST_CSUM))
 
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VNET_HDR_LEN, "virtio-net header size");
 
@@ -102,6 +108,7 @@ struct vnet {
 	uint8_t mac[6];
 	int index;
 	unsigned offloads;		/* VNET_OFFLOAD_* negotiated */
+	bool mrg_rxbuf;			/* F_MRG_RXBUF: a frame may span num_buffers buffers */
 	/* interrupts */
 	int config_vector;		/* MSI-X configuration vector, -1 in INTx mode */
 	int intx_gsi;			/* INTx mode: IOAPIC input, else -1 */
@@ -215,11 +222,62 @@ static void rx_put_free(struct vnet *d, unsigned i)
 	d->rx_free[d->rx_nfree++] = (uint16_t)i;
 }
 
+/* The index of the posted buffer @buf (a used ring's token), or -1 when it is not one: the
+ * token is our own pointer (virtq_get_used returns only chains in flight), but it is checked
+ * before our state for it is touched. rx_lock held. */
+static int rx_buf_index(struct vnet *d, uint8_t *buf)
+{
+	unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) / VNET_RX_BUF_SIZE);
+	if (i >= d->rx_nbufs || buf != rx_buf(d, i) || d->rx_state[i] != BUF_RING)
+		return -1;
+	return (int)i;
+}
+
+/* Drop the buffers of a frame refused. rx_lock held. */
+static void rx_put_frags(struct vnet *d, const struct vnet_rx_frag *f, int n)
+{
+	for (int k = 0; k < n; k++)
+		rx_put_free(d, (unsigned)(((uint8_t *)f[k].buf - d->rx_pool) / VNET_RX_BUF_SIZE));
+}
+
+/*
+ * The rest of a frame whose first buffer said it spans @nb buffers (MRG_RXBUF): the next used
+ * buffers, appended to @f after the first. Returns the frame's length, or -1 when the used ring
+ * does not hold them (the device broke its word; what it did give is dropped, counted) or they
+ * are not buffers we posted, or a length is wrong. rx_lock held.
+ */
+static long rx_gather(struct vnet *d, struct vnet_rx_frag *f, unsigned nb)
+{
+	size_t total = f[0].len;
+	for (unsigned k = 1; k < nb; k++) {
+		uint32_t used_len;
+		uint8_t *b = virtq_get_used(&d->rxq.vq, &used_len);
+		if (!b) {
+			rx_put_frags(d, f, (int)k);
+			return -1;
+		}
+		int i = rx_buf_index(d, b);
+		if (i < 0) {
+			d->stats.rx_bad_token++;
+			rx_put_frags(d, f, (int)k);
+			return -1;
+		}
+		f[k] = (struct vnet_rx_frag){ b, used_len, b };
+		if (!used_len || used_len > VNET_RX_BUF_SIZE) {
+			rx_put_frags(d, f, (int)k + 1);
+			return -1;
+		}
+		total += used_len;
+	}
+	return (long)total;
+}
+
 /* Hand up to @budget received frames to the upper layer, then refill the ring. Softirq context.
- * Returns the number of used buffers consumed. Kept out of line: a tracepoint site. */
+ * Returns the number of frames consumed. Kept out of line: a tracepoint site. */
 static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 {
 	int n = 0;
+	struct vnet_rx_frag frags[VNET_RX_MAX_FRAGS];
 	trace_point(TRACE_BH, d, (uint32_t)budget);
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 
@@ -231,39 +289,63 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 		if (!buf)
 			break;
 		n++;
-		/* The token is our own pointer (virtq_get_used returns only chains in flight), but
-		 * check that it names a buffer we posted before touching our state for it. The
-		 * length and the header come from the device: checked before anything trusts them. */
-		unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) / VNET_RX_BUF_SIZE);
-		if (i >= d->rx_nbufs || buf != rx_buf(d, i) || d->rx_state[i] != BUF_RING) {
+		/* The length, the header and num_buffers come from the device: checked before
+		 * anything trusts them. */
+		int i = rx_buf_index(d, buf);
+		if (i < 0) {
 			d->stats.rx_bad_token++;
 			continue;
 		}
 		int len = vnet_rx_frame_len(used_len, VNET_RX_BUF_SIZE);
 		if (len < 0) {
 			d->stats.rx_dropped_bad_len++;
-			rx_put_free(d, i);
+			rx_put_free(d, (unsigned)i);
 			continue;
 		}
+		frags[0] = (struct vnet_rx_frag){ buf + VNET_HDR_LEN, (size_t)len, buf };
+		int nfrags = 1;
+		long total = len;
+		if (d->mrg_rxbuf) {
+			unsigned nb = (unsigned)(buf[10] | buf[11] << 8);	/* num_buffers */
+			if (nb < 1 || nb > VNET_RX_MAX_FRAGS) {
+				d->stats.rx_bad_nbufs++;
+				rx_put_free(d, (unsigned)i);
+				continue;
+			}
+			total = rx_gather(d, frags, nb);
+			if (total < 0) {
+				d->stats.rx_bad_nbufs++;
+				continue;
+			}
+			nfrags = (int)nb;
+			if (total > VNET_RX_FRAME_MAX) {
+				d->stats.rx_dropped_bad_len++;
+				rx_put_frags(d, frags, nfrags);
+				continue;
+			}
+		}
 		unsigned rx_flags;
-		if (vnet_rx_hdr_check(buf, buf + VNET_HDR_LEN, (size_t)len, d->offloads, &rx_flags)) {
+		if (vnet_rx_hdr_check(buf, frags[0].data, frags[0].len, (size_t)total, d->offloads,
+				      &rx_flags)) {
 			d->stats.rx_dropped_bad_hdr++;
-			rx_put_free(d, i);
+			rx_put_frags(d, frags, nfrags);
 			continue;
 		}
 		d->stats.rx_frames++;
-		d->stats.rx_bytes += (uint64_t)len;
+		d->stats.rx_bytes += (uint64_t)total;
 		d->stats.rx_csum_trusted += rx_flags & VNET_RX_CSUM_OK;
 		d->stats.rx_csum_completed += (rx_flags & VNET_RX_CSUM_DONE) != 0;
+		d->stats.rx_gso_frames += buf[1] != VIRTIO_NET_HDR_GSO_NONE;
 		vnet_rx_fn rx = d->rx;
 		void *ctx = d->rx_ctx;
 		if (!rx) {
-			rx_put_free(d, i);
+			rx_put_frags(d, frags, nfrags);
 			continue;
 		}
-		d->rx_state[i] = BUF_HELD;
+		for (int k = 0; k < nfrags; k++)
+			d->rx_state[((uint8_t *)frags[k].buf - d->rx_pool) / VNET_RX_BUF_SIZE] = BUF_HELD;
 		spin_unlock_irqrestore(&d->rx_lock, flags);
-		rx(ctx, buf + VNET_HDR_LEN, (size_t)len, buf, rx_flags & VNET_RX_CSUM_OK);
+		rx(ctx, frags, nfrags, (size_t)total, rx_flags & VNET_RX_CSUM_OK);
 		flags = spin_lock_irqsave(&d->rx_lock);
 	}
 	d->rx_in_poll = false;
@@ -697,9 +779,13 @@ static int vnet_start(struct vnet *d, bool msix)
 	if (ov && offload && strcmp(ov, "on"))
 		printk("virtio-net %s: vnet_offload=%s: expected on or off; offloads stay on\n",
 		       d->name, ov);
-	err = virtio_negotiate(vd, VNET_FEATURES | (offload ? VNET_FEATURES_OFFLOAD : 0), 0);
+	uint64_t wanted = VNET_FEATURES | (offload ? VNET_FEATURES_OFFLOAD : 0);
+	if (offload && (virtio_offered(vd) & VNET_FEATURES_RX_TSO) == VNET_FEATURES_RX_TSO)
+		wanted |= VNET_FEATURES_RX_TSO;
+	err = virtio_negotiate(vd, wanted, 0);
 	if (err)
 		return err;
+	d->mrg_rxbuf = virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF);
 	d->offloads = 0;
 	if (virtio_has(vd, VIRTIO_NET_F_CSUM))
 		d->offloads |= VNET_OFFLOAD_TX_CSUM;
@@ -707,6 +793,9 @@ static int vnet_start(struct vnet *d, bool msix)
 		d->offloads |= VNET_OFFLOAD_RX_CSUM;
 	if (virtio_has(vd, VIRTIO_NET_F_HOST_TSO4) && virtio_has(vd, VIRTIO_NET_F_CSUM))
 		d->offloads |= VNET_OFFLOAD_TSO4;
+	if (virtio_has(vd, VIRTIO_NET_F_GUEST_TSO4) && d->mrg_rxbuf &&
+	    virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM))
+		d->offloads |= VNET_OFFLOAD_RX_TSO4;
 	read_mac(d);
 	bool event_idx = virtio_has(vd, VIRTIO_RING_F_EVENT_IDX);
 
@@ -774,7 +863,8 @@ static void print_features(struct vnet *d)
 		{ VIRTIO_F_VERSION_1, "VERSION_1" }, { VIRTIO_NET_F_MAC, "MAC" },
 		{ VIRTIO_NET_F_STATUS, "STATUS" }, { VIRTIO_RING_F_EVENT_IDX, "EVENT_IDX" },
 		{ VIRTIO_NET_F_CSUM, "CSUM" }, { VIRTIO_NET_F_GUEST_CSUM, "GUEST_CSUM" },
-		{ VIRTIO_NET_F_HOST_TSO4, "HOST_TSO4" },
+		{ VIRTIO_NET_F_HOST_TSO4, "HOST_TSO4" }, { VIRTIO_NET_F_GUEST_TSO4, "GUEST_TSO4" },
+		{ VIRTIO_NET_F_MRG_RXBUF, "MRG_RXBUF" },
 	};
 	printk("virtio-net %s: features", d->name);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)

@@ -12,7 +12,9 @@
 #define HDR_CSUM_OFFSET		8
 #define F_NEEDS_CSUM		1	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
 #define F_DATA_VALID		2	/* VIRTIO_NET_HDR_F_DATA_VALID */
+#define HDR_GSO_SIZE		4
 #define GSO_NONE		0	/* VIRTIO_NET_HDR_GSO_NONE */
+#define GSO_TCPV4		1	/* VIRTIO_NET_HDR_GSO_TCPV4 */
 
 #define ETH_TYPE_IPV4		0x0800
 #define IP_PROTO_TCP		6
@@ -66,36 +68,46 @@ static void csum_finish(uint8_t *f, size_t len, size_t start, size_t field)
 	f[field + 1] = (uint8_t)c;
 }
 
-int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t len, unsigned offloads,
-		      unsigned *rx_flags)
+int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t first, size_t len,
+		      unsigned offloads, unsigned *rx_flags)
 {
 	uint8_t flags = hdr[HDR_FLAGS], gso = hdr[HDR_GSO_TYPE], proto = 0;
 	bool guest_csum = offloads & VNET_OFFLOAD_RX_CSUM;
 
 	*rx_flags = 0;
-	if (len < VNET_ETH_HLEN)
+	if (first < VNET_ETH_HLEN || first > len)
 		return -EINVAL;
 	if (flags & ~(F_NEEDS_CSUM | F_DATA_VALID))
 		return -EINVAL;		/* RSC_INFO and the rest: never negotiated */
-	if (gso != GSO_NONE)
-		return -EINVAL;		/* no GUEST_TSO/UFO negotiated */
+	if (gso != GSO_NONE && (gso != GSO_TCPV4 || !(offloads & VNET_OFFLOAD_RX_TSO4)))
+		return -EINVAL;		/* UDP, TCPv6, ECN: never negotiated */
 	if (le16(hdr + HDR_HDR_LEN) > len)
 		return -EINVAL;
+	size_t l4 = ipv4_l4(frame, first, &proto);
 	if (flags & F_NEEDS_CSUM) {
 		size_t start = le16(hdr + HDR_CSUM_START), off = le16(hdr + HDR_CSUM_OFFSET);
 		if (!guest_csum || start < VNET_ETH_HLEN || start + off + 2 > len)
 			return -EINVAL;
-		size_t l4 = ipv4_l4(frame, len, &proto);
 		if (l4 && start == l4 &&
-		    off == (proto == IP_PROTO_TCP ? TCP_CSUM_OFFSET : UDP_CSUM_OFFSET)) {
+		    off == (proto == IP_PROTO_TCP ? TCP_CSUM_OFFSET : UDP_CSUM_OFFSET))
 			*rx_flags = VNET_RX_CSUM_OK;
-			return 0;
-		}
-		csum_finish(frame, len, start, start + off);
-		*rx_flags = VNET_RX_CSUM_DONE;
+	} else if ((flags & F_DATA_VALID) && guest_csum && l4) {
+		*rx_flags = VNET_RX_CSUM_OK;
+	}
+	if (gso != GSO_NONE) {
+		/* A large TCP segment: lwIP takes it whole, trusting the checksum it cannot have
+		 * (the device never computed one for the whole). */
+		if (proto != IP_PROTO_TCP || !(*rx_flags & VNET_RX_CSUM_OK) ||
+		    !le16(hdr + HDR_GSO_SIZE))
+			return -EINVAL;
 		return 0;
 	}
-	if ((flags & F_DATA_VALID) && guest_csum && ipv4_l4(frame, len, &proto))
-		*rx_flags = VNET_RX_CSUM_OK;
+	if ((flags & F_NEEDS_CSUM) && !*rx_flags) {
+		size_t start = le16(hdr + HDR_CSUM_START);
+		if (first != len)
+			return -EINVAL;	/* spread over buffers: not a layout a device produces */
+		csum_finish(frame, len, start, start + le16(hdr + HDR_CSUM_OFFSET));
+		*rx_flags = VNET_RX_CSUM_DONE;
+	}
 	return 0;
 }

@@ -3,7 +3,8 @@
  * The glue between virtio-net and lwIP: one lwIP netif per device, and the address
  * configuration from the command line (ip=ADDR/PREFIX gw=ADDR, or ip=dhcp, the default).
  *
- * RX is zero-copy: each received frame becomes a custom pbuf around the driver's own buffer;
+ * RX is zero-copy: each received frame becomes a custom pbuf (a chain of them, for a large
+ * segment spread over several buffers) around the driver's own buffers;
  * when lwIP (or a socket's receive queue) frees it, the buffer goes back to the driver, which
  * refills the ring with it. Two limits keep the ring from running dry while applications hold
  * data (which would stop ACKs from coming in, and so stop the very sends that free buffers):
@@ -91,31 +92,59 @@ static void rx_pbuf_free(struct pbuf *p)
 	rx_lent--;
 }
 
+/* A received frame (@n pieces, @len bytes) copied into one pbuf, the driver's buffers given back. */
+static struct pbuf *rx_copy(struct vnetif *vi, const struct vnet_rx_frag *f, int n, size_t len)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+	size_t off = 0;
+	for (int k = 0; k < n; k++) {
+		if (p)
+			pbuf_take_at(p, f[k].data, (u16_t)f[k].len, (u16_t)off);
+		off += f[k].len;
+		vnet_rx_release(vi->dev, f[k].buf);
+	}
+	return p;
+}
+
+/* The pieces of a received frame as a chain of pbufs around the driver's buffers (lent until
+ * freed), or NULL with every buffer given back when a wrapper cannot be had. */
+static struct pbuf *rx_lend(struct vnetif *vi, const struct vnet_rx_frag *f, int n)
+{
+	struct pbuf *p = NULL;
+	for (int k = 0; k < n; k++) {
+		struct rx_pbuf *r = kmem_cache_alloc(rx_pbuf_cache);
+		if (!r) {
+			if (p)
+				pbuf_free(p);	/* gives back the pieces lent so far */
+			for (; k < n; k++)
+				vnet_rx_release(vi->dev, f[k].buf);
+			return NULL;
+		}
+		r->pc.custom_free_function = rx_pbuf_free;
+		r->dev = vi->dev;
+		r->buf = f[k].buf;
+		struct pbuf *q = pbuf_alloced_custom(PBUF_RAW, (u16_t)f[k].len, PBUF_REF, &r->pc,
+						     f[k].data, (u16_t)f[k].len);
+		rx_lent++;
+		if (p)
+			pbuf_cat(p, q);
+		else
+			p = q;
+	}
+	return p;
+}
+
 /* Driver RX handler (NET_RX softirq): one Ethernet frame into lwIP. */
-static void vnetif_rx(void *ctx, void *frame, size_t len, void *buf, unsigned flags)
+static void vnetif_rx(void *ctx, const struct vnet_rx_frag *f, int n, size_t len, unsigned flags)
 {
 	struct vnetif *vi = ctx;
 	struct pbuf *p;
 
 	trace_point(TRACE_LWIP_IN, vi, (uint32_t)len);
-	if (len <= RX_COPYBREAK || rx_lent >= RX_LENT_MAX) {
-		p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
-		if (p)
-			memcpy(p->payload, frame, len);
-		vnet_rx_release(vi->dev, buf);
-	} else {
-		struct rx_pbuf *r = kmem_cache_alloc(rx_pbuf_cache);
-		p = NULL;
-		if (r) {
-			r->pc.custom_free_function = rx_pbuf_free;
-			r->dev = vi->dev;
-			r->buf = buf;
-			p = pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, &r->pc, frame, (u16_t)len);
-			rx_lent++;
-		} else {
-			vnet_rx_release(vi->dev, buf);
-		}
-	}
+	if (len <= RX_COPYBREAK || rx_lent + n > RX_LENT_MAX)
+		p = rx_copy(vi, f, n, len);
+	else
+		p = rx_lend(vi, f, n);
 	if (!p) {
 		vi->rx_nomem++;
 		return;
@@ -417,14 +446,16 @@ void netif_vnet_print_stats(void)
 			printk("net: eth%d busy polls %llu, frames they found %llu\n", i,
 			       (unsigned long long)v.busy_polls, (unsigned long long)v.busy_frames);
 		unsigned o = ifs[i].offloads;
-		printk("net: eth%d offloads%s%s%s%s: tx checksums left to the device %llu, large "
+		printk("net: eth%d offloads%s%s%s%s%s: tx checksums left to the device %llu, large "
 		       "segments %llu, flat copies %llu; rx checksums trusted %llu, finished by the "
-		       "driver %llu\n", i,
+		       "driver %llu, large segments %llu, bad num_buffers %llu\n", i,
 		       o & VNET_OFFLOAD_TX_CSUM ? " tx-csum" : "", o & VNET_OFFLOAD_RX_CSUM ? " rx-csum" : "",
-		       o & VNET_OFFLOAD_TSO4 ? " tso4" : "", o ? "" : " none",
+		       o & VNET_OFFLOAD_TSO4 ? " tso4" : "", o & VNET_OFFLOAD_RX_TSO4 ? " rx-tso4" : "",
+		       o ? "" : " none",
 		       (unsigned long long)v.tx_csum_offloaded, (unsigned long long)v.tx_gso_frames,
 		       (unsigned long long)ifs[i].tx_flattened,
-		       (unsigned long long)v.rx_csum_trusted, (unsigned long long)v.rx_csum_completed);
+		       (unsigned long long)v.rx_csum_trusted, (unsigned long long)v.rx_csum_completed,
+		       (unsigned long long)v.rx_gso_frames, (unsigned long long)v.rx_bad_nbufs);
 	}
 	uint64_t sent, valid;
 	net_syncookie_stats(&sent, &valid);

@@ -162,10 +162,11 @@ struct vnet {
 	void *ctx;
 };
 
-/* The device offers checksum offload both ways and TSO, as QEMU's on a tap does: transmitted
+/* The device offers checksum offload both ways and TSO both ways, as QEMU's on a tap does: transmitted
  * TCP checksums are finished and large segments cut here (vnet_tx_offload), received headers
  * checked as the driver does. */
-#define FAKE_OFFLOADS	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM | VNET_OFFLOAD_TSO4)
+#define FAKE_OFFLOADS	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM | VNET_OFFLOAD_TSO4 | \
+			 VNET_OFFLOAD_RX_TSO4)
 
 static struct vnet dev;
 static const uint8_t dev_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -334,30 +335,44 @@ void fake_vnet_tx_complete(void)
 /* One frame through the driver's RX path: its virtio header checked as virtio_net.c does
  * (refused: dropped and counted), then a buffer of its own (lent until released), handed to the
  * handler in the NET_RX bottom half. */
-void fake_vnet_rx_hdr(const uint8_t *hdr, const void *frame, size_t len)
+void fake_vnet_rx_hdr(const uint8_t *hdr, const void *frame, size_t len, size_t piece)
 {
 	static const uint8_t zero_hdr[VNET_HDR_LEN];
+	struct vnet_rx_frag f[VNET_RX_MAX_FRAGS];
 	unsigned flags;
+	int n = 0;
 	if (!dev.rx)
 		abort();
-	void *buf = malloc(len ? len : 1);
-	if (!buf)
-		abort();
-	memcpy(buf, frame, len);
-	if (vnet_rx_hdr_check(hdr ? hdr : zero_hdr, buf, len, FAKE_OFFLOADS, &flags)) {
+	/* The pieces a device with mergeable buffers of @piece bytes writes (at least an Ethernet
+	 * header in the first, VNET_RX_MAX_FRAGS at most), each a buffer of its own. */
+	if (!piece)
+		piece = len;
+	if (piece < VNET_ETH_HLEN || (len + piece - 1) / piece > VNET_RX_MAX_FRAGS)
+		piece = len > VNET_ETH_HLEN ? len : VNET_ETH_HLEN;
+	for (size_t o = 0; o < len || !n; o += piece) {
+		size_t k = len - o < piece ? len - o : piece;
+		void *buf = malloc(k ? k : 1);
+		if (!buf)
+			abort();
+		memcpy(buf, (const uint8_t *)frame + o, k);
+		f[n++] = (struct vnet_rx_frag){ buf, k, buf };
+	}
+	if (vnet_rx_hdr_check(hdr ? hdr : zero_hdr, f[0].data, f[0].len, len, FAKE_OFFLOADS,
+			      &flags)) {
 		rx_bad_hdr++;
-		free(buf);
+		for (int k = 0; k < n; k++)
+			free(f[k].buf);
 		return;
 	}
-	rx_out++;
+	rx_out += n;
 	local_bh_disable();
-	dev.rx(dev.ctx, buf, len, buf, flags & VNET_RX_CSUM_OK);
+	dev.rx(dev.ctx, f, n, len, flags & VNET_RX_CSUM_OK);
 	local_bh_enable();
 }
 
 void fake_vnet_rx(const void *frame, size_t len)
 {
-	fake_vnet_rx_hdr(NULL, frame, len);
+	fake_vnet_rx_hdr(NULL, frame, len, 0);
 }
 
 long fake_vnet_rx_bad_hdr(void)

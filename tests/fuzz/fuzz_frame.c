@@ -258,11 +258,13 @@ static void settle(void)
 /* The virtio-net header the device writes before the next frame a step delivers (step_vhdr). */
 static uint8_t next_hdr[VNET_HDR_LEN];
 static bool have_hdr;
+static size_t next_piece;	/* its buffers' size (mergeable buffers), 0: one buffer */
 
 static void deliver(const void *f, size_t len)
 {
-	fake_vnet_rx_hdr(have_hdr ? next_hdr : NULL, f, len);
+	fake_vnet_rx_hdr(have_hdr ? next_hdr : NULL, f, len, next_piece);
 	have_hdr = false;
+	next_piece = 0;
 }
 
 /* A virtio-net header for the next frame: arbitrary bytes, DATA_VALID, a partial checksum
@@ -272,6 +274,8 @@ static void step_vhdr(void)
 {
 	uint8_t how = get8();
 	memset(next_hdr, 0, sizeof(next_hdr));
+	if (how & 8)
+		next_piece = get16();	/* the frame over several buffers */
 	switch (how % 4) {
 	case 0:
 		get_bytes(next_hdr, sizeof(next_hdr));
@@ -283,6 +287,10 @@ static void step_vhdr(void)
 		next_hdr[0] = 1;		/* NEEDS_CSUM at the L4 checksum */
 		next_hdr[6] = 34;
 		next_hdr[8] = how & 4 ? 6 : 16;
+		if (how & 0x10) {		/* a large TCP segment (GSO_TCPV4) */
+			next_hdr[1] = 1;
+			next_hdr[4] = get8();	/* gso_size */
+		}
 		break;
 	default:
 		next_hdr[0] = 1;
@@ -670,6 +678,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	input_start(data, size);
 	memset(conns, 0, sizeof(conns));
 	have_hdr = false;
+	next_piece = 0;
 	while (in_left) {
 		switch (get8() % 10) {
 		case 0: step_raw(); break;

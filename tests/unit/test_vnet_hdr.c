@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* The virtio-net receive header check (drivers/virtio_net_hdr.c), host and guest: what each
  * header field may say with and without the checksum offloads, partial checksums trusted or
- * finished, and every field pointing outside the frame refused. */
+ * finished, large TCP segments over several buffers, and every field pointing outside the frame
+ * refused. */
 #include <drivers/virtio_net.h>
 #include <kernel/ktest.h>
 #include <string.h>
 
-#define ALL	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM)
+#define CSUM	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM)
+#define ALL	(CSUM | VNET_OFFLOAD_TSO4 | VNET_OFFLOAD_RX_TSO4)
 
 static void put16le(uint8_t *p, unsigned v)
 {
@@ -18,6 +20,12 @@ static void put16be(uint8_t *p, unsigned v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
+}
+
+/* A frame in one buffer. */
+static int check(const uint8_t *h, uint8_t *f, size_t len, unsigned offloads, unsigned *fl)
+{
+	return vnet_rx_hdr_check(h, f, len, len, offloads, fl);
 }
 
 static void hdr_set(uint8_t *h, uint8_t flags, uint8_t gso, unsigned start, unsigned off)
@@ -61,31 +69,34 @@ KTEST(vnet_hdr, no_offload_negotiated)
 	unsigned fl = 99;
 	frame_build(f, sizeof(f), 6);
 	hdr_set(h, 0, 0, 0, 0);
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), 0, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), 0, &fl), 0);
 	EXPECT_EQ(fl, 0u);
 	hdr_set(h, 2, 0, 0, 0);			/* DATA_VALID: tolerated, not trusted */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), 0, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), 0, &fl), 0);
 	EXPECT_EQ(fl, 0u);
 	hdr_set(h, 1, 0, 34, 16);		/* NEEDS_CSUM without GUEST_CSUM */
-	EXPECT_LT(vnet_rx_hdr_check(h, f, sizeof(f), 0, &fl), 0);
+	EXPECT_LT(check(h, f, sizeof(f), 0, &fl), 0);
 	hdr_set(h, 1, 0, 34, 16);		/* TX_CSUM alone does not allow it either */
-	EXPECT_LT(vnet_rx_hdr_check(h, f, sizeof(f), VNET_OFFLOAD_TX_CSUM, &fl), 0);
+	EXPECT_LT(check(h, f, sizeof(f), VNET_OFFLOAD_TX_CSUM, &fl), 0);
 	for (unsigned flags = 4; flags < 256; flags++) {	/* RSC_INFO and undefined bits */
 		hdr_set(h, (uint8_t)flags, 0, 0, 0);
-		EXPECT_LT(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+		EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
 	}
 	for (unsigned gso = 1; gso < 256; gso++) {	/* TCPv4 1, UDP 3, TCPv6 4, ECN 0x80 ... */
-		hdr_set(h, 0, (uint8_t)gso, 0, 0);
-		EXPECT_LT(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+		hdr_set(h, 1, (uint8_t)gso, 34, 16);
+		put16le(h + 4, 1448);
+		EXPECT_LT(check(h, f, sizeof(f), CSUM | VNET_OFFLOAD_TSO4, &fl), 0);
+		if (gso != 1)		/* with GUEST_TSO4, TCPv4 alone */
+			EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
 	}
 	hdr_set(h, 0, 0, 0xffff, 0xffff);	/* csum_* are meaningless without NEEDS_CSUM */
 	put16le(h + 4, 0xffff);			/* and so is gso_size without a GSO type */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	put16le(h + 2, sizeof(f) + 1);		/* hdr_len past the frame */
-	EXPECT_LT(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
 	put16le(h + 2, sizeof(f));
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
-	EXPECT_LT(vnet_rx_hdr_check(h, f, 13, ALL, &fl), 0);	/* shorter than Ethernet */
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_LT(check(h, f, 13, ALL, &fl), 0);	/* shorter than Ethernet */
 }
 
 KTEST(vnet_hdr, data_valid)
@@ -95,30 +106,30 @@ KTEST(vnet_hdr, data_valid)
 	hdr_set(h, 2, 0, 0, 0);
 	for (int proto = 0; proto < 256; proto++) {
 		frame_build(f, sizeof(f), (uint8_t)proto);
-		EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+		EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 		EXPECT_EQ(fl, proto == 6 || proto == 17 ? (unsigned)VNET_RX_CSUM_OK : 0u);
 	}
 	frame_build(f, sizeof(f), 6);
 	put16be(f + 20, 0x2000);		/* a first fragment: the stack checks it */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, 0u);
 	put16be(f + 20, 0x0001);		/* a later one */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, 0u);
 	frame_build(f, sizeof(f), 6);
 	put16be(f + 12, 0x86dd);		/* not IPv4 */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, 0u);
 	frame_build(f, sizeof(f), 6);
 	f[14] = 0x4f;				/* IHL 60 bytes: still in the frame */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, 14 + 40, ALL, &fl), 0);	/* IHL past the frame */
+	EXPECT_EQ(check(h, f, 14 + 40, ALL, &fl), 0);	/* IHL past the frame */
 	EXPECT_EQ(fl, 0u);
 	f[14] = 0x44;				/* IHL below 20 */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, 0u);
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, 20, ALL, &fl), 0);	/* no room for an IPv4 header */
+	EXPECT_EQ(check(h, f, 20, ALL, &fl), 0);	/* no room for an IPv4 header */
 	EXPECT_EQ(fl, 0u);
 }
 
@@ -129,15 +140,15 @@ KTEST(vnet_hdr, needs_csum_trusted_at_l4)
 	frame_build(f, sizeof(f), 6);
 	memcpy(copy, f, sizeof(f));
 	hdr_set(h, 1, 0, 34, 16);
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
 	EXPECT_EQ(memcmp(f, copy, sizeof(f)), 0);	/* trusted: left as it is */
 	hdr_set(h, 3, 0, 34, 16);			/* with DATA_VALID too: the same */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
 	frame_build(f, sizeof(f), 17);
 	hdr_set(h, 1, 0, 34, 6);
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
 }
 
@@ -149,7 +160,7 @@ KTEST(vnet_hdr, needs_csum_finished_elsewhere)
 	frame_build(f, sizeof(f), 6);
 	f[34 + 6] = 0x12, f[34 + 7] = 0x34;	/* the partial sum the device left */
 	hdr_set(h, 1, 0, 34, 6);
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_DONE);
 	/* The field held the pseudo-header sum: with it, the finished checksum verifies. */
 	EXPECT_EQ(sum_be(f + 34, sizeof(f) - 34, 0x1234), 0xffff);
@@ -157,7 +168,7 @@ KTEST(vnet_hdr, needs_csum_finished_elsewhere)
 	frame_build(f, sizeof(f), 1);
 	hdr_set(h, 1, 0, 15, 4);
 	unsigned old = (unsigned)(f[19] << 8 | f[20]);
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_DONE);
 	EXPECT_EQ(sum_be(f + 15, sizeof(f) - 15, old), 0xffff);
 }
@@ -175,10 +186,68 @@ KTEST(vnet_hdr, needs_csum_out_of_bounds)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		hdr_set(h, 1, 0, bad[i][0], bad[i][1]);
-		EXPECT_LT(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+		EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
 		EXPECT_EQ(memcmp(f, copy, sizeof(f)), 0);	/* nothing written */
 	}
 	hdr_set(h, 1, 0, 98, 0);			/* the last two bytes: in bounds */
-	EXPECT_EQ(vnet_rx_hdr_check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_DONE);
+}
+
+KTEST(vnet_hdr, gso_tcpv4)
+{
+	uint8_t h[VNET_HDR_LEN], f[100];
+	unsigned fl;
+	frame_build(f, sizeof(f), 6);
+	hdr_set(h, 1, 1, 34, 16);		/* NEEDS_CSUM at TCP's, GSO_TCPV4 */
+	put16le(h + 2, 54);			/* hdr_len */
+	put16le(h + 4, 1448);			/* gso_size */
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
+	/* Spread over buffers: the headers in the first, the length the whole frame's. */
+	EXPECT_EQ(vnet_rx_hdr_check(h, f, 54, 60000, ALL, &fl), 0);
+	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
+	hdr_set(h, 2, 1, 0, 0);			/* DATA_VALID: the device verified it */
+	put16le(h + 4, 1448);
+	EXPECT_EQ(check(h, f, sizeof(f), ALL, &fl), 0);
+	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
+	/* Refused: no gso_size, no trusted checksum, not TCP, a fragment, not negotiated. */
+	put16le(h + 4, 0);
+	EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
+	hdr_set(h, 0, 1, 0, 0);
+	put16le(h + 4, 1448);
+	EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
+	hdr_set(h, 1, 1, 34, 15);		/* the partial checksum elsewhere */
+	put16le(h + 4, 1448);
+	EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
+	hdr_set(h, 2, 1, 0, 0);
+	put16le(h + 4, 1448);
+	frame_build(f, sizeof(f), 17);
+	EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
+	frame_build(f, sizeof(f), 6);
+	put16be(f + 20, 0x2000);
+	EXPECT_LT(check(h, f, sizeof(f), ALL, &fl), 0);
+	frame_build(f, sizeof(f), 6);
+	EXPECT_LT(check(h, f, sizeof(f), CSUM | VNET_OFFLOAD_TSO4, &fl), 0);
+	EXPECT_LT(vnet_rx_hdr_check(h, f, 20, 60000, ALL, &fl), 0);	/* headers cut short */
+}
+
+KTEST(vnet_hdr, pieces)
+{
+	uint8_t h[VNET_HDR_LEN], f[100];
+	unsigned fl;
+	frame_build(f, sizeof(f), 6);
+	/* The first piece must hold an Ethernet header and lie within the frame. */
+	hdr_set(h, 0, 0, 0, 0);
+	EXPECT_EQ(vnet_rx_hdr_check(h, f, 14, 3000, ALL, &fl), 0);
+	EXPECT_LT(vnet_rx_hdr_check(h, f, 13, 3000, ALL, &fl), 0);
+	EXPECT_LT(vnet_rx_hdr_check(h, f, 101, 100, ALL, &fl), 0);
+	/* A partial checksum to finish in several pieces: refused, nothing written. */
+	hdr_set(h, 1, 0, 34, 6);
+	EXPECT_LT(vnet_rx_hdr_check(h, f, 60, 100, ALL, &fl), 0);
+	/* Its field past the whole frame: refused even when it fits in the first piece's buffer. */
+	hdr_set(h, 1, 0, 34, 16);
+	EXPECT_LT(vnet_rx_hdr_check(h, f, 40, 40, ALL, &fl), 0);
+	EXPECT_EQ(vnet_rx_hdr_check(h, f, 54, 3000, ALL, &fl), 0);
+	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
 }

@@ -39,22 +39,35 @@ const char *vnet_irq_mode(struct vnet *d);
 					 * (finished or trusted here) or verified ones */
 #define VNET_OFFLOAD_TSO4	0x4	/* F_HOST_TSO4 (with F_CSUM): the device cuts a large
 					 * TCP segment at gso_size */
+#define VNET_OFFLOAD_RX_TSO4	0x8	/* F_GUEST_TSO4 with F_MRG_RXBUF and F_GUEST_CSUM: a large
+					 * TCP segment may arrive, spread over several buffers */
 /* The largest frame with a GSO request: an IPv4 datagram of 64 KiB behind its Ethernet header. */
 #define VNET_GSO_FRAME_MAX	(VNET_ETH_HLEN + 65535)
 /** vnet_offloads - the VNET_OFFLOAD_* negotiated with device @d. */
 unsigned vnet_offloads(struct vnet *d);
 
 /*
- * RX: the driver calls rx(ctx, frame, len, buf, flags) for each frame (Ethernet header first,
- * virtio header stripped and checked by vnet_rx_hdr_check), in softirq context. flags holds
- * VNET_RX_CSUM_OK when the frame's TCP or UDP checksum needs no verification (the device
- * verified it, or left it partial: a frame from the host's own stack). The upper layer owns buf until it calls
- * vnet_rx_release(d, buf), from any context; the driver then puts that buffer back on the RX
- * ring (refill). Without a handler, frames are counted and their buffers reused at once.
+ * RX: the driver calls rx(ctx, frags, nfrags, len, flags) for each frame of @len bytes: its
+ * pieces in order (the Ethernet header and at least VNET_ETH_HLEN bytes in the first; more than
+ * one only with VNET_OFFLOAD_RX_TSO4, each in its own receive buffer), virtio header stripped
+ * and checked by vnet_rx_hdr_check, in softirq context. flags holds VNET_RX_CSUM_OK when the
+ * frame's TCP or UDP checksum needs no verification (the device verified it, or left it
+ * partial: a frame from the host's own stack). The upper layer owns each piece's buf until it
+ * calls vnet_rx_release(d, buf), from any context; the driver then puts that buffer back on the
+ * RX ring (refill). Without a handler, frames are counted and their buffers reused at once.
  */
 #define VNET_RX_CSUM_OK		0x1
 #define VNET_RX_CSUM_DONE	0x2	/* a partial checksum was finished by the driver (counted) */
-typedef void (*vnet_rx_fn)(void *ctx, void *frame, size_t len, void *buf, unsigned flags);
+#define VNET_RX_MAX_FRAGS	33	/* pieces of a frame at most: 64 KiB in 2 KiB buffers */
+/* The largest frame received: as VNET_GSO_FRAME_MAX, within the 16-bit lengths of the stack. */
+#define VNET_RX_FRAME_MAX	65535
+struct vnet_rx_frag {
+	void *data;		/* the bytes */
+	size_t len;
+	void *buf;		/* the buffer to release */
+};
+typedef void (*vnet_rx_fn)(void *ctx, const struct vnet_rx_frag *frags, int nfrags, size_t len,
+			   unsigned flags);
 void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx);
 /** vnet_rx_owner - the ctx of the receive handler installed now (NULL: none). */
 void *vnet_rx_owner(struct vnet *d);
@@ -108,13 +121,17 @@ struct vnet_stats {
 	uint64_t rx_frames;		/* frames handed up (or dropped for want of a handler) */
 	uint64_t rx_bytes;		/* their lengths, virtio header excluded */
 	uint64_t rx_dropped_bad_len;	/* used length shorter than header + Ethernet header or
-					 * longer than the buffer: dropped */
+					 * longer than the buffer, or a frame beyond
+					 * VNET_RX_FRAME_MAX: dropped */
 	uint64_t rx_dropped_bad_hdr;	/* virtio header refused by vnet_rx_hdr_check: dropped */
 	uint64_t rx_csum_trusted;	/* frames handed up with VNET_RX_CSUM_OK */
 	uint64_t rx_csum_completed;	/* partial checksums finished in software (odd layouts) */
 	uint64_t tx_csum_offloaded;	/* frames sent with their checksum left to the device */
 	uint64_t tx_gso_frames;		/* of them, large segments for the device to cut */
 	uint64_t rx_bad_token;		/* used buffer that was not posted to the device: ignored */
+	uint64_t rx_bad_nbufs;		/* frames whose num_buffers the used ring did not hold, or
+					 * beyond VNET_RX_MAX_FRAGS: dropped */
+	uint64_t rx_gso_frames;		/* large segments received (GUEST_TSO4) */
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
 	uint64_t tx_ring_full;		/* vnet_tx calls answered -EAGAIN */
@@ -160,18 +177,21 @@ static inline int vnet_rx_frame_len(uint32_t used_len, uint32_t buf_size)
 
 /**
  * vnet_rx_hdr_check - check the virtio-net header @hdr (VNET_HDR_LEN bytes) the device wrote
- * before the received @frame of @len bytes, against the offloads negotiated (@offloads,
- * VNET_OFFLOAD_*). Returns 0 and sets *@rx_flags (VNET_RX_CSUM_OK) for a frame to hand up, or
- * a negative errno for one to drop and count: flags or a GSO type not negotiated, a partial
- * checksum whose start or field lies outside the frame or inside its Ethernet header, hdr_len
- * past the frame. A partial checksum is trusted (VNET_RX_CSUM_OK) when it is where an IPv4
- * TCP or UDP checksum lives in an unfragmented datagram; any other in-bounds one is finished
- * here, in @frame. DATA_VALID is honoured with VNET_OFFLOAD_RX_CSUM for the same unfragmented
- * TCP and UDP datagrams only, and ignored otherwise (Linux's tap sets it whatever was
- * negotiated; the stack then checks). Device input: pure code, fuzzed and host-tested.
+ * before a received frame of @len bytes whose first @first bytes are at @frame (the rest in
+ * further buffers), against the offloads negotiated (@offloads, VNET_OFFLOAD_*). Returns 0
+ * and sets *@rx_flags (VNET_RX_CSUM_OK) for a frame to hand up, or a negative errno for one to
+ * drop and count: flags or a GSO type not negotiated, a partial checksum whose start or field
+ * lies outside the frame or inside its Ethernet header, hdr_len past the frame, a GSO frame
+ * that is not an unfragmented IPv4 TCP segment with a trusted checksum and a gso_size. A
+ * partial checksum is trusted (VNET_RX_CSUM_OK) when it is where an IPv4 TCP or UDP checksum
+ * lives in an unfragmented datagram; any other in-bounds one is finished here, in @frame (a
+ * frame in one piece only: else refused). DATA_VALID is honoured with VNET_OFFLOAD_RX_CSUM for
+ * the same unfragmented TCP and UDP datagrams only, and ignored otherwise (Linux's tap sets it
+ * whatever was negotiated; the stack then checks). Device input: pure code, fuzzed and
+ * host-tested.
  */
-int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t len, unsigned offloads,
-		      unsigned *rx_flags);
+int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t first, size_t len,
+		      unsigned offloads, unsigned *rx_flags);
 /** vnet_csum_sum - the ones'-complement sum of @f[@start, @len) (big-endian words, an odd last
  * byte padded) plus @sum, folded to 16 bits, not complemented. */
 uint16_t vnet_csum_sum(const uint8_t *f, size_t start, size_t len, uint32_t sum);
