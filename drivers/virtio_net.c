@@ -727,8 +727,9 @@ static void read_mac(struct vnet *d)
 static int alloc_rx_pool(struct vnet *d)
 {
 	/* Twice the ring: the upper layer can hold a ring's worth of buffers and the ring still
-	 * refills completely. */
-	d->rx_nbufs = 2u * d->rxq.vq.num;
+	 * refills completely. Four times with large segments received, which take up to
+	 * VNET_RX_MAX_FRAGS buffers each. */
+	d->rx_nbufs = ((d->offloads & VNET_OFFLOAD_RX_TSO4) ? 4u : 2u) * d->rxq.vq.num;
 	size_t pages = (size_t)d->rx_nbufs * VNET_RX_BUF_SIZE / PAGE_SIZE;
 	unsigned order = 0;
 	while ((1UL << order) < pages)
@@ -938,6 +939,11 @@ bool vnet_link_up(struct vnet *d)
 unsigned vnet_offloads(struct vnet *d)
 {
 	return d->offloads;
+}
+
+unsigned vnet_rx_lendable(struct vnet *d)
+{
+	return d->rx_nbufs - d->rxq.vq.num;
 }
 
 const char *vnet_irq_mode(struct vnet *d)

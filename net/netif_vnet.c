@@ -9,7 +9,9 @@
  * refills the ring with it. Two limits keep the ring from running dry while applications hold
  * data (which would stop ACKs from coming in, and so stop the very sends that free buffers):
  * small frames (ACKs, requests of a few bytes) are copied, as Linux drivers' copybreak does,
- * and once RX_LENT_MAX buffers are out, further frames are copied until some come back. TX is zero-copy too: the pbuf chain's pieces are handed to the device
+ * and once all but RX_LENT_SPARE of the buffers the driver can spare are out, further frames
+ * are copied until some come back. TX is zero-copy too: the pbuf chain's pieces are handed to
+ * the device
  * as segments, with a reference held until the device has consumed them (lwIP does not rewrite
  * a segment whose pbuf is still referenced, so retransmissions are safe).
  *
@@ -60,6 +62,7 @@ struct vnetif {
 	struct netif netif;	/* lwIP's interface; netif.state points back here */
 	struct vnet *dev;	/* the device under it */
 	unsigned offloads;	/* vnet_offloads(dev) */
+	int lent_max;		/* its buffers lent at most (rx_lent counts them) */
 	uint64_t rx_nomem;	/* frames dropped: no pbuf wrapper */
 	uint64_t tx_busy;	/* frames lwIP had to drop: the TX ring was full */
 	uint64_t tx_lent;	/* frames dropped while the device was lent (below) */
@@ -74,7 +77,7 @@ struct rx_pbuf {
 };
 
 #define RX_COPYBREAK	256	/* frames up to this long are copied: cheaper than lending */
-#define RX_LENT_MAX	192	/* buffers lent to lwIP at most (the driver has 2 per ring slot) */
+#define RX_LENT_SPARE	64	/* lendable buffers (vnet_rx_lendable) never lent to lwIP */
 
 static struct vnetif ifs[VNET_MAX_DEVICES];
 static int rx_lent;		/* driver buffers held by lwIP right now (NET softirq/lock) */
@@ -141,7 +144,7 @@ static void vnetif_rx(void *ctx, const struct vnet_rx_frag *f, int n, size_t len
 	struct pbuf *p;
 
 	trace_point(TRACE_LWIP_IN, vi, (uint32_t)len);
-	if (len <= RX_COPYBREAK || rx_lent + n > RX_LENT_MAX)
+	if (len <= RX_COPYBREAK || rx_lent + n > vi->lent_max)
 		p = rx_copy(vi, f, n, len);
 	else
 		p = rx_lend(vi, f, n);
@@ -266,6 +269,7 @@ static err_t vnetif_init(struct netif *netif)
 	vnet_mac(vi->dev, netif->hwaddr);
 	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
 	vi->offloads = vnet_offloads(vi->dev);
+	vi->lent_max = (int)vnet_rx_lendable(vi->dev) - RX_LENT_SPARE;
 	NETIF_SET_CHECKSUM_CTRL(netif, (vi->offloads & VNET_OFFLOAD_TX_CSUM) ?
 				NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP :
 				NETIF_CHECKSUM_ENABLE_ALL);

@@ -72,6 +72,9 @@ void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx);
 /** vnet_rx_owner - the ctx of the receive handler installed now (NULL: none). */
 void *vnet_rx_owner(struct vnet *d);
 void vnet_rx_release(struct vnet *d, void *buf);
+/** vnet_rx_lendable - receive buffers the upper layer may hold while the ring still refills
+ * completely (the pool less one ring's worth). */
+unsigned vnet_rx_lendable(struct vnet *d);
 
 /*
  * TX: send one frame given as up to VNET_TX_MAX_SEGS segments (the driver prepends the virtio
