@@ -775,11 +775,8 @@ static int vnet_start(struct vnet *d, bool msix)
 	virtio_reset(vd);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_DRIVER);
-	const char *ov = cmdline_get("vnet_offload");
+	const char *ov = cmdline_get("vnet_offload");	/* on or off: init/main.c checked it */
 	bool offload = !ov || strcmp(ov, "off");
-	if (ov && offload && strcmp(ov, "on"))
-		printk("virtio-net %s: vnet_offload=%s: expected on or off; offloads stay on\n",
-		       d->name, ov);
 	uint64_t wanted = VNET_FEATURES | (offload ? VNET_FEATURES_OFFLOAD : 0);
 	if (offload && (virtio_offered(vd) & VNET_FEATURES_RX_TSO) == VNET_FEATURES_RX_TSO)
 		wanted |= VNET_FEATURES_RX_TSO;
