@@ -240,36 +240,17 @@ static void rx_put_frags(struct vnet *d, const struct vnet_rx_frag *f, int n)
 		rx_put_free(d, (unsigned)(((uint8_t *)f[k].buf - d->rx_pool) / VNET_RX_BUF_SIZE));
 }
 
-/*
- * The rest of a frame whose first buffer said it spans @nb buffers (MRG_RXBUF): the next used
- * buffers, appended to @f after the first. Returns the frame's length, or -1 when the used ring
- * does not hold them (the device broke its word; what it did give is dropped, counted) or they
- * are not buffers we posted, or a length is wrong. rx_lock held.
- */
-static long rx_gather(struct vnet *d, struct vnet_rx_frag *f, unsigned nb)
+/* vnet_rx_gather's source: the next used buffer, when it is one we posted (one that is not
+ * is counted and ends the frame). rx_lock held. */
+static void *rx_next_used(void *ctx, uint32_t *len)
 {
-	size_t total = f[0].len;
-	for (unsigned k = 1; k < nb; k++) {
-		uint32_t used_len;
-		uint8_t *b = virtq_get_used(&d->rxq.vq, &used_len);
-		if (!b) {
-			rx_put_frags(d, f, (int)k);
-			return -1;
-		}
-		int i = rx_buf_index(d, b);
-		if (i < 0) {
-			d->stats.rx_bad_token++;
-			rx_put_frags(d, f, (int)k);
-			return -1;
-		}
-		f[k] = (struct vnet_rx_frag){ b, used_len, b };
-		if (!used_len || used_len > VNET_RX_BUF_SIZE) {
-			rx_put_frags(d, f, (int)k + 1);
-			return -1;
-		}
-		total += used_len;
+	struct vnet *d = ctx;
+	uint8_t *b = virtq_get_used(&d->rxq.vq, len);
+	if (b && rx_buf_index(d, b) < 0) {
+		d->stats.rx_bad_token++;
+		return NULL;
 	}
-	return (long)total;
+	return b;
 }
 
 /* Hand up to @budget received frames to the upper layer, then refill the ring. Softirq context.
@@ -307,19 +288,9 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 		long total = len;
 		if (d->mrg_rxbuf) {
 			unsigned nb = (unsigned)(buf[10] | buf[11] << 8);	/* num_buffers */
-			if (nb < 1 || nb > VNET_RX_MAX_FRAGS) {
-				d->stats.rx_bad_nbufs++;
-				rx_put_free(d, (unsigned)i);
-				continue;
-			}
-			total = rx_gather(d, frags, nb);
+			total = vnet_rx_gather(frags, nb, rx_next_used, d, &nfrags);
 			if (total < 0) {
 				d->stats.rx_bad_nbufs++;
-				continue;
-			}
-			nfrags = (int)nb;
-			if (total > VNET_RX_FRAME_MAX) {
-				d->stats.rx_dropped_bad_len++;
 				rx_put_frags(d, frags, nfrags);
 				continue;
 			}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* The virtio-net header of a received frame: what the device may set, checked before anything
- * trusts it (pure code: the driver, the host unit tests and the frame fuzzer share it). */
+/* The virtio-net header of a received frame and the buffers it spans: what the device may set,
+ * checked before anything trusts it (pure code: the driver, the host unit tests and the frame
+ * fuzzer share it). */
 #include <drivers/virtio_net.h>
 #include <kernel/errno.h>
 
@@ -66,6 +67,27 @@ static void csum_finish(uint8_t *f, size_t len, size_t start, size_t field)
 	uint16_t c = (uint16_t)~vnet_csum_sum(f, start, len, 0);
 	f[field] = (uint8_t)(c >> 8);
 	f[field + 1] = (uint8_t)c;
+}
+
+long vnet_rx_gather(struct vnet_rx_frag *f, unsigned nb, void *(*next)(void *ctx, uint32_t *len),
+		    void *ctx, int *nfrags)
+{
+	size_t total = f[0].len;
+	*nfrags = 1;
+	if (nb < 1 || nb > VNET_RX_MAX_FRAGS)
+		return -1;
+	for (unsigned k = 1; k < nb; k++) {
+		uint32_t len;
+		void *b = next(ctx, &len);
+		if (!b)
+			return -1;
+		f[k] = (struct vnet_rx_frag){ b, len, b };
+		*nfrags = (int)k + 1;
+		if (!len || len > VNET_RX_BUF_SIZE)
+			return -1;
+		total += len;
+	}
+	return total > VNET_RX_FRAME_MAX ? -1 : (long)total;
 }
 
 int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t first, size_t len,

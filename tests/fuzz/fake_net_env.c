@@ -172,6 +172,7 @@ static struct vnet dev;
 static const uint8_t dev_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static long rx_out;		/* buffers lent to the stack */
 static long rx_bad_hdr;		/* frames whose virtio header the check refused */
+static long rx_bad_nbufs;	/* frames whose num_buffers vnet_rx_gather refused */
 
 struct tx_done {
 	void (*done)(void *arg);
@@ -342,6 +343,22 @@ void fake_vnet_tx_complete(void)
 /* One frame through the driver's RX path: its virtio header checked as virtio_net.c does
  * (refused: dropped and counted), then a buffer of its own (lent until released), handed to the
  * handler in the NET_RX bottom half. */
+/* The pieces of one delivered frame, as a used ring the driver reads on from. */
+struct fake_used {
+	struct vnet_rx_frag *f;
+	int n;
+	int next;
+};
+
+static void *fake_next_used(void *ctx, uint32_t *len)
+{
+	struct fake_used *u = ctx;
+	if (u->next >= u->n)
+		return NULL;
+	*len = (uint32_t)u->f[u->next].len;
+	return u->f[u->next++].buf;
+}
+
 void fake_vnet_rx_hdr(const uint8_t *hdr, const void *frame, size_t len, size_t piece)
 {
 	static const uint8_t zero_hdr[VNET_HDR_LEN];
@@ -364,6 +381,22 @@ void fake_vnet_rx_hdr(const uint8_t *hdr, const void *frame, size_t len, size_t 
 		memcpy(buf, (const uint8_t *)frame + o, k);
 		f[n++] = (struct vnet_rx_frag){ buf, k, buf };
 	}
+	/* num_buffers as the header says, when it says anything (a device that may lie): the
+	 * pieces are the used ring the driver takes them from. */
+	struct fake_used used = { f, n, 1 };
+	unsigned nb = hdr ? (unsigned)(hdr[10] | hdr[11] << 8) : 0;
+	int got = n;
+	long total = vnet_rx_gather(f, nb ? nb : (unsigned)n, fake_next_used, &used, &got);
+	for (int k = got; k < n; k++)
+		free(f[k].buf);		/* the ring's next frames: dropped here */
+	if (total < 0) {
+		rx_bad_nbufs++;
+		for (int k = 0; k < got; k++)
+			free(f[k].buf);
+		return;
+	}
+	n = got;
+	len = (size_t)total;
 	if (vnet_rx_hdr_check(hdr ? hdr : zero_hdr, f[0].data, f[0].len, len, FAKE_OFFLOADS,
 			      &flags)) {
 		rx_bad_hdr++;

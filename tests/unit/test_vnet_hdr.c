@@ -251,3 +251,57 @@ KTEST(vnet_hdr, pieces)
 	EXPECT_EQ(vnet_rx_hdr_check(h, f, 54, 3000, ALL, &fl), 0);
 	EXPECT_EQ(fl, (unsigned)VNET_RX_CSUM_OK);
 }
+
+/* A used ring for vnet_rx_gather: lengths in order, then empty. */
+struct ring {
+	const uint32_t *lens;
+	int n, next;
+	uint8_t bufs[4][8];
+};
+
+static void *ring_next(void *ctx, uint32_t *len)
+{
+	struct ring *r = ctx;
+	if (r->next >= r->n)
+		return NULL;
+	*len = r->lens[r->next];
+	return r->bufs[r->next++ % 4];
+}
+
+static long gather(unsigned nb, const uint32_t *lens, int n, int *nfrags)
+{
+	struct vnet_rx_frag f[VNET_RX_MAX_FRAGS];
+	struct ring r = { lens, n, 0, { { 0 } } };
+	f[0] = (struct vnet_rx_frag){ r.bufs[0], 100, r.bufs[0] };
+	return vnet_rx_gather(f, nb, ring_next, &r, nfrags);
+}
+
+KTEST(vnet_hdr, num_buffers)
+{
+	static const uint32_t full[40] = {
+		2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048,
+		2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048,
+		2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048, 2048,
+	};
+	static const uint32_t bad0[2] = { 2048, 0 }, bad_big[2] = { 2048, 2049 };
+	int n;
+	EXPECT_EQ(gather(1, full, 0, &n), 100);		/* one buffer: nothing more taken */
+	EXPECT_EQ(n, 1);
+	EXPECT_EQ(gather(3, full, 40, &n), 100 + 2 * 2048);
+	EXPECT_EQ(n, 3);
+	EXPECT_EQ(gather(0, full, 40, &n), -1);		/* num_buffers 0 */
+	EXPECT_EQ(n, 1);
+	EXPECT_EQ(gather(VNET_RX_MAX_FRAGS + 1, full, 40, &n), -1);	/* more than a frame takes */
+	EXPECT_EQ(n, 1);
+	EXPECT_EQ(gather(0xffff, full, 40, &n), -1);
+	EXPECT_EQ(gather(5, full, 3, &n), -1);		/* the used ring holds fewer */
+	EXPECT_EQ(n, 4);				/* those taken: to give back */
+	EXPECT_EQ(gather(3, bad0, 2, &n), -1);		/* an empty piece */
+	EXPECT_EQ(n, 3);
+	EXPECT_EQ(gather(3, bad_big, 2, &n), -1);	/* a piece past its buffer */
+	EXPECT_EQ(n, 3);
+	/* 33 buffers: 100 + 32 x 2048 = 65,636 bytes, past VNET_RX_FRAME_MAX. */
+	EXPECT_EQ(gather(VNET_RX_MAX_FRAGS, full, 40, &n), -1);
+	EXPECT_EQ(n, VNET_RX_MAX_FRAGS);
+	EXPECT_EQ(gather(VNET_RX_MAX_FRAGS - 1, full, 40, &n), 100 + 31 * 2048);
+}

@@ -124,16 +124,16 @@ struct vnet_stats {
 	uint64_t rx_frames;		/* frames handed up (or dropped for want of a handler) */
 	uint64_t rx_bytes;		/* their lengths, virtio header excluded */
 	uint64_t rx_dropped_bad_len;	/* used length shorter than header + Ethernet header or
-					 * longer than the buffer, or a frame beyond
-					 * VNET_RX_FRAME_MAX: dropped */
+					 * longer than the buffer: dropped */
 	uint64_t rx_dropped_bad_hdr;	/* virtio header refused by vnet_rx_hdr_check: dropped */
 	uint64_t rx_csum_trusted;	/* frames handed up with VNET_RX_CSUM_OK */
 	uint64_t rx_csum_completed;	/* partial checksums finished in software (odd layouts) */
 	uint64_t tx_csum_offloaded;	/* frames sent with their checksum left to the device */
 	uint64_t tx_gso_frames;		/* of them, large segments for the device to cut */
 	uint64_t rx_bad_token;		/* used buffer that was not posted to the device: ignored */
-	uint64_t rx_bad_nbufs;		/* frames whose num_buffers the used ring did not hold, or
-					 * beyond VNET_RX_MAX_FRAGS: dropped */
+	uint64_t rx_bad_nbufs;		/* frames vnet_rx_gather refused (num_buffers 0, past
+					 * VNET_RX_MAX_FRAGS or past what the used ring held, a
+					 * length wrong, a frame past VNET_RX_FRAME_MAX): dropped */
 	uint64_t rx_gso_frames;		/* large segments received (GUEST_TSO4) */
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
@@ -195,6 +195,17 @@ static inline int vnet_rx_frame_len(uint32_t used_len, uint32_t buf_size)
  */
 int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t first, size_t len,
 		      unsigned offloads, unsigned *rx_flags);
+/**
+ * vnet_rx_gather - the rest of a frame whose first buffer, @f[0], says it spans @nb buffers
+ * (num_buffers, MRG_RXBUF): @next(@ctx, &len) gives each further used buffer of ours and the
+ * length the device wrote in it, or NULL when the used ring holds no more. Returns the frame's
+ * length, or -1 when @nb is 0 or past VNET_RX_MAX_FRAGS, the ring runs out first, a length is 0
+ * or past VNET_RX_BUF_SIZE, or the frame passes VNET_RX_FRAME_MAX. Either way *@nfrags pieces
+ * are in @f (the first included): on -1 the caller gives their buffers back. Device input: pure
+ * code, fuzzed and host-tested.
+ */
+long vnet_rx_gather(struct vnet_rx_frag *f, unsigned nb, void *(*next)(void *ctx, uint32_t *len),
+		    void *ctx, int *nfrags);
 /** vnet_csum_sum - the ones'-complement sum of @f[@start, @len) (big-endian words, an odd last
  * byte padded) plus @sum, folded to 16 bits, not complemented. */
 uint16_t vnet_csum_sum(const uint8_t *f, size_t start, size_t len, uint32_t sum);
