@@ -311,8 +311,9 @@ conformance: $(B)/epunk.elf $(B)/initrd.cpio
 bench-epoll: $(B)/epunk.elf $(B)/initrd.cpio
 	tools/bench/bench-epoll.sh
 
-# make bench [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_MATRIX=full|quick]: the echo benchmark
-# (tools/bench/bench.sh) over tap in a network namespace; report in build/bench/results.{md,json,png}.
+# make bench [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_MATRIX=full|quick|bulk] [BENCH_OFFLOAD_OFF=1]:
+# the echo benchmark (tools/bench/bench.sh) over tap in a network namespace; report in
+# build/bench/results.{md,json,png}. BENCH_OFFLOAD_OFF=1 adds epunk booted with vnet_offload=off.
 BASELINE ?=
 BENCH_SECONDS ?= 5
 BENCH_MATRIX ?= full

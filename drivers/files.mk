@@ -6,5 +6,6 @@ DRIVER_SRCS := \
 	drivers/pci.c \
 	drivers/virtio_pci.c \
 	drivers/virtqueue.c \
-	drivers/virtio_net.c
-DRIVER_HOST_SRCS := drivers/virtqueue.c
+	drivers/virtio_net.c \
+	drivers/virtio_net_hdr.c
+DRIVER_HOST_SRCS := drivers/virtqueue.c drivers/virtio_net_hdr.c

@@ -7,11 +7,13 @@
  * devices (1af4:1000, plain `virtio-net-pci`) are driven the same way through their modern
  * capabilities.
  *
- * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX. Not negotiated: MRG_RXBUF (without
- * GSO a frame always fits one 2 KiB buffer, so it would only add a num_buffers check), CSUM /
- * GUEST_CSUM (the device could then hand us frames with partial checksums the stack must finish,
- * and the TX API carries no checksum request), GSO, CTRL_VQ, MQ, INDIRECT_DESC (a frame takes at
- * most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry ring).
+ * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX; CSUM, GUEST_CSUM and HOST_TSO4 when
+ * offered, unless vnet_offload=off (checksums left partial on transmit, received ones trusted
+ * or finished: vnet_rx_hdr_check; large TCP segments cut by the device); GUEST_TSO4 with
+ * MRG_RXBUF when both are offered (large TCP segments received over several 2 KiB buffers,
+ * num_buffers checked against the used ring). Not negotiated: the other GSO types, CTRL_VQ,
+ * MQ, INDIRECT_DESC (a frame takes at most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry
+ * ring).
  *
  * Contexts and locking (one CPU):
  *   - vnet_irq / vnet_intx_irq / vnet_config_irq: hard interrupt, interrupts off. They only ack
@@ -52,6 +54,7 @@
 #include <kernel/time.h>
 #include <kernel/timer.h>
 #include <linux/virtio_net.h>
+#include <string.h>
 
 /* The TX watchdog's poll period while frames are outstanding (see vnet_tx_watchdog). */
 #define VNET_TX_WATCHDOG_NS	(20 * NSEC_PER_MSEC)
@@ -71,6 +74,13 @@
 
 #define VNET_FEATURES	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) | \
 			 (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_RING_F_EVENT_IDX))
+/* Asked for too unless vnet_offload=off. */
+#define VNET_FEATURES_OFFLOAD	((1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) | \
+				 (1ULL << VIRTIO_NET_F_HOST_TSO4))
+/* Large segments received: only all three together (GUEST_TSO4 needs GUEST_CSUM, and without
+ * MRG_RXBUF a 64 KiB segment would need 64 KiB buffers). */
+#define VNET_FEATURES_RX_TSO	((1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_MRG_RXBUF) | \
+				 (1ULL << VIRTIO_NET_F_GUEST_CSUM))
 
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VNET_HDR_LEN, "virtio-net header size");
 
@@ -90,6 +100,7 @@ struct vnet_tx_slot {
 	void (*done)(void *arg);	/* completion callback (may be NULL) */
 	void *arg;
 	uint32_t len;			/* frame bytes, for the counters */
+	struct virtio_net_hdr_v1 hdr;	/* the frame's header: the device reads it until done */
 };
 
 struct vnet {
@@ -99,6 +110,8 @@ struct vnet {
 	char name[8];			/* PCI address "bb:dd.f" */
 	uint8_t mac[6];
 	int index;
+	unsigned offloads;		/* VNET_OFFLOAD_* negotiated */
+	bool mrg_rxbuf;			/* F_MRG_RXBUF: a frame may span num_buffers buffers */
 	/* interrupts */
 	int config_vector;		/* MSI-X configuration vector, -1 in INTx mode */
 	int intx_gsi;			/* INTx mode: IOAPIC input, else -1 */
@@ -109,7 +122,7 @@ struct vnet {
 	uint64_t tx_done_seen;		/* stats.tx_frames then */
 	/* receive */
 	struct spinlock rx_lock;	/* rxq, the pool's state and free stack, the handler */
-	void (*rx)(void *ctx, void *frame, size_t len, void *buf);
+	vnet_rx_fn rx;
 	void *rx_ctx;
 	uint8_t *rx_pool;		/* rx_nbufs buffers of VNET_RX_BUF_SIZE, contiguous */
 	unsigned rx_pool_order;		/* its page_alloc order */
@@ -134,9 +147,6 @@ struct vnet {
 
 static struct vnet vnets[VNET_MAX_DEVICES];
 static int nvnets;
-/* The header of every transmitted frame: no offload requested, so all zero, and the device
- * only reads it: one copy serves every frame. */
-static const struct virtio_net_hdr_v1 tx_hdr;
 
 static bool verbose(void)
 {
@@ -218,11 +228,43 @@ static void rx_put_free(struct vnet *d, unsigned i)
 	d->rx_free[d->rx_nfree++] = (uint16_t)i;
 }
 
+/* The index of the posted buffer @buf (a used ring's token), or -1 when it is not one: the
+ * token is our own pointer (virtq_get_used returns only chains in flight), but it is checked
+ * before our state for it is touched. rx_lock held. */
+static int rx_buf_index(struct vnet *d, uint8_t *buf)
+{
+	unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) / VNET_RX_BUF_SIZE);
+	if (i >= d->rx_nbufs || buf != rx_buf(d, i) || d->rx_state[i] != BUF_RING)
+		return -1;
+	return (int)i;
+}
+
+/* Drop the buffers of a frame refused. rx_lock held. */
+static void rx_put_frags(struct vnet *d, const struct vnet_rx_frag *f, int n)
+{
+	for (int k = 0; k < n; k++)
+		rx_put_free(d, (unsigned)(((uint8_t *)f[k].buf - d->rx_pool) / VNET_RX_BUF_SIZE));
+}
+
+/* vnet_rx_gather's source: the next used buffer, when it is one we posted (one that is not
+ * is counted and ends the frame). rx_lock held. */
+static void *rx_next_used(void *ctx, uint32_t *len)
+{
+	struct vnet *d = ctx;
+	uint8_t *b = virtq_get_used(&d->rxq.vq, len);
+	if (b && rx_buf_index(d, b) < 0) {
+		d->stats.rx_bad_token++;
+		return NULL;
+	}
+	return b;
+}
+
 /* Hand up to @budget received frames to the upper layer, then refill the ring. Softirq context.
- * Returns the number of used buffers consumed. Kept out of line: a tracepoint site. */
+ * Returns the number of frames consumed. Kept out of line: a tracepoint site. */
 static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 {
 	int n = 0;
+	struct vnet_rx_frag frags[VNET_RX_MAX_FRAGS];
 	trace_point(TRACE_BH, d, (uint32_t)budget);
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 
@@ -234,36 +276,53 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 		if (!buf)
 			break;
 		n++;
-		/* The token is our own pointer (virtq_get_used returns only chains in flight), but
-		 * check that it names a buffer we posted before touching our state for it. The
-		 * length and the header come from the device: checked before anything trusts them. */
-		unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) / VNET_RX_BUF_SIZE);
-		if (i >= d->rx_nbufs || buf != rx_buf(d, i) || d->rx_state[i] != BUF_RING) {
+		/* The length, the header and num_buffers come from the device: checked before
+		 * anything trusts them. */
+		int i = rx_buf_index(d, buf);
+		if (i < 0) {
 			d->stats.rx_bad_token++;
 			continue;
 		}
 		int len = vnet_rx_frame_len(used_len, VNET_RX_BUF_SIZE);
 		if (len < 0) {
 			d->stats.rx_dropped_bad_len++;
-			rx_put_free(d, i);
+			rx_put_free(d, (unsigned)i);
 			continue;
 		}
-		if (!vnet_rx_hdr_ok(buf)) {
+		frags[0] = (struct vnet_rx_frag){ buf + VNET_HDR_LEN, (size_t)len, buf };
+		int nfrags = 1;
+		long total = len;
+		if (d->mrg_rxbuf) {
+			unsigned nb = (unsigned)(buf[10] | buf[11] << 8);	/* num_buffers */
+			total = vnet_rx_gather(frags, nb, rx_next_used, d, &nfrags);
+			if (total < 0) {
+				d->stats.rx_bad_nbufs++;
+				rx_put_frags(d, frags, nfrags);
+				continue;
+			}
+		}
+		unsigned rx_flags;
+		if (vnet_rx_hdr_check(buf, frags[0].data, frags[0].len, (size_t)total, d->offloads,
+				      &rx_flags)) {
 			d->stats.rx_dropped_bad_hdr++;
-			rx_put_free(d, i);
+			rx_put_frags(d, frags, nfrags);
 			continue;
 		}
 		d->stats.rx_frames++;
-		d->stats.rx_bytes += (uint64_t)len;
-		void (*rx)(void *, void *, size_t, void *) = d->rx;
+		d->stats.rx_bytes += (uint64_t)total;
+		d->stats.rx_csum_trusted += rx_flags & VNET_RX_CSUM_OK;
+		d->stats.rx_csum_completed += (rx_flags & VNET_RX_CSUM_DONE) != 0;
+		d->stats.rx_gso_frames += buf[1] != VIRTIO_NET_HDR_GSO_NONE;
+		vnet_rx_fn rx = d->rx;
 		void *ctx = d->rx_ctx;
 		if (!rx) {
-			rx_put_free(d, i);
+			rx_put_frags(d, frags, nfrags);
 			continue;
 		}
-		d->rx_state[i] = BUF_HELD;
+		for (int k = 0; k < nfrags; k++)
+			d->rx_state[((uint8_t *)frags[k].buf - d->rx_pool) / VNET_RX_BUF_SIZE] = BUF_HELD;
 		spin_unlock_irqrestore(&d->rx_lock, flags);
-		rx(ctx, buf + VNET_HDR_LEN, (size_t)len, buf);
+		rx(ctx, frags, nfrags, (size_t)total, rx_flags & VNET_RX_CSUM_OK);
 		flags = spin_lock_irqsave(&d->rx_lock);
 	}
 	d->rx_in_poll = false;
@@ -295,8 +354,7 @@ void vnet_rx_release(struct vnet *d, void *buf)
 	spin_unlock_irqrestore(&d->rx_lock, flags);
 }
 
-void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size_t len, void *buf),
-			 void *ctx)
+void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx)
 {
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 	d->rx = rx;
@@ -330,6 +388,12 @@ static void vnet_tx_reclaim(struct vnet *d)
 int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)(void *arg),
 	    void *arg)
 {
+	return vnet_tx_offload(d, segs, nsegs, NULL, done, arg);
+}
+
+int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
+		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg)
+{
 	struct virtq_buf bufs[1 + VNET_TX_MAX_SEGS];
 	size_t total = 0;
 	unsigned n = 1;
@@ -337,16 +401,21 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	BUG_ON(!in_softirq() || in_irq());	/* the TX queue relies on bottom-half exclusion */
 	if (nsegs < 1 || nsegs > VNET_TX_MAX_SEGS)
 		return -EINVAL;
-	bufs[0] = (struct virtq_buf){ virt_to_phys(&tx_hdr), sizeof(tx_hdr) };
 	for (int k = 0; k < nsegs; k++) {
 		if (!segs[k].len)
 			continue;
 		total += segs[k].len;
 		bufs[n++] = (struct virtq_buf){ virt_to_phys(segs[k].data), (uint32_t)segs[k].len };
 	}
-	if (total > VNET_FRAME_MAX)
+	if (total > (off && off->gso_size ? VNET_GSO_FRAME_MAX : VNET_FRAME_MAX))
 		return -EMSGSIZE;
 	if (total < VNET_ETH_HLEN)
+		return -EINVAL;
+	if (off && (!(d->offloads & VNET_OFFLOAD_TX_CSUM) || off->csum_start < VNET_ETH_HLEN ||
+		    (size_t)off->csum_start + off->csum_offset + 2 > total))
+		return -EINVAL;
+	if (off && off->gso_size && (!(d->offloads & VNET_OFFLOAD_TSO4) ||
+				     off->hdr_len < off->csum_start + 20 || off->hdr_len > total))
 		return -EINVAL;
 
 	struct virtq *vq = &d->txq.vq;
@@ -368,6 +437,20 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	slot->done = done;
 	slot->arg = arg;
 	slot->len = (uint32_t)total;
+	slot->hdr = (struct virtio_net_hdr_v1){ 0 };
+	if (off) {
+		slot->hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		slot->hdr.csum_start = off->csum_start;
+		slot->hdr.csum_offset = off->csum_offset;
+		d->stats.tx_csum_offloaded++;
+		if (off->gso_size) {
+			slot->hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+			slot->hdr.gso_size = off->gso_size;
+			slot->hdr.hdr_len = off->hdr_len;
+			d->stats.tx_gso_frames++;
+		}
+	}
+	bufs[0] = (struct virtq_buf){ virt_to_phys(&slot->hdr), sizeof(slot->hdr) };
 	if (virtq_num_free(vq) == vq->num)
 		d->tx_progress_ns = ktime_ns();	/* the watchdog's clock starts with the first frame */
 	virtq_add(vq, bufs, n, 0, slot);
@@ -660,8 +743,9 @@ static void read_mac(struct vnet *d)
 static int alloc_rx_pool(struct vnet *d)
 {
 	/* Twice the ring: the upper layer can hold a ring's worth of buffers and the ring still
-	 * refills completely. */
-	d->rx_nbufs = 2u * d->rxq.vq.num;
+	 * refills completely. Four times with large segments received, which take up to
+	 * VNET_RX_MAX_FRAGS buffers each. */
+	d->rx_nbufs = ((d->offloads & VNET_OFFLOAD_RX_TSO4) ? 4u : 2u) * d->rxq.vq.num;
 	size_t pages = (size_t)d->rx_nbufs * VNET_RX_BUF_SIZE / PAGE_SIZE;
 	unsigned order = 0;
 	while ((1UL << order) < pages)
@@ -708,9 +792,25 @@ static int vnet_start(struct vnet *d, bool msix)
 	virtio_reset(vd);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_DRIVER);
-	err = virtio_negotiate(vd, VNET_FEATURES, 0);
+	const char *ov = cmdline_get("vnet_offload");	/* on or off: init/main.c checked it */
+	bool offload = !ov || strcmp(ov, "off");
+	uint64_t wanted = VNET_FEATURES | (offload ? VNET_FEATURES_OFFLOAD : 0);
+	if (offload && (virtio_offered(vd) & VNET_FEATURES_RX_TSO) == VNET_FEATURES_RX_TSO)
+		wanted |= VNET_FEATURES_RX_TSO;
+	err = virtio_negotiate(vd, wanted, 0);
 	if (err)
 		return err;
+	d->mrg_rxbuf = virtio_has(vd, VIRTIO_NET_F_MRG_RXBUF);
+	d->offloads = 0;
+	if (virtio_has(vd, VIRTIO_NET_F_CSUM))
+		d->offloads |= VNET_OFFLOAD_TX_CSUM;
+	if (virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM))
+		d->offloads |= VNET_OFFLOAD_RX_CSUM;
+	if (virtio_has(vd, VIRTIO_NET_F_HOST_TSO4) && virtio_has(vd, VIRTIO_NET_F_CSUM))
+		d->offloads |= VNET_OFFLOAD_TSO4;
+	if (virtio_has(vd, VIRTIO_NET_F_GUEST_TSO4) && d->mrg_rxbuf &&
+	    virtio_has(vd, VIRTIO_NET_F_GUEST_CSUM))
+		d->offloads |= VNET_OFFLOAD_RX_TSO4;
 	read_mac(d);
 	bool event_idx = virtio_has(vd, VIRTIO_RING_F_EVENT_IDX);
 
@@ -777,6 +877,9 @@ static void print_features(struct vnet *d)
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ VIRTIO_F_VERSION_1, "VERSION_1" }, { VIRTIO_NET_F_MAC, "MAC" },
 		{ VIRTIO_NET_F_STATUS, "STATUS" }, { VIRTIO_RING_F_EVENT_IDX, "EVENT_IDX" },
+		{ VIRTIO_NET_F_CSUM, "CSUM" }, { VIRTIO_NET_F_GUEST_CSUM, "GUEST_CSUM" },
+		{ VIRTIO_NET_F_HOST_TSO4, "HOST_TSO4" }, { VIRTIO_NET_F_GUEST_TSO4, "GUEST_TSO4" },
+		{ VIRTIO_NET_F_MRG_RXBUF, "MRG_RXBUF" },
 	};
 	printk("virtio-net %s: features", d->name);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -845,6 +948,16 @@ bool vnet_link_up(struct vnet *d)
 		return true;
 	return virtio_cfg_read16(&d->vio, offsetof(struct virtio_net_config, status)) &
 	       VIRTIO_NET_S_LINK_UP;
+}
+
+unsigned vnet_offloads(struct vnet *d)
+{
+	return d->offloads;
+}
+
+unsigned vnet_rx_lendable(struct vnet *d)
+{
+	return d->rx_nbufs - d->rxq.vq.num;
 }
 
 const char *vnet_irq_mode(struct vnet *d)

@@ -99,6 +99,11 @@ static uint64_t device_features(struct virtio_dev *vd)
 	return hi << 32 | lo;
 }
 
+uint64_t virtio_offered(struct virtio_dev *vd)
+{
+	return device_features(vd);
+}
+
 int virtio_negotiate(struct virtio_dev *vd, uint64_t wanted, uint64_t required)
 {
 	required |= 1ULL << VIRTIO_F_VERSION_1;

@@ -185,6 +185,11 @@ void kmain(void)
 		panic("cannot start the network stack");
 	if (softirq_init())
 		panic("cannot start ksoftirqd");
+	const char *vo = cmdline_get("vnet_offload");
+	if (vo && strcmp(vo, "on") && strcmp(vo, "off")) {	/* read by the driver's probe */
+		printk("epunk: vnet_offload=%s: expected on or off\n", vo);
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
 	drivers_init();		/* no device is not an error: it finds none and says nothing */
 	if (netif_vnet_init(err, sizeof(err)) < 0) {
 		printk("epunk: %s\n", err);

@@ -22,6 +22,8 @@ static const struct cmdline_opt known[] = {
 	{ "tcp_msl", "TCP maximum segment lifetime in ms (TIME_WAIT = 2 x; default 60000)" },
 	{ "busy_poll", "microseconds epoll_wait polls the NIC before it sleeps, for instances that "
 		       "set none (Linux's net.core.busy_poll; default 0: off)" },
+	{ "vnet_offload", "on | off: virtio-net checksum offloads, when the device offers them "
+			  "(default on)" },
 	{ "trace", "on | off: TSC tracepoints along the data path (default off)" },
 	{ "trace_report", "print per-hop latency histograms every SECONDS (turns tracing on)" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },

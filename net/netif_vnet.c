@@ -3,14 +3,23 @@
  * The glue between virtio-net and lwIP: one lwIP netif per device, and the address
  * configuration from the command line (ip=ADDR/PREFIX gw=ADDR, or ip=dhcp, the default).
  *
- * RX is zero-copy: each received frame becomes a custom pbuf around the driver's own buffer;
+ * RX is zero-copy: each received frame becomes a custom pbuf (a chain of them, for a large
+ * segment spread over several buffers) around the driver's own buffers;
  * when lwIP (or a socket's receive queue) frees it, the buffer goes back to the driver, which
  * refills the ring with it. Two limits keep the ring from running dry while applications hold
  * data (which would stop ACKs from coming in, and so stop the very sends that free buffers):
  * small frames (ACKs, requests of a few bytes) are copied, as Linux drivers' copybreak does,
- * and once RX_LENT_MAX buffers are out, further frames are copied until some come back. TX is zero-copy too: the pbuf chain's pieces are handed to the device
+ * and once all but RX_LENT_SPARE of the buffers the driver can spare are out, further frames
+ * are copied until some come back. TX is zero-copy too: the pbuf chain's pieces are handed to
+ * the device
  * as segments, with a reference held until the device has consumed them (lwIP does not rewrite
  * a segment whose pbuf is still referenced, so retransmissions are safe).
+ *
+ * Checksum offload (when the driver negotiated it, vnet_offloads): lwIP's per-netif checksum
+ * control leaves TCP checksums out on this netif; vnetif_linkoutput puts the pseudo-header sum
+ * in each TCP segment's field and asks the device to finish it. A received frame whose
+ * checksum the driver vouches for (VNET_RX_CSUM_OK) is marked PBUF_FLAG_CSUM_OK, and lwIP skips
+ * its TCP or UDP check (net/lwip/patches/0010-pbuf-checksum-ok-flag.patch).
  *
  * Everything here runs under the network rule of net/include/net/net.h: RX in the NET_RX softirq,
  * TX from lwIP (softirq or a thread inside net_lock()).
@@ -40,6 +49,9 @@
 #include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/ip.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/tcp.h"
 #include "netif/ethernet.h"
 
 #if !LWIP_SUPPORT_CUSTOM_PBUF
@@ -49,9 +61,12 @@
 struct vnetif {
 	struct netif netif;	/* lwIP's interface; netif.state points back here */
 	struct vnet *dev;	/* the device under it */
+	unsigned offloads;	/* vnet_offloads(dev) */
+	int lent_max;		/* its buffers lent at most (rx_lent counts them) */
 	uint64_t rx_nomem;	/* frames dropped: no pbuf wrapper */
 	uint64_t tx_busy;	/* frames lwIP had to drop: the TX ring was full */
 	uint64_t tx_lent;	/* frames dropped while the device was lent (below) */
+	uint64_t tx_flattened;	/* frames sent as a flat copy (too many pieces) */
 };
 
 /* A received frame as a pbuf: the driver's buffer stays lent until pbuf_free. */
@@ -62,7 +77,7 @@ struct rx_pbuf {
 };
 
 #define RX_COPYBREAK	256	/* frames up to this long are copied: cheaper than lending */
-#define RX_LENT_MAX	192	/* buffers lent to lwIP at most (the driver has 2 per ring slot) */
+#define RX_LENT_SPARE	64	/* lendable buffers (vnet_rx_lendable) never lent to lwIP */
 
 static struct vnetif ifs[VNET_MAX_DEVICES];
 static int rx_lent;		/* driver buffers held by lwIP right now (NET softirq/lock) */
@@ -80,35 +95,65 @@ static void rx_pbuf_free(struct pbuf *p)
 	rx_lent--;
 }
 
+/* A received frame (@n pieces, @len bytes) copied into one pbuf, the driver's buffers given back. */
+static struct pbuf *rx_copy(struct vnetif *vi, const struct vnet_rx_frag *f, int n, size_t len)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+	size_t off = 0;
+	for (int k = 0; k < n; k++) {
+		if (p)
+			pbuf_take_at(p, f[k].data, (u16_t)f[k].len, (u16_t)off);
+		off += f[k].len;
+		vnet_rx_release(vi->dev, f[k].buf);
+	}
+	return p;
+}
+
+/* The pieces of a received frame as a chain of pbufs around the driver's buffers (lent until
+ * freed), or NULL with every buffer given back when a wrapper cannot be had. */
+static struct pbuf *rx_lend(struct vnetif *vi, const struct vnet_rx_frag *f, int n)
+{
+	struct pbuf *p = NULL;
+	for (int k = 0; k < n; k++) {
+		struct rx_pbuf *r = kmem_cache_alloc(rx_pbuf_cache);
+		if (!r) {
+			if (p)
+				pbuf_free(p);	/* gives back the pieces lent so far */
+			for (; k < n; k++)
+				vnet_rx_release(vi->dev, f[k].buf);
+			return NULL;
+		}
+		r->pc.custom_free_function = rx_pbuf_free;
+		r->dev = vi->dev;
+		r->buf = f[k].buf;
+		struct pbuf *q = pbuf_alloced_custom(PBUF_RAW, (u16_t)f[k].len, PBUF_REF, &r->pc,
+						     f[k].data, (u16_t)f[k].len);
+		rx_lent++;
+		if (p)
+			pbuf_cat(p, q);
+		else
+			p = q;
+	}
+	return p;
+}
+
 /* Driver RX handler (NET_RX softirq): one Ethernet frame into lwIP. */
-static void vnetif_rx(void *ctx, void *frame, size_t len, void *buf)
+static void vnetif_rx(void *ctx, const struct vnet_rx_frag *f, int n, size_t len, unsigned flags)
 {
 	struct vnetif *vi = ctx;
 	struct pbuf *p;
 
 	trace_point(TRACE_LWIP_IN, vi, (uint32_t)len);
-	if (len <= RX_COPYBREAK || rx_lent >= RX_LENT_MAX) {
-		p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
-		if (p)
-			memcpy(p->payload, frame, len);
-		vnet_rx_release(vi->dev, buf);
-	} else {
-		struct rx_pbuf *r = kmem_cache_alloc(rx_pbuf_cache);
-		p = NULL;
-		if (r) {
-			r->pc.custom_free_function = rx_pbuf_free;
-			r->dev = vi->dev;
-			r->buf = buf;
-			p = pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, &r->pc, frame, (u16_t)len);
-			rx_lent++;
-		} else {
-			vnet_rx_release(vi->dev, buf);
-		}
-	}
+	if (len <= RX_COPYBREAK || rx_lent + n > vi->lent_max)
+		p = rx_copy(vi, f, n, len);
+	else
+		p = rx_lend(vi, f, n);
 	if (!p) {
 		vi->rx_nomem++;
 		return;
 	}
+	if (flags & VNET_RX_CSUM_OK)
+		p->flags |= PBUF_FLAG_CSUM_OK;
 	if (vi->netif.input(p, &vi->netif) != ERR_OK)
 		pbuf_free(p);
 	net_timers_update();	/* input may have asked lwIP for an earlier timeout */
@@ -119,10 +164,55 @@ static void tx_done(void *arg)
 	pbuf_free(arg);
 }
 
+/* The pseudo-header sum (not complemented) of an IPv4 TCP or UDP datagram, in network order:
+ * what the checksum field holds while the device is to finish it. */
+static u16_t pseudo_sum(const ip4_addr_p_t *src, const ip4_addr_p_t *dst, u8_t proto, u16_t len)
+{
+	u32_t a = lwip_ntohl(src->addr), b = lwip_ntohl(dst->addr);
+	u32_t sum = (a >> 16) + (a & 0xffff) + (b >> 16) + (b & 0xffff) + proto + len;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return lwip_htons((u16_t)sum);
+}
+
+/*
+ * A TCP segment, whose checksum lwIP left out (checksum offload): its field gets the
+ * pseudo-header sum and *@off asks the device for the rest. Returns 1 then, 0 for any other
+ * frame (nothing to do), -1 for a TCP segment whose headers are not all in the first pbuf
+ * (lwIP builds them there: the caller sends a flat copy instead).
+ */
+static int tx_csum_offload(struct pbuf *p, struct vnet_tx_offload *off)
+{
+	const size_t eth = SIZEOF_ETH_HDR;
+	if (p->len < eth + IP_HLEN)
+		return p->tot_len < eth + IP_HLEN ? 0 : -1;
+	const struct eth_hdr *e = p->payload;
+	struct ip_hdr *ip = (struct ip_hdr *)((u8_t *)p->payload + eth);
+	if (e->type != PP_HTONS(ETHTYPE_IP) || IPH_V(ip) != 4 || IPH_PROTO(ip) != IP_PROTO_TCP ||
+	    (IPH_OFFSET(ip) & PP_HTONS(IP_OFFMASK | IP_MF)))
+		return 0;
+	size_t ihl = (size_t)IPH_HL_BYTES(ip), tot = lwip_ntohs(IPH_LEN(ip));
+	if (ihl < IP_HLEN || tot < ihl + TCP_HLEN || eth + tot > p->tot_len)
+		return 0;	/* not lwIP's: it never builds these */
+	if (p->len < eth + ihl + TCP_HLEN)
+		return -1;
+	struct tcp_hdr *th = (struct tcp_hdr *)((u8_t *)ip + ihl);
+	size_t thl = (size_t)TCPH_HDRLEN_BYTES(th);
+	if (thl < TCP_HLEN || ihl + thl > tot)
+		return 0;
+	th->chksum = pseudo_sum(&ip->src, &ip->dest, IP_PROTO_TCP, (u16_t)(tot - ihl));
+	off->csum_start = (uint16_t)(eth + ihl);
+	off->csum_offset = 16;	/* offsetof(struct tcp_hdr, chksum) */
+	off->gso_size = p->tso_mss;
+	off->hdr_len = (uint16_t)(eth + ihl + thl);
+	return 1;
+}
+
 static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct vnetif *vi = netif->state;
 	struct vnet_seg segs[VNET_TX_MAX_SEGS];
+	struct vnet_tx_offload off, *offp = NULL;
 	struct pbuf *send = p;
 	int n = 0;
 
@@ -132,14 +222,19 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 		vi->tx_lent++;
 		return ERR_OK;
 	}
+	int csum = (vi->offloads & VNET_OFFLOAD_TX_CSUM) ? tx_csum_offload(p, &off) : 0;
 	for (struct pbuf *q = p; q; q = q->next) {
-		if (n == VNET_TX_MAX_SEGS) {
+		if (n == VNET_TX_MAX_SEGS || csum < 0) {
 			/* A chain longer than the device takes: send a flat copy instead. */
 			send = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
 			if (!send)
 				return ERR_MEM;
+			send->tso_mss = p->tso_mss;
+			vi->tx_flattened++;
 			segs[0] = (struct vnet_seg){ send->payload, send->len };
 			n = 1;
+			if (csum < 0)
+				csum = tx_csum_offload(send, &off);
 			break;
 		}
 		if (q->len)
@@ -147,7 +242,9 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 	}
 	if (send == p)
 		pbuf_ref(p);
-	int err = vnet_tx(vi->dev, segs, n, tx_done, send);
+	if (csum > 0)
+		offp = &off;
+	int err = vnet_tx_offload(vi->dev, segs, n, offp, tx_done, send);
 	if (err) {
 		pbuf_free(send);
 		if (err == -EAGAIN) {
@@ -171,6 +268,11 @@ static err_t vnetif_init(struct netif *netif)
 	netif->hwaddr_len = ETH_HWADDR_LEN;
 	vnet_mac(vi->dev, netif->hwaddr);
 	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	vi->offloads = vnet_offloads(vi->dev);
+	vi->lent_max = (int)vnet_rx_lendable(vi->dev) - RX_LENT_SPARE;
+	NETIF_SET_CHECKSUM_CTRL(netif, (vi->offloads & VNET_OFFLOAD_TX_CSUM) ?
+				NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP :
+				NETIF_CHECKSUM_ENABLE_ALL);
 	return ERR_OK;
 }
 
@@ -290,6 +392,15 @@ int netif_vnet_init(char *err, size_t errlen)
 	return nr_ifs;
 }
 
+uint16_t netif_vnet_tso_max(struct netif *netif)
+{
+	if (netif->linkoutput != vnetif_linkoutput)
+		return 0;
+	struct vnetif *vi = netif->state;
+	/* The largest IPv4 datagram, less its header and TCP's largest */
+	return (vi->offloads & VNET_OFFLOAD_TSO4) ? 65535 - IP_HLEN - 60 : 0;
+}
+
 bool netif_vnet_wait_address(uint64_t timeout_ns)
 {
 	if (!nr_ifs)
@@ -339,6 +450,17 @@ void netif_vnet_print_stats(void)
 			       "too long %llu\n", i, (unsigned long long)v.busy_polls,
 			       (unsigned long long)v.busy_frames,
 			       (unsigned long long)v.busy_suspend_expired);
+		unsigned o = ifs[i].offloads;
+		printk("net: eth%d offloads%s%s%s%s%s: tx checksums left to the device %llu, large "
+		       "segments %llu, flat copies %llu; rx checksums trusted %llu, finished by the "
+		       "driver %llu, large segments %llu, bad num_buffers %llu\n", i,
+		       o & VNET_OFFLOAD_TX_CSUM ? " tx-csum" : "", o & VNET_OFFLOAD_RX_CSUM ? " rx-csum" : "",
+		       o & VNET_OFFLOAD_TSO4 ? " tso4" : "", o & VNET_OFFLOAD_RX_TSO4 ? " rx-tso4" : "",
+		       o ? "" : " none",
+		       (unsigned long long)v.tx_csum_offloaded, (unsigned long long)v.tx_gso_frames,
+		       (unsigned long long)ifs[i].tx_flattened,
+		       (unsigned long long)v.rx_csum_trusted, (unsigned long long)v.rx_csum_completed,
+		       (unsigned long long)v.rx_gso_frames, (unsigned long long)v.rx_bad_nbufs);
 	}
 	uint64_t sent, valid;
 	net_syncookie_stats(&sent, &valid);

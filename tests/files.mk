@@ -19,6 +19,7 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_sock_poll.c \
 	tests/unit/test_syncookie.c \
 	tests/unit/test_virtqueue.c \
+	tests/unit/test_vnet_hdr.c \
 	tests/unit/test_initrd.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
@@ -75,7 +76,8 @@ FUZZ_SRCS_epoll := $(KERNEL_HOST_SRCS) kernel/sys_file.c kernel/sys_epoll.c kern
 # The frame target's sys_now and net_rand come from fake_net_env.c (the fake clock, a fixed seed:
 # runs repeat), not from net/port/sys_arch.c.
 FUZZ_SRCS_frame := $(KERNEL_HOST_SRCS) kernel/sys_file.c kernel/cmdline.c \
-	$(filter-out net/port/sys_arch.c,$(NET_SRCS)) tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
+	$(filter-out net/port/sys_arch.c,$(NET_SRCS)) drivers/virtio_net_hdr.c \
+	tests/fuzz/fake_net_env.c tests/fuzz/fuzz_frame.c
 
 # The harness Linux's epoll selftest is built against (tools/build/fetch-selftest.sh fetches the
 # test), and the harness's own tests.

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The functions lwIP calls in epunk (declared, with their contracts, in hooks.h): the lock
- * rule's check, loopback delivery, its heap's calloc, TIME_WAIT's length and the SYN-cookie
+ * rule's check, loopback delivery, segmentation offload's bound, its heap's calloc, TIME_WAIT's length and the SYN-cookie
  * hooks of our patch to lwIP's listen path. */
 #include <kernel/compiler.h>
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
 #include <net/net.h>
+#include <net/netif_vnet.h>
 #include <net/socket.h>
 #include <net/syncookie.h>
 #include <stdbool.h>
@@ -13,6 +14,8 @@
 
 #include "hooks.h"
 #include "lwip/sys.h"
+#include "lwip/ip4.h"
+#include "lwip/netif.h"
 #include "lwip/tcp.h"
 
 void net_core_assert_locked(const char *file, int line)
@@ -25,6 +28,13 @@ void net_loopback_signal(void *netif)
 {
 	(void)netif;
 	raise_softirq(SOFTIRQ_NET_TIMER);
+}
+
+uint16_t net_tcp_tso_max(const struct tcp_pcb *pcb)
+{
+	struct netif *n = pcb->netif_idx != NETIF_NO_INDEX ? netif_get_by_index(pcb->netif_idx) :
+			  ip4_route(ip_2_ip4(&pcb->remote_ip));
+	return n ? netif_vnet_tso_max(n) : 0;
 }
 
 void *net_calloc(size_t count, size_t size)

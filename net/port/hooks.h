@@ -25,6 +25,14 @@ void net_core_assert_locked(const char *file, int line);
  */
 void net_loopback_signal(void *netif);
 
+struct tcp_pcb;
+/**
+ * net_tcp_tso_max - LWIP_HOOK_TCP_TSO_MAX: the payload bytes one TCP segment of @pcb may carry
+ * through the netif it routes by, when that netif's NIC cuts segments at the MSS (TSO); 0 when
+ * it does not (net/lwip/patches/0011-tcp-segmentation-offload.patch).
+ */
+uint16_t net_tcp_tso_max(const struct tcp_pcb *pcb);
+
 /** net_calloc - mem_clib_calloc: zeroed @count * @size bytes from kmalloc, NULL on overflow. */
 void *net_calloc(size_t count, size_t size);
 

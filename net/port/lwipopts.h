@@ -33,7 +33,9 @@
  *    NET_SYN_BACKLOG, past which a SYN is answered with a cookie
  *    (net/lwip/patches/0005-tcp-syn-cookies.patch).
  *  - Checksums are computed in software, per netif (LWIP_CHECKSUM_CTRL_PER_NETIF): the
- *    loopback interface skips them, as Linux's does; a NIC driver may offload.
+ *    loopback interface skips them, as Linux's does; the virtio netif leaves TCP's to the
+ *    device when it offloads them (net/netif_vnet.c), and then TCP segments may be larger than
+ *    the MSS too, for the device to cut (LWIP_HOOK_TCP_TSO_MAX).
  *  - Loopback: LWIP_HAVE_LOOPIF gives "lo" at 127.0.0.1/8; LWIP_NETIF_LOOPBACK also loops
  *    packets sent to a netif's own address. Queued loopback packets must be fed back by
  *    netif_poll(): LWIP_NETIF_LOOPBACK_MULTITHREADING=1 makes lwIP call tcpip_try_callback()
@@ -60,6 +62,8 @@
 #define NO_SYS				1
 #define SYS_LIGHTWEIGHT_PROT		0
 #define LWIP_HOOK_FILENAME		"hooks.h"
+/* Segments larger than the MSS where the NIC cuts them (net/lwip/patches/0011-...). */
+#define LWIP_HOOK_TCP_TSO_MAX(pcb)	net_tcp_tso_max(pcb)
 /* net_assert_locked() of net/include/net/net.h, as a hook. */
 #define LWIP_ASSERT_CORE_LOCKED()	net_core_assert_locked(__FILE__, __LINE__)
 #define LWIP_TIMERS			1

@@ -158,13 +158,21 @@ uint32_t net_rand(void)
 /* ---- the virtio-net device ---- */
 
 struct vnet {
-	void (*rx)(void *ctx, void *frame, size_t len, void *buf);
+	vnet_rx_fn rx;
 	void *ctx;
 };
+
+/* The device offers checksum offload both ways and TSO both ways, as QEMU's on a tap does: transmitted
+ * TCP checksums are finished and large segments cut here (vnet_tx_offload), received headers
+ * checked as the driver does. */
+#define FAKE_OFFLOADS	(VNET_OFFLOAD_TX_CSUM | VNET_OFFLOAD_RX_CSUM | VNET_OFFLOAD_TSO4 | \
+			 VNET_OFFLOAD_RX_TSO4)
 
 static struct vnet dev;
 static const uint8_t dev_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static long rx_out;		/* buffers lent to the stack */
+static long rx_bad_hdr;		/* frames whose virtio header the check refused */
+static long rx_bad_nbufs;	/* frames whose num_buffers vnet_rx_gather refused */
 
 struct tx_done {
 	void (*done)(void *arg);
@@ -192,8 +200,20 @@ bool vnet_link_up(struct vnet *d)
 	return true;
 }
 
-void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size_t len, void *buf),
-			 void *ctx)
+unsigned vnet_offloads(struct vnet *d)
+{
+	(void)d;
+	return FAKE_OFFLOADS;
+}
+
+/* As the driver with a 256-entry ring and 512 buffers: 192 lent at most. */
+unsigned vnet_rx_lendable(struct vnet *d)
+{
+	(void)d;
+	return 256;
+}
+
+void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx)
 {
 	d->rx = rx;
 	d->ctx = ctx;
@@ -214,7 +234,63 @@ void vnet_rx_release(struct vnet *d, void *buf)
 int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)(void *arg),
 	    void *arg)
 {
-	uint8_t frame[VNET_FRAME_MAX + 64];
+	return vnet_tx_offload(d, segs, nsegs, NULL, done, arg);
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put_be16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* What a device does with a GSO request (TCPv4): the payload after hdr_len cut into gso_size
+ * pieces, each behind a copy of the headers with its IPv4 length, identification and checksum,
+ * its sequence number, FIN and PSH only on the last, and its TCP checksum. A request that does
+ * not describe the frame (headers not where hdr_len says, not TCP over IPv4) is the stack's bug. */
+static void gso_segment(const uint8_t *f, size_t len, const struct vnet_tx_offload *off)
+{
+	static uint8_t seg[VNET_FRAME_MAX + 64];
+	size_t hl = off->hdr_len, ihl = (size_t)(f[14] & 15) * 4;
+	if (len <= hl || be16(f + 12) != 0x0800 || f[23] != 6 || hl < 14 + ihl + 20 ||
+	    hl != 14 + ihl + (size_t)(f[14 + ihl + 12] >> 4) * 4 || off->csum_start != 14 + ihl ||
+	    be16(f + 16) != len - 14 || !off->gso_size || hl + off->gso_size > sizeof(seg))
+		abort();
+	uint32_t seq0 = (uint32_t)be16(f + 14 + ihl + 4) << 16 | be16(f + 14 + ihl + 6);
+	uint16_t id0 = be16(f + 18);
+	uint8_t flags = f[14 + ihl + 13];
+	for (size_t o = hl, k = 0; o < len; o += off->gso_size, k++) {
+		size_t n = len - o < off->gso_size ? len - o : off->gso_size;
+		bool last = o + n == len;
+		memcpy(seg, f, hl);
+		memcpy(seg + hl, f + o, n);
+		uint8_t *ip = seg + 14, *th = ip + ihl;
+		put_be16(ip + 2, (unsigned)(hl - 14 + n));
+		put_be16(ip + 4, (unsigned)(id0 + k));
+		put_be16(ip + 10, 0);
+		put_be16(ip + 10, (uint16_t)~vnet_csum_sum(ip, 0, ihl, 0));
+		uint32_t seq = seq0 + (uint32_t)(o - hl);
+		put_be16(th + 4, seq >> 16);
+		put_be16(th + 6, seq & 0xffff);
+		th[13] = last ? flags : (uint8_t)(flags & ~0x09);	/* FIN, PSH */
+		size_t tl = hl - 14 - ihl + n;
+		uint32_t ps = (uint32_t)be16(ip + 12) + be16(ip + 14) + be16(ip + 16) + be16(ip + 18) +
+			      6 + (uint32_t)tl;
+		put_be16(th + 16, 0);
+		put_be16(th + 16, (uint16_t)~vnet_csum_sum(th, 0, tl, ps));
+		if (tx_hook)
+			tx_hook(seg, hl + n);
+	}
+}
+
+int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
+		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg)
+{
+	static uint8_t frame[VNET_GSO_FRAME_MAX + 64];
 	size_t len = 0;
 
 	(void)d;
@@ -228,7 +304,21 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 		memcpy(frame + len, segs[i].data, segs[i].len);
 		len += segs[i].len;
 	}
+	if (len > (off && off->gso_size ? VNET_GSO_FRAME_MAX : VNET_FRAME_MAX))
+		abort();	/* lwIP handed down more than the MTU (or TSO) allows */
 	tx_pending[ntx_pending++] = (struct tx_done){ done, arg };
+	if (off && off->gso_size) {
+		gso_segment(frame, len, off);
+		return 0;
+	}
+	if (off) {
+		/* The device's part: the sum from csum_start on, stored in the field (which holds
+		 * the pseudo-header sum the stack left). Outside the frame is the stack's bug. */
+		size_t start = off->csum_start, field = start + off->csum_offset;
+		if (start < VNET_ETH_HLEN || field + 2 > len)
+			abort();
+		put_be16(frame + field, (uint16_t)~vnet_csum_sum(frame, start, len, 0));
+	}
 	if (tx_hook)
 		tx_hook(frame, len);
 	return 0;
@@ -250,20 +340,84 @@ void fake_vnet_tx_complete(void)
 	local_bh_enable();
 }
 
-/* One frame through the driver's RX path: a buffer of its own (lent until released), handed
- * to the handler in the NET_RX bottom half, as virtio_net.c does. */
-void fake_vnet_rx(const void *frame, size_t len)
+/* One frame through the driver's RX path: its virtio header checked as virtio_net.c does
+ * (refused: dropped and counted), then a buffer of its own (lent until released), handed to the
+ * handler in the NET_RX bottom half. */
+/* The pieces of one delivered frame, as a used ring the driver reads on from. */
+struct fake_used {
+	struct vnet_rx_frag *f;
+	int n;
+	int next;
+};
+
+static void *fake_next_used(void *ctx, uint32_t *len)
 {
+	struct fake_used *u = ctx;
+	if (u->next >= u->n)
+		return NULL;
+	*len = (uint32_t)u->f[u->next].len;
+	return u->f[u->next++].buf;
+}
+
+void fake_vnet_rx_hdr(const uint8_t *hdr, const void *frame, size_t len, size_t piece)
+{
+	static const uint8_t zero_hdr[VNET_HDR_LEN];
+	struct vnet_rx_frag f[VNET_RX_MAX_FRAGS];
+	unsigned flags;
+	int n = 0;
 	if (!dev.rx)
 		abort();
-	void *buf = malloc(len ? len : 1);
-	if (!buf)
-		abort();
-	memcpy(buf, frame, len);
-	rx_out++;
+	/* The pieces a device with mergeable buffers of @piece bytes writes (at least an Ethernet
+	 * header in the first, VNET_RX_MAX_FRAGS at most), each a buffer of its own. */
+	if (!piece)
+		piece = len;
+	if (piece < VNET_ETH_HLEN || (len + piece - 1) / piece > VNET_RX_MAX_FRAGS)
+		piece = len > VNET_ETH_HLEN ? len : VNET_ETH_HLEN;
+	for (size_t o = 0; o < len || !n; o += piece) {
+		size_t k = len - o < piece ? len - o : piece;
+		void *buf = malloc(k ? k : 1);
+		if (!buf)
+			abort();
+		memcpy(buf, (const uint8_t *)frame + o, k);
+		f[n++] = (struct vnet_rx_frag){ buf, k, buf };
+	}
+	/* num_buffers as the header says, when it says anything (a device that may lie): the
+	 * pieces are the used ring the driver takes them from. */
+	struct fake_used used = { f, n, 1 };
+	unsigned nb = hdr ? (unsigned)(hdr[10] | hdr[11] << 8) : 0;
+	int got = n;
+	long total = vnet_rx_gather(f, nb ? nb : (unsigned)n, fake_next_used, &used, &got);
+	for (int k = got; k < n; k++)
+		free(f[k].buf);		/* the ring's next frames: dropped here */
+	if (total < 0) {
+		rx_bad_nbufs++;
+		for (int k = 0; k < got; k++)
+			free(f[k].buf);
+		return;
+	}
+	n = got;
+	len = (size_t)total;
+	if (vnet_rx_hdr_check(hdr ? hdr : zero_hdr, f[0].data, f[0].len, len, FAKE_OFFLOADS,
+			      &flags)) {
+		rx_bad_hdr++;
+		for (int k = 0; k < n; k++)
+			free(f[k].buf);
+		return;
+	}
+	rx_out += n;
 	local_bh_disable();
-	dev.rx(dev.ctx, buf, len, buf);
+	dev.rx(dev.ctx, f, n, len, flags & VNET_RX_CSUM_OK);
 	local_bh_enable();
+}
+
+void fake_vnet_rx(const void *frame, size_t len)
+{
+	fake_vnet_rx_hdr(NULL, frame, len, 0);
+}
+
+long fake_vnet_rx_bad_hdr(void)
+{
+	return rx_bad_hdr;
 }
 
 long fake_vnet_rx_outstanding(void)

@@ -13,10 +13,13 @@
  * ARP packets built with correct checksums (unless the input asks for a wrong one) and, for TCP,
  * sequence and acknowledgement numbers relative to the connection's state (the stack's numbers
  * are read from the frames it sends, so an input can complete a handshake and move data); clock
- * steps that run lwIP's timers; application calls. The stack's ARP requests for a peer are
- * answered. After the input everything is closed and a quarter of an hour passes on the fake
+ * steps that run lwIP's timers; application calls; virtio-net headers for the next frame (the
+ * fake device offers checksum offload both ways: headers are checked as the driver checks them,
+ * and the TCP checksums the stack leaves to the device are finished by it before they are
+ * verified here). The stack's ARP requests for a peer are answered. After the input everything is closed and a quarter of an hour passes on the fake
  * clock (orphaned connections still retransmitting then are aborted); then no connection, socket, file or received buffer may be left, else abort().
  */
+#include <drivers/virtio_net.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -252,12 +255,57 @@ static void settle(void)
 
 /* ---- steps ---- */
 
+/* The virtio-net header the device writes before the next frame a step delivers (step_vhdr). */
+static uint8_t next_hdr[VNET_HDR_LEN];
+static bool have_hdr;
+static size_t next_piece;	/* its buffers' size (mergeable buffers), 0: one buffer */
+
+static void deliver(const void *f, size_t len)
+{
+	fake_vnet_rx_hdr(have_hdr ? next_hdr : NULL, f, len, next_piece);
+	have_hdr = false;
+	next_piece = 0;
+}
+
+/* A virtio-net header for the next frame: arbitrary bytes, DATA_VALID, a partial checksum
+ * where TCP's or UDP's lives (the frame's own checksum is then not looked at), or one with the
+ * input's start and offset (in or out of the frame). Little-endian fields. */
+static void step_vhdr(void)
+{
+	uint8_t how = get8();
+	memset(next_hdr, 0, sizeof(next_hdr));
+	if (how & 8)
+		next_piece = get16();	/* the frame over several buffers */
+	switch (how % 4) {
+	case 0:
+		get_bytes(next_hdr, sizeof(next_hdr));
+		break;
+	case 1:
+		next_hdr[0] = 2;		/* DATA_VALID */
+		break;
+	case 2:
+		next_hdr[0] = 1;		/* NEEDS_CSUM at the L4 checksum */
+		next_hdr[6] = 34;
+		next_hdr[8] = how & 4 ? 6 : 16;
+		if (how & 0x10) {		/* a large TCP segment (GSO_TCPV4) */
+			next_hdr[1] = 1;
+			next_hdr[4] = get8();	/* gso_size */
+		}
+		break;
+	default:
+		next_hdr[0] = 1;
+		get_bytes(next_hdr + 6, 4);	/* csum_start, csum_offset */
+		break;
+	}
+	have_hdr = true;
+}
+
 static void step_raw(void)
 {
 	uint8_t f[MAXFRAME + 100];
 	size_t len = get16() % sizeof(f);
 	get_bytes(f, len);
-	fake_vnet_rx(f, len);
+	deliver(f, len);
 }
 
 static void step_tcp(void)
@@ -291,7 +339,7 @@ static void step_tcp(void)
 		tcp[20 + optlen + i] = (uint8_t)(cn->peer_seq + (uint32_t)dseq + i);	/* f(seq) */
 	put16(tcp + 16, l4_csum(c, 6, tcp, tlen) ^ (how & 0x80 ? 0x5a : 0));
 	ip_header(ip, c, 6, tlen, get16(), 0x4000, 0);
-	fake_vnet_rx(f, o + 20 + tlen);
+	deliver(f, o + 20 + tlen);
 	if (!dseq && (dport == PORT || dport == cn->our_port))
 		cn->peer_seq += (uint32_t)plen + ((flags & 0x02) ? 1 : 0) + ((flags & 0x01) ? 1 : 0);
 }
@@ -314,7 +362,7 @@ static void step_udp(void)
 	if (!(how & 0x10))
 		put16(udp + 6, l4_csum(peer, 17, udp, 8 + plen) ^ (how & 0x80 ? 0x11 : 0));
 	ip_header(ip, peer, 17, 8 + plen, get16(), 0, 0);
-	fake_vnet_rx(f, o + 20 + 8 + plen);
+	deliver(f, o + 20 + 8 + plen);
 }
 
 /* An IPv4 packet with the input's fragment fields, protocol and payload (reassembly). */
@@ -334,7 +382,7 @@ static void step_ip(void)
 		f[o] = (uint8_t)(0x40 | (get8() & 15));
 	if (how & 0x80)
 		put16(f + o + 2, get16());
-	fake_vnet_rx(f, o + 20 + plen);
+	deliver(f, o + 20 + plen);
 }
 
 static void step_icmp(void)
@@ -353,7 +401,7 @@ static void step_icmp(void)
 	get_bytes(icmp + 8, plen);
 	put16(icmp + 2, csum_fold(csum_add(0, icmp, 8 + plen)));
 	ip_header(f + o, peer, 1, 8 + plen, get16(), 0, 0);
-	fake_vnet_rx(f, o + 20 + 8 + plen);
+	deliver(f, o + 20 + 8 + plen);
 }
 
 static void step_arp(void)
@@ -372,7 +420,7 @@ static void step_arp(void)
 	peer_mac(f + o + 8, peer);
 	put32(f + o + 14, how & 0x10 ? get32() : PEER_IP(peer));
 	put32(f + o + 24, how & 0x20 ? get32() : OUR_IP);
-	fake_vnet_rx(f, how & 0x40 ? 14 + (size_t)(get8() % 46) : sizeof(f));
+	deliver(f, how & 0x40 ? 14 + (size_t)(get8() % 46) : sizeof(f));
 }
 
 static void step_tick(void)
@@ -629,6 +677,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	input_start(data, size);
 	memset(conns, 0, sizeof(conns));
+	have_hdr = false;
+	next_piece = 0;
 	while (in_left) {
 		switch (get8() % 10) {
 		case 0: step_raw(); break;
@@ -638,7 +688,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 5: step_icmp(); break;
 		case 6: step_arp(); break;
 		case 7: step_tick(); break;
-		default: step_app(); break;
+		case 8: step_app(); break;
+		default: step_vhdr(); break;
 		}
 		settle();
 	}

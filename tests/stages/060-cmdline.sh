@@ -3,6 +3,10 @@ boot bad-cmdline "ktest=all bogus=1"
 [ "$rc" = 1 ] && expect_in "bad command line" "$out/bad-cmdline.txt" \
 	"bad kernel command line" "unknown option 'bogus'" "known options:" && pass "bad command line"
 [ "$rc" = 1 ] || fail "bad command line" "got status $rc"
+boot bad-offload "ktest=all vnet_offload=maybe"
+[ "$rc" = 1 ] && expect_in "bad vnet_offload value" "$out/bad-offload.txt" \
+	"vnet_offload=maybe: expected on or off" && pass "bad vnet_offload value"
+[ "$rc" = 1 ] || fail "bad vnet_offload value" "got status $rc"
 boot bad-value "ktest=all timeslice_ms=abc"
 [ "$rc" = 1 ] && expect_in "bad option value" "$out/bad-value.txt" \
 	"timeslice_ms=abc: expected a whole number of milliseconds" && pass "bad option value"

@@ -12,10 +12,13 @@
 #   (messages in flight per connection, 1), BENCH_THREADS (client threads, 1), BENCH_MEM (guest
 #   memory, 256M), BENCH_BUSY_POLL (microseconds of busy polling for both servers: epunk's and
 #   Linux's epoll_wait poll the NIC that long before sleeping; default 0, off), BENCH_EPUNK_APPEND
-#   (words added to epunk's kernel command line), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60 for epunk,
+#   (words added to epunk's kernel command line), BENCH_OFFLOAD_OFF=1 (epunk a second time with
+#   vnet_offload=off, as the system "epunk-nooffload", in the same run), BENCH_CONNS and
+#   BENCH_SIZES (lists that replace the matrix's), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60 for epunk,
 #   240 for Linux), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh, applied to both guests).
 #
-# Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384.
+# Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384;
+# bulk = 1 10 x 65536 1048576 (large messages: throughput in MB/s).
 # Network: namespace epunk-bench-PID with tap0 = 10.77.0.1/24, the guest 10.77.0.2; nothing is
 # sent anywhere else. The namespace and every QEMU are removed on exit, whatever happens.
 #
@@ -34,6 +37,8 @@ depth=${BENCH_DEPTH:-1}
 threads=${BENCH_THREADS:-1}
 mem=${BENCH_MEM:-256M}
 busy_poll=${BENCH_BUSY_POLL:-}
+offload_off=${BENCH_OFFLOAD_OFF:-}
+[ "$offload_off" = 0 ] && offload_off=""
 [ "$busy_poll" = 0 ] && busy_poll=""
 case "$busy_poll" in *[!0-9]*) echo "bench: BENCH_BUSY_POLL must be a number of microseconds, not '$busy_poll'" >&2; exit 2 ;; esac
 smoke=0
@@ -59,7 +64,7 @@ linux) ;;
 esac
 if [ "$smoke" = 1 ]; then
 	# One configuration for a couple of seconds, epunk only: a check that the harness works.
-	baseline="" matrix=smoke seconds=${BENCH_SMOKE_SECONDS:-2} warmup=0
+	baseline="" matrix=smoke seconds=${BENCH_SMOKE_SECONDS:-2} warmup=0 offload_off=""
 	BENCH_BOOT_TIMEOUT=${BENCH_BOOT_TIMEOUT:-30}
 	out=${out:-build/bench/smoke}
 fi
@@ -67,9 +72,17 @@ out=${out:-build/bench}
 case "$matrix" in
 full) conns_list="1 10 100 1000" sizes_list="64 1024 16384" ;;
 quick) conns_list="1 100" sizes_list="64 16384" ;;
+bulk) conns_list="1 10" sizes_list="65536 1048576" ;;
 smoke) conns_list="1" sizes_list="64" ;;
-*) echo "bench: BENCH_MATRIX must be full or quick, not '$matrix'" >&2; exit 2 ;;
+*) echo "bench: BENCH_MATRIX must be full, quick or bulk, not '$matrix'" >&2; exit 2 ;;
 esac
+if [ "$smoke" = 0 ]; then
+	conns_list=${BENCH_CONNS:-$conns_list}
+	sizes_list=${BENCH_SIZES:-$sizes_list}
+	for v in $conns_list $sizes_list; do
+		[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_CONNS and BENCH_SIZES are lists of whole numbers (got '$v')" >&2; exit 2; }
+	done
+fi
 for v in seconds warmup depth threads; do
 	if ! [[ ${!v} =~ ^[0-9]+$ ]] || { [ "$v" != warmup ] && [ "${!v}" = 0 ]; }; then
 		echo "bench: $v must be a whole number (got '${!v}')" >&2
@@ -188,9 +201,10 @@ run_system() {
 	local sys=$1 dir=$out/raw/$1 kernel append ready_re boot_timeout extra=()
 	mkdir -p "$dir"
 	case "$sys" in
-	epunk)
+	epunk | epunk-nooffload)
 		kernel=build/epunk.elf
 		append="quiet app=echo args=\"port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}\" ip=$guest_ip/$prefix gw=$host_ip${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
+		[ "$sys" = epunk-nooffload ] && append="$append vnet_offload=off"
 		ready_re='echo: listening'
 		boot_timeout=${BENCH_BOOT_TIMEOUT:-60}
 		echo "IMAGE=build/epunk.elf" > "$dir/system.env"
@@ -340,7 +354,8 @@ start=$(date +%s)
 	echo "WARMUP=$warmup"
 	echo "DEPTH=$depth"
 	echo "THREADS=$threads"
-	echo "SYSTEMS=\"epunk${baseline:+ $baseline}\""
+	# The report compares the first with the second (the baseline when there is one).
+	echo "SYSTEMS=\"epunk${baseline:+ $baseline}${offload_off:+ epunk-nooffload}\""
 	echo "NETDEV=\"${netdev[*]}\""
 } > "$out/raw/run.env"
 
@@ -359,6 +374,7 @@ if [ "$smoke" = 1 ] && [ "$epunk_ok" != 0 ]; then
 	# Networking in progress: no echo app, no ip=, or it never listens. Not a failure yet.
 	skip_or_fail "epunk cannot serve echo yet: $(cat "$out/raw/epunk/reason.txt")"
 fi
+[ -n "$offload_off" ] && run_system epunk-nooffload
 [ -n "$baseline" ] && run_system "$baseline"
 cleanup
 trap - EXIT

@@ -276,7 +276,7 @@ ncrash=$(crashes)
 guest_alive || ncrash=$((ncrash + 1))
 [ "$ncrash" = 0 ] && pass "no crash: the guest is up, no panic or fault on its console" ||
 	fail "crash" "see $serial"
-nic=$(tr -d '\r' < "$serial" | grep '^net: eth0 ' | tail -1 | sed 's/^net: eth0 //; s/;.*//')
+nic=$(tr -d '\r' < "$serial" | grep '^net: eth0 rx ' | tail -1 | sed 's/^net: eth0 //; s/;.*//')
 cleanup
 trap - EXIT
 

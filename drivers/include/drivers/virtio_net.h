@@ -31,16 +31,50 @@ bool vnet_link_up(struct vnet *d);
 const char *vnet_irq_mode(struct vnet *d);
 
 /*
- * RX: the driver calls rx(ctx, frame, len, buf) for each frame (Ethernet header first, virtio
- * header stripped), in softirq context. The upper layer owns buf until it calls
- * vnet_rx_release(d, buf), from any context; the driver then puts that buffer back on the RX
- * ring (refill). Without a handler, frames are counted and their buffers reused at once.
+ * Offloads (vnet_offloads): each is negotiated only when the device offers it and the command
+ * line does not say vnet_offload=off; without it the stack does the work itself.
  */
-void vnet_set_rx_handler(struct vnet *d, void (*rx)(void *ctx, void *frame, size_t len, void *buf),
-			 void *ctx);
+#define VNET_OFFLOAD_TX_CSUM	0x1	/* F_CSUM: the device completes a checksum we leave partial */
+#define VNET_OFFLOAD_RX_CSUM	0x2	/* F_GUEST_CSUM: frames may come with partial checksums
+					 * (finished or trusted here) or verified ones */
+#define VNET_OFFLOAD_TSO4	0x4	/* F_HOST_TSO4 (with F_CSUM): the device cuts a large
+					 * TCP segment at gso_size */
+#define VNET_OFFLOAD_RX_TSO4	0x8	/* F_GUEST_TSO4 with F_MRG_RXBUF and F_GUEST_CSUM: a large
+					 * TCP segment may arrive, spread over several buffers */
+/* The largest frame with a GSO request: an IPv4 datagram of 64 KiB behind its Ethernet header. */
+#define VNET_GSO_FRAME_MAX	(VNET_ETH_HLEN + 65535)
+/** vnet_offloads - the VNET_OFFLOAD_* negotiated with device @d. */
+unsigned vnet_offloads(struct vnet *d);
+
+/*
+ * RX: the driver calls rx(ctx, frags, nfrags, len, flags) for each frame of @len bytes: its
+ * pieces in order (the Ethernet header and at least VNET_ETH_HLEN bytes in the first; more than
+ * one only with VNET_OFFLOAD_RX_TSO4, each in its own receive buffer), virtio header stripped
+ * and checked by vnet_rx_hdr_check, in softirq context. flags holds VNET_RX_CSUM_OK when the
+ * frame's TCP or UDP checksum needs no verification (the device verified it, or left it
+ * partial: a frame from the host's own stack). The upper layer owns each piece's buf until it
+ * calls vnet_rx_release(d, buf), from any context; the driver then puts that buffer back on the
+ * RX ring (refill). Without a handler, frames are counted and their buffers reused at once.
+ */
+#define VNET_RX_CSUM_OK		0x1
+#define VNET_RX_CSUM_DONE	0x2	/* a partial checksum was finished by the driver (counted) */
+#define VNET_RX_MAX_FRAGS	33	/* pieces of a frame at most: 64 KiB in 2 KiB buffers */
+/* The largest frame received: as VNET_GSO_FRAME_MAX, within the 16-bit lengths of the stack. */
+#define VNET_RX_FRAME_MAX	65535
+struct vnet_rx_frag {
+	void *data;		/* the bytes */
+	size_t len;
+	void *buf;		/* the buffer to release */
+};
+typedef void (*vnet_rx_fn)(void *ctx, const struct vnet_rx_frag *frags, int nfrags, size_t len,
+			   unsigned flags);
+void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx);
 /** vnet_rx_owner - the ctx of the receive handler installed now (NULL: none). */
 void *vnet_rx_owner(struct vnet *d);
 void vnet_rx_release(struct vnet *d, void *buf);
+/** vnet_rx_lendable - receive buffers the upper layer may hold while the ring still refills
+ * completely (the pool less one ring's worth). */
+unsigned vnet_rx_lendable(struct vnet *d);
 
 /*
  * TX: send one frame given as up to VNET_TX_MAX_SEGS segments (the driver prepends the virtio
@@ -60,6 +94,24 @@ int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)
 	    void *arg);
 
 /*
+ * What the device is asked to do for one frame (vnet_tx_offload): with csum_offset nonzero,
+ * compute the ones'-complement checksum from byte csum_start of the frame to its end (the field
+ * holding the pseudo-header sum) and store it at csum_start + csum_offset. Needs
+ * VNET_OFFLOAD_TX_CSUM, and both within the frame: else -EINVAL. With gso_size too (needs
+ * VNET_OFFLOAD_TSO4, hdr_len past the TCP header and within the frame), the frame may be up to
+ * VNET_GSO_FRAME_MAX bytes: a TCP segment the device cuts into gso_size-byte ones.
+ */
+struct vnet_tx_offload {
+	uint16_t csum_start;	/* checksummed from here (the TCP header) */
+	uint16_t csum_offset;	/* the checksum field, from csum_start (16 for TCP, 6 for UDP) */
+	uint16_t gso_size;	/* non-zero: an IPv4 TCP segment to cut into this much payload each */
+	uint16_t hdr_len;	/* with gso_size: Ethernet + IPv4 + TCP header bytes */
+};
+/** vnet_tx_offload - vnet_tx with offloads (@off NULL: none). */
+int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
+		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg);
+
+/*
  * Under a plug (sched_plug: a thread working through the events epoll_wait gave it) the transmit
  * doorbell waits for the plug's end, for VNET_TX_BATCH frames, or for VNET_TX_PLUG_NS, whichever
  * comes first (the last one checked at each send and each poll, and so at worst by the TX timer).
@@ -73,9 +125,16 @@ struct vnet_stats {
 	uint64_t rx_bytes;		/* their lengths, virtio header excluded */
 	uint64_t rx_dropped_bad_len;	/* used length shorter than header + Ethernet header or
 					 * longer than the buffer: dropped */
-	uint64_t rx_dropped_bad_hdr;	/* virtio header asks for what was not negotiated (a partial
-					 * checksum to finish, a GSO frame): dropped */
+	uint64_t rx_dropped_bad_hdr;	/* virtio header refused by vnet_rx_hdr_check: dropped */
+	uint64_t rx_csum_trusted;	/* frames handed up with VNET_RX_CSUM_OK */
+	uint64_t rx_csum_completed;	/* partial checksums finished in software (odd layouts) */
+	uint64_t tx_csum_offloaded;	/* frames sent with their checksum left to the device */
+	uint64_t tx_gso_frames;		/* of them, large segments for the device to cut */
 	uint64_t rx_bad_token;		/* used buffer that was not posted to the device: ignored */
+	uint64_t rx_bad_nbufs;		/* frames vnet_rx_gather refused (num_buffers 0, past
+					 * VNET_RX_MAX_FRAGS or past what the used ring held, a
+					 * length wrong, a frame past VNET_RX_FRAME_MAX): dropped */
+	uint64_t rx_gso_frames;		/* large segments received (GUEST_TSO4) */
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
 	uint64_t tx_ring_full;		/* vnet_tx calls answered -EAGAIN */
@@ -122,21 +181,36 @@ static inline int vnet_rx_frame_len(uint32_t used_len, uint32_t buf_size)
 	return (int)(used_len - VNET_HDR_LEN);
 }
 
-#define VNET_HDR_F_NEEDS_CSUM	1	/* virtio_net_hdr flags: checksum left partial */
-#define VNET_HDR_GSO_NONE	0	/* virtio_net_hdr gso_type */
-
 /**
- * vnet_rx_hdr_ok - whether the virtio-net header @hdr the device wrote before a received frame
- * fits the features negotiated. Without GUEST_CSUM and the GUEST_TSO/UFO features, NEEDS_CSUM
- * (a partial checksum left for us to finish) and any GSO type are device errors: the frame
- * would reach the stack with a checksum that cannot verify, or bigger than what was described.
- * DATA_VALID is tolerated: Linux's tap reports it whatever was negotiated, and the stack checks
- * every checksum itself. num_buffers is not looked at: without MRG_RXBUF the device need not
- * write it. Device input, like the length.
+ * vnet_rx_hdr_check - check the virtio-net header @hdr (VNET_HDR_LEN bytes) the device wrote
+ * before a received frame of @len bytes whose first @first bytes are at @frame (the rest in
+ * further buffers), against the offloads negotiated (@offloads, VNET_OFFLOAD_*). Returns 0
+ * and sets *@rx_flags (VNET_RX_CSUM_OK) for a frame to hand up, or a negative errno for one to
+ * drop and count: flags or a GSO type not negotiated, a partial checksum whose start or field
+ * lies outside the frame or inside its Ethernet header, hdr_len past the frame, a GSO frame
+ * that is not an unfragmented IPv4 TCP segment with a trusted checksum and a gso_size. A
+ * partial checksum is trusted (VNET_RX_CSUM_OK) when it is where an IPv4 TCP or UDP checksum
+ * lives in an unfragmented datagram; any other in-bounds one is finished here, in @frame (a
+ * frame in one piece only: else refused). DATA_VALID is honoured with VNET_OFFLOAD_RX_CSUM for
+ * the same unfragmented TCP and UDP datagrams only, and ignored otherwise (Linux's tap sets it
+ * whatever was negotiated; the stack then checks). Device input: pure code, fuzzed and
+ * host-tested.
  */
-static inline bool vnet_rx_hdr_ok(const uint8_t *hdr)
-{
-	return !(hdr[0] & VNET_HDR_F_NEEDS_CSUM) && hdr[1] == VNET_HDR_GSO_NONE;
-}
+int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t first, size_t len,
+		      unsigned offloads, unsigned *rx_flags);
+/**
+ * vnet_rx_gather - the rest of a frame whose first buffer, @f[0], says it spans @nb buffers
+ * (num_buffers, MRG_RXBUF): @next(@ctx, &len) gives each further used buffer of ours and the
+ * length the device wrote in it, or NULL when the used ring holds no more. Returns the frame's
+ * length, or -1 when @nb is 0 or past VNET_RX_MAX_FRAGS, the ring runs out first, a length is 0
+ * or past VNET_RX_BUF_SIZE, or the frame passes VNET_RX_FRAME_MAX. Either way *@nfrags pieces
+ * are in @f (the first included): on -1 the caller gives their buffers back. Device input: pure
+ * code, fuzzed and host-tested.
+ */
+long vnet_rx_gather(struct vnet_rx_frag *f, unsigned nb, void *(*next)(void *ctx, uint32_t *len),
+		    void *ctx, int *nfrags);
+/** vnet_csum_sum - the ones'-complement sum of @f[@start, @len) (big-endian words, an odd last
+ * byte padded) plus @sum, folded to 16 bits, not complemented. */
+uint16_t vnet_csum_sum(const uint8_t *f, size_t start, size_t len, uint32_t sum);
 
 #endif

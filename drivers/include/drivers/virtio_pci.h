@@ -40,6 +40,8 @@ void virtio_reset(struct virtio_dev *vd);
 void virtio_add_status(struct virtio_dev *vd, uint8_t bits);
 uint8_t virtio_get_status(struct virtio_dev *vd);
 
+/** virtio_offered - the feature bits the device offers (before negotiation). */
+uint64_t virtio_offered(struct virtio_dev *vd);
 /**
  * virtio_negotiate - accept the device's features that are in @wanted, set FEATURES_OK and
  * check the device kept it. @required (a subset of @wanted; VIRTIO_F_VERSION_1 always is) must

@@ -22,4 +22,9 @@ void netif_vnet_counters(uint64_t *rx_nomem, uint64_t *tx_busy);
  * counters; then the SYN-cookie counters. */
 void netif_vnet_print_stats(void);
 
+struct netif;
+/** netif_vnet_tso_max - the TCP payload one segment may carry through @netif when its device
+ * does segmentation offload (a virtio netif with VNET_OFFLOAD_TSO4), else 0. */
+uint16_t netif_vnet_tso_max(struct netif *netif);
+
 #endif
