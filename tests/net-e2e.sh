@@ -73,7 +73,11 @@ stop_ns_guest
 ip netns exec "$ns" timeout 120 python3 tools/peers/netcheck_peer.py 10.77.0.1 7007 10.77.0.2 9000 \
 	"$out/netcheck.log" > "$out/netcheck-peer.txt" 2>&1 &
 ppid=$!
-sleep 0.5
+# The guest connects at once: the peer must listen first (its start takes seconds on a loaded host).
+for _ in $(seq 100); do
+	ip netns exec "$ns" ss -Hltn 'sport = :7007' 2>/dev/null | grep -q . && break
+	sleep 0.1
+done
 ip netns exec "$ns" tools/run/qemu.sh --timeout 120 --log "$out/netcheck.log" \
 	--append 'quiet app=netcheck ip=10.77.0.2/24 gw=10.77.0.1 args="host=10.77.0.1 port=7007 listen=9000"' -- \
 	-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
