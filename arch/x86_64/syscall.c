@@ -100,6 +100,8 @@ THUNK(set_robust_list, sys_set_robust_list((struct robust_list_head *)a1, (size_
 THUNK(get_robust_list, sys_get_robust_list((int)a1, (struct robust_list_head **)a2, (size_t *)a3))
 THUNK(arch_prctl, sys_arch_prctl((int)a1, (unsigned long)a2))
 THUNK(uname, sys_uname((void *)a1))
+THUNK(prctl, sys_prctl((int)a1, (unsigned long)a2, (unsigned long)a3, (unsigned long)a4,
+		       (unsigned long)a5))
 THUNK(sysinfo, sys_sysinfo((struct sysinfo *)a1))
 THUNK(getuid, sys_getuid())
 THUNK(getrandom, sys_getrandom((void *)a1, (size_t)a2, (unsigned)a3))
@@ -144,7 +146,7 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(rt_sigtimedwait), ENTRY(kill),
 	ENTRY(tkill), ENTRY(tgkill), ENTRY(pause), ENTRY(alarm), ENTRY(setitimer), ENTRY(getitimer),
 	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(set_robust_list),
-	ENTRY(get_robust_list), ENTRY(arch_prctl), ENTRY(uname),
+	ENTRY(get_robust_list), ENTRY(arch_prctl), ENTRY(prctl), ENTRY(uname),
 	ENTRY(sysinfo), ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
 	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,
 	[SYS_getegid] = thunk_getuid, [SYS_getppid] = thunk_getuid,

@@ -64,6 +64,7 @@
 #define SYS_rt_sigtimedwait	128
 #define SYS_rt_sigsuspend	130
 #define SYS_sigaltstack	131
+#define SYS_prctl	157
 #define SYS_arch_prctl	158
 #define SYS_setrlimit	160
 #define SYS_gettid	186

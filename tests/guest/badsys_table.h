@@ -115,6 +115,10 @@ enum badsys_token {
 #define BS_TIOCGWINSZ	0x5413
 #define BS_FIONBIO	0x5421
 #define BS_MREMAP_MAYMOVE 1
+#define BS_PR_SET_NAME	15
+#define BS_PR_GET_NAME	16
+#define BS_PR_SET_THP_DISABLE 41
+#define BS_PR_GET_THP_DISABLE 42
 #define BS_ADDR		0x10000L	/* page-aligned, never mapped here or in the host's test */
 #define BS_NONCANON	((long)0x8000000000000000UL)	/* non-canonical */
 #define BS_HIGH		((long)0xffff800000000000UL)	/* upper half: never user memory */
@@ -169,6 +173,14 @@ static const struct badsys_row badsys_rows[] = {
 	R(writev, EFAULT, "iov_base NULL", T(BS_PIPE_W), T(BS_IOV_NULLBASE), 1),
 	R(writev, EFAULT, "non-canonical iovec array", T(BS_PIPE_W), BS_NONCANON, 1),
 	R(writev, EINVAL, "iovcnt -1", T(BS_PIPE_W), T(BS_IOV_BUF), -1),
+
+	R(prctl, EINVAL, "option 9999", 9999, 0, 0, 0, 0),
+	R(prctl, EINVAL, "option -1", -1, 0, 0, 0, 0),
+	R(prctl, EFAULT, "PR_SET_NAME, NULL name", BS_PR_SET_NAME, BS_NULL, 0, 0, 0),
+	R(prctl, EFAULT, "PR_SET_NAME, non-canonical name", BS_PR_SET_NAME, BS_NONCANON, 0, 0, 0),
+	R(prctl, EFAULT, "PR_GET_NAME, NULL buffer", BS_PR_GET_NAME, BS_NULL, 0, 0, 0),
+	R(prctl, EINVAL, "PR_SET_THP_DISABLE with arg3", BS_PR_SET_THP_DISABLE, 1, 1, 0, 0),
+	R(prctl, EINVAL, "PR_GET_THP_DISABLE with arg2", BS_PR_GET_THP_DISABLE, 1, 0, 0, 0),
 
 	R(close, EBADF, "fd -1", -1),
 	R(close, EBADF, "fd INT_MAX", INT_MAX),

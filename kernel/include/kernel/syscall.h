@@ -65,6 +65,8 @@ long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask);
 long sys_sched_setaffinity(int pid, size_t len, const unsigned long *mask);
 long sys_getuid(void);
 long sys_uname(void *buf);
+long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
+	       unsigned long arg5);
 struct sysinfo;
 long sys_sysinfo(struct sysinfo *buf);
 struct rlimit;
