@@ -44,6 +44,8 @@ KERNEL_SRCS := \
 	kernel/siphash.c \
 	kernel/devices.c \
 	kernel/path.c \
+	kernel/tree.c \
+	kernel/procfs.c \
 	kernel/sys_stat.c
 # The part with no hardware under it: host unit tests and both fuzz targets build it (with the
 # stand-ins of tests/unit/host), each adding what it drives.

@@ -49,6 +49,7 @@ struct mm_stats {
 	long regions;		/* regions */
 	uintptr_t brk_start;	/* the heap's bounds */
 	uintptr_t brk;
+	uint64_t bytes;		/* the regions' total size (the virtual memory size) */
 };
 void mm_stats(struct mm_stats *s);
 
