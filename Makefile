@@ -295,6 +295,21 @@ trace: $(B)/epunk.elf $(B)/initrd.cpio $(B)/echobench
 
 test: $(B)/wire
 
+# make redis: a static redis-server built with musl from Debian's redis source package
+# (tools/build/build-redis.sh; fetched at build time, never committed) into build/redis, and an
+# initrd holding it as /bin/redis-server: boot it with
+#   tools/run/qemu.sh --net user --initrd build/redis/initrd.cpio \
+#       --append "app=redis-server args=\"--save '' --appendonly no --protected-mode no\""
+REDIS_DIR := build/redis
+.PHONY: redis
+redis: $(B)/epunk.elf $(REDIS_DIR)/initrd.cpio
+$(REDIS_DIR)/redis-server: tools/build/build-redis.sh tools/build/apt-source.sh | deps
+	$(say) REDIS $@
+	$(Q)tools/build/build-redis.sh $(REDIS_DIR)
+$(REDIS_DIR)/initrd.cpio: $(REDIS_DIR)/redis-server tools/build/mkinitrd.py
+	$(say) INITRD $@
+	$(Q)python3 tools/build/mkinitrd.py $@ /bin/redis-server=$<
+
 # make soak [DURATION=1800] [SOAK_CONNS=10000] [SOAK_CYCLES=20000]: the reliability workloads
 # (tools/bench/soak.sh): connections held at once, connect/echo/close churn in rounds until DURATION
 # seconds are used, a connect burst past the backlog, tests/net-faults.sh when present; leak
