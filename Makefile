@@ -309,6 +309,7 @@ $(REDIS_DIR)/redis-server: tools/build/build-redis.sh tools/build/apt-source.sh 
 $(REDIS_DIR)/initrd.cpio: $(REDIS_DIR)/redis-server tools/build/mkinitrd.py
 	$(say) INITRD $@
 	$(Q)python3 tools/build/mkinitrd.py $@ /bin/redis-server=$<
+test: $(REDIS_DIR)/initrd.cpio
 
 # make soak [DURATION=1800] [SOAK_CONNS=10000] [SOAK_CYCLES=20000]: the reliability workloads
 # (tools/bench/soak.sh): connections held at once, connect/echo/close churn in rounds until DURATION
