@@ -311,6 +311,16 @@ $(REDIS_DIR)/initrd.cpio: $(REDIS_DIR)/redis-server tools/build/mkinitrd.py
 	$(Q)python3 tools/build/mkinitrd.py $@ /bin/redis-server=$<
 test: $(REDIS_DIR)/initrd.cpio
 
+# make bench-redis [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_REPEAT=3]: redis-server (make redis)
+# on epunk and, with BASELINE=linux, on the Linux guest, driven by redis-benchmark over tap in a
+# network namespace (tools/bench/bench.sh --app redis); rows in build/bench/results.json, a table
+# in results.md, a plot in results-redis.png.
+BENCH_REPEAT ?= 3
+.PHONY: bench-redis
+bench-redis: $(B)/epunk.elf $(REDIS_DIR)/initrd.cpio
+	BENCH_REPEAT=$(BENCH_REPEAT) tools/bench/bench.sh --app redis --seconds $(BENCH_SECONDS) \
+		$(if $(BASELINE),--baseline $(BASELINE))
+
 # make soak [DURATION=1800] [SOAK_CONNS=10000] [SOAK_CYCLES=20000]: the reliability workloads
 # (tools/bench/soak.sh): connections held at once, connect/echo/close churn in rounds until DURATION
 # seconds are used, a connect burst past the backlog, tests/net-faults.sh when present; leak

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: MIT
 # /init of the Linux baseline guest (tools/run/linux-guest.sh builds the initramfs around it): loads
 # virtio-net, configures lo and eth0 from the kernel command line, starts apps/echo.c (built
-# static) and prints "linux-guest: ready ..." on the serial console. Never returns: if the server
-# stops, the guest powers off.
+# static), or redis-server with app=redis, and prints "linux-guest: ready ..." on the serial
+# console. Never returns: if the server stops, the guest powers off.
 #
 # Kernel command line words read here (the rest is the kernel's):
-#   ip=ADDR/PREFIX  gw=ADDR  port=N (default 7)  mode=et|lt (default et)
-# The same ip= and gw= words are what epunk is given.
+#   ip=ADDR/PREFIX  gw=ADDR  app=echo|redis (default echo)
+#   port=N (default 7 for echo, 6379 for redis)  mode=et|lt (echo's; default et)
+# The same ip= and gw= words are what epunk is given; redis gets the arguments epunk's gets
+# (make bench-redis).
 /bin/busybox --install -s /bin
 export PATH=/bin
 
@@ -21,13 +23,14 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-ip="" gw="" port=7 mode=et
+ip="" gw="" port="" mode=et app=echo
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	ip=*) ip=${w#ip=} ;;
 	gw=*) gw=${w#gw=} ;;
 	port=*) port=${w#port=} ;;
 	mode=*) mode=${w#mode=} ;;
+	app=*) app=${w#app=} ;;
 	esac
 done
 [ -n "$ip" ] || fail "no ip=ADDR/PREFIX on the kernel command line"
@@ -54,19 +57,31 @@ ip link set eth0 up || fail "eth0 up"
 
 # 1000 benchmark connections need more than the default 1024 descriptors.
 ulimit -n 65536
-/bin/echo-server "port=$port" "mode=$mode" &
+case "$app" in
+echo)
+	port=${port:-7}
+	/bin/echo-server "port=$port" "mode=$mode" &
+	what="echo on TCP port $port ($mode)" ;;
+redis)
+	port=${port:-6379}
+	[ -x /bin/redis-server ] || fail "no /bin/redis-server in this initramfs (linux-guest.sh --redis)"
+	cd /tmp
+	/bin/redis-server --port "$port" --save '' --appendonly no --protected-mode no &
+	what="redis-server on TCP port $port" ;;
+*) fail "app=$app: expected echo or redis" ;;
+esac
 server=$!
 
 # Ready once the port is listening: /proc/net/tcp shows it as local :PORT in state 0A.
 hexport=$(printf '%04X' "$port")
 i=0
 until grep -q "^ *[0-9]*: [0-9A-F]*:$hexport [0-9A-F]*:0000 0A" /proc/net/tcp; do
-	kill -0 "$server" 2>/dev/null || fail "the echo server exited"
+	kill -0 "$server" 2>/dev/null || fail "the $app server exited"
 	i=$((i + 1))
-	[ "$i" -le 100 ] || fail "the echo server is not listening on port $port after 10 s"
+	[ "$i" -le 100 ] || fail "the $app server is not listening on port $port after 10 s"
 	sleep 0.1
 done
-echo "linux-guest: ready: $(uname -r), eth0 $ip, echo on TCP port $port ($mode)"
+echo "linux-guest: ready: $(uname -r), eth0 $ip, $what"
 
 wait "$server"
-fail "the echo server exited with status $?"
+fail "the $app server exited with status $?"
