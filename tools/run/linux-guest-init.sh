@@ -8,6 +8,8 @@
 # Kernel command line words read here (the rest is the kernel's):
 #   ip=ADDR/PREFIX  gw=ADDR  app=echo|redis (default echo)
 #   port=N (default 7 for echo, 6379 for redis)  mode=et|lt (echo's; default et)
+#   kallsyms: print /proc/kallsyms (modules loaded) between "linux-guest: kallsyms begin" and
+#   "... end", for tools/bench/profile.py (boot with nokaslr too)
 # The same ip= and gw= words are what epunk is given; redis gets the arguments epunk's gets
 # (make bench-redis).
 /bin/busybox --install -s /bin
@@ -23,7 +25,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-ip="" gw="" port="" mode=et app=echo
+ip="" gw="" port="" mode=et app=echo kallsyms=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	ip=*) ip=${w#ip=} ;;
@@ -31,6 +33,7 @@ for w in $(cat /proc/cmdline); do
 	port=*) port=${w#port=} ;;
 	mode=*) mode=${w#mode=} ;;
 	app=*) app=${w#app=} ;;
+	kallsyms) kallsyms=1 ;;
 	esac
 done
 [ -n "$ip" ] || fail "no ip=ADDR/PREFIX on the kernel command line"
@@ -40,6 +43,12 @@ while read -r m; do
 	[ -n "$m" ] || continue
 	insmod "/lib/modules/$m.ko" || fail "insmod $m"
 done < /etc/modules.order
+
+if [ "$kallsyms" = 1 ]; then
+	echo "linux-guest: kallsyms begin"
+	cat /proc/kallsyms
+	echo "linux-guest: kallsyms end"
+fi
 
 # eth0 appears once virtio_net has probed the device: give it a bounded time.
 i=0
