@@ -4,7 +4,7 @@
  * application and, built with gcc, as the Linux guest's server in the benchmark.
  *
  * usage: echo [port=7] [mode=et|lt] [max_conns=100000] [udp=on|off] [stats=SECONDS]
- *             [duration=SECONDS] [close_port=PORT] [quiet]
+ *             [duration=SECONDS] [close_port=PORT] [busy_poll=USECS] [quiet]
  *
  * Non-blocking sockets, edge-triggered by default. The listener is drained on every wake-up;
  * each connection echoes what it reads, keeps what the socket would not take in a per-connection
@@ -15,6 +15,10 @@
  * a connection first, once it has echoed a read that ends in '\n' (tools/loadgen's
  * server-first close). Statistics
  * are printed every stats= seconds (0: never) and when the server stops (duration= elapsed).
+ * With busy_poll=USECS, epoll_wait polls the NIC that long before it sleeps: set on the epoll
+ * instance with EPIOCSPARAMS (Linux 6.9 and epunk; prefer_busy_poll on), or, where the kernel
+ * lacks that ioctl, with SO_BUSY_POLL on every socket (Linux then also needs its
+ * net.core.busy_poll sysctl for epoll_wait to poll).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,7 +72,9 @@ static struct {
 	long max_conns;
 	long stats_every;	/* seconds, 0 = never */
 	long duration;		/* seconds, 0 = forever */
-} opt = { 7, 0, true, true, false, 100000, 0, 0 };
+	int busy_poll;		/* microseconds, 0 = off */
+	bool busy_per_socket;	/* EPIOCSPARAMS missing: SO_BUSY_POLL on each socket */
+} opt = { 7, 0, true, true, false, 100000, 0, 0, 0, false };
 
 static int ep;
 static struct conn **conns;	/* indexed by descriptor */
@@ -118,10 +125,13 @@ static int parse_args(int argc, char **argv)
 			opt.stats_every = n;
 		else if (!strncmp(a, "duration=", 9) && num_ok && n >= 0)
 			opt.duration = n;
+		else if (!strncmp(a, "busy_poll=", 10) && num_ok && n >= 0 && n <= INT32_MAX)
+			opt.busy_poll = (int)n;
 		else {
 			fprintf(stderr, "echo: bad argument '%s'\n"
 				"usage: echo [port=7] [mode=et|lt] [max_conns=N] [udp=on|off] "
-				"[stats=SECONDS] [duration=SECONDS] [close_port=PORT] [quiet]\n", a);
+				"[stats=SECONDS] [duration=SECONDS] [close_port=PORT] [busy_poll=USECS] "
+				"[quiet]\n", a);
 			return -1;
 		}
 	}
@@ -335,6 +345,8 @@ static void accept_all(int lfd, bool close_on_line)
 		}
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (opt.busy_per_socket)
+			setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &opt.busy_poll, sizeof(opt.busy_poll));
 		c->fd = fd;
 		c->close_on_line = close_on_line;
 		conns[fd] = c;
@@ -400,6 +412,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "echo: cannot listen on TCP port %d: %s\n", opt.port, strerror(errno));
 		return 1;
 	}
+	if (opt.busy_poll) {
+		/* struct epoll_params and EPIOCSPARAMS, spelled here for C libraries that predate them */
+		struct { uint32_t usecs; uint16_t budget; uint8_t prefer, pad; } bp = {
+			(uint32_t)opt.busy_poll, 0, 1, 0 };
+		if (ioctl(ep, 0x40088a01, &bp)) {
+			printf("echo: EPIOCSPARAMS: %s; SO_BUSY_POLL on each socket instead\n",
+			       strerror(errno));
+			opt.busy_per_socket = true;
+			setsockopt(lfd, SOL_SOCKET, SO_BUSY_POLL, &opt.busy_poll, sizeof(opt.busy_poll));
+		}
+	}
 	ctl(EPOLL_CTL_ADD, lfd, EPOLLIN | (opt.et ? EPOLLET : 0), TAG_LISTEN);
 	if (opt.udp) {
 		ufd = open_socket(SOCK_DGRAM, opt.port);
@@ -419,8 +442,9 @@ int main(int argc, char **argv)
 		ctl(EPOLL_CTL_ADD, cfd, EPOLLIN | (opt.et ? EPOLLET : 0), TAG_LISTEN_CLOSE);
 		printf("echo: server-first close on TCP port %d\n", opt.close_port);
 	}
-	printf("echo: listening on TCP%s port %d (%s-triggered, max %ld connections)\n",
-	       opt.udp ? " and UDP" : "", opt.port, opt.et ? "edge" : "level", opt.max_conns);
+	printf("echo: listening on TCP%s port %d (%s-triggered, max %ld connections%s)\n",
+	       opt.udp ? " and UDP" : "", opt.port, opt.et ? "edge" : "level", opt.max_conns,
+	       opt.busy_poll ? ", busy polling" : "");
 	fflush(stdout);
 
 	uint64_t start = now_ms(), next_stats = start + (uint64_t)opt.stats_every * 1000;

@@ -115,6 +115,7 @@ struct vnet {
 	uint16_t *rx_free;		/* stack of free buffer indices */
 	unsigned rx_nfree;
 	bool rx_in_poll;		/* releases meanwhile are refilled by the poll */
+	bool busy_masked;		/* a busy poller (prefer) keeps the receive interrupt off */
 	uint64_t rx_bad_release;	/* vnet_rx_release of a buffer that was not lent */
 	/* transmit */
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
@@ -478,6 +479,45 @@ static void vnet_poll(struct vnet *d)
 	arch_irq_restore(flags);
 	if (again)
 		raise_softirq(SOFTIRQ_NET_RX);	/* runs again before do_softirq returns */
+}
+
+/* ---- busy polling (kernel/busy_poll.h) ---- */
+
+int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer)
+{
+	/* As the NET_RX softirq polls: bottom halves off (lwIP's lock rule, and no softirq poll of
+	 * this device meanwhile on this CPU). */
+	local_bh_disable();
+	if (prefer && !d->busy_masked) {
+		unsigned long flags = arch_irq_save();
+		virtq_disable_cb(&d->rxq.vq);
+		arch_irq_restore(flags);
+		d->busy_masked = true;
+	}
+	int n = vnet_rx_poll(d, (int)budget);
+	vnet_tx_reclaim(d);
+	d->stats.busy_polls++;
+	d->stats.busy_frames += (uint64_t)n;
+	local_bh_enable();	/* what the frames raised (transmit kicks, wake-ups) runs here */
+	return n;
+}
+
+void vnet_busy_poll_end(struct vnet *d)
+{
+	local_bh_disable();
+	if (d->busy_masked) {
+		d->busy_masked = false;
+		/* Notifications back on, then one more look: a buffer used before the device saw
+		 * the request would otherwise wait for the next interrupt. */
+		unsigned long flags = arch_irq_save();
+		bool again = !virtq_enable_cb(&d->rxq.vq);
+		if (again)
+			virtq_disable_cb(&d->rxq.vq);
+		arch_irq_restore(flags);
+		if (again)
+			raise_softirq(SOFTIRQ_NET_RX);	/* runs at local_bh_enable */
+	}
+	local_bh_enable();
 }
 
 static void vnet_softirq(void)

@@ -11,6 +11,7 @@
 #include <drivers/serial.h>
 #include <drivers/virtio_net.h>
 #include <kernel/app.h>
+#include <kernel/busy_poll.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/eventpoll.h>
@@ -187,6 +188,13 @@ void kmain(void)
 		printk("epunk: net_stats=%s: expected a number of seconds, 1..3600\n", cmdline_get("net_stats"));
 		arch_exit(EXIT_FAILURE_STATUS);
 	}
+	const char *bp = cmdline_get("busy_poll");
+	long bp_usecs = 0;
+	if (bp && cmdline_number(bp, 0, INT32_MAX, &bp_usecs)) {
+		printk("epunk: busy_poll=%s: expected microseconds, 0..%d\n", bp, INT32_MAX);
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
+	busy_poll_default_usecs = (uint32_t)bp_usecs;
 	if (net_set_tcp_msl(cmdline_get("tcp_msl"))) {
 		printk("epunk: tcp_msl=%s: expected milliseconds, 100..600000\n", cmdline_get("tcp_msl"));
 		arch_exit(EXIT_FAILURE_STATUS);

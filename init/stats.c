@@ -34,11 +34,12 @@ static void print_leak_counters(void)
 	mm_stats(&u);
 	/* kernel_objs: the slab objects but the application's memory regions (one per mapping it
 	 * holds, which its allocator keeps as it likes): what the kernel itself holds. */
-	printk("counters: socks=%ld files=%ld fds=%d epitems=%ld tcp_active=%u tcp_listen=%u "
-	       "tcp_tw=%u tcp_bound=%u udp=%u lwip_heap=%zu lwip_pools=%zu pcbs=%zu segs=%zu "
-	       "pbufs=%zu slab_objs=%zu kernel_objs=%zu slab_bytes=%zu slab_pages=%zu large=%zu "
-	       "pages_used=%zu user_regions=%ld user_pages=%ld\n",
-	       socks_alive(), files_alive(), fd_count(), ep_watches(), m.tcp_active, m.tcp_listen,
+	printk("counters: socks=%ld unix=%ld files=%ld fds=%d epitems=%ld tcp_active=%u "
+	       "tcp_listen=%u tcp_tw=%u tcp_bound=%u udp=%u lwip_heap=%zu lwip_pools=%zu pcbs=%zu "
+	       "segs=%zu pbufs=%zu slab_objs=%zu kernel_objs=%zu slab_bytes=%zu slab_pages=%zu "
+	       "large=%zu pages_used=%zu user_regions=%ld user_pages=%ld\n",
+	       socks_alive(), unix_socks_alive(), files_alive(), fd_count(), ep_watches(), m.tcp_active,
+	       m.tcp_listen,
 	       m.tcp_time_wait, m.tcp_bound, m.udp, m.heap_used, m.pools_total, m.tcp_pcbs, m.tcp_segs, m.pbufs,
 	       k.objects, k.objects - (size_t)u.regions, k.bytes, k.slab_pages, k.large_blocks,
 	       ps.total - ps.free, u.regions, u.pages);

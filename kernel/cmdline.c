@@ -20,6 +20,8 @@ static const struct cmdline_opt known[] = {
 	{ "gw", "default gateway, with a static ip=" },
 	{ "net_stats", "print network counters every SECONDS" },
 	{ "tcp_msl", "TCP maximum segment lifetime in ms (TIME_WAIT = 2 x; default 60000)" },
+	{ "busy_poll", "microseconds epoll_wait polls the NIC before it sleeps, for instances that "
+		       "set none (Linux's net.core.busy_poll; default 0: off)" },
 	{ "trace", "on | off: TSC tracepoints along the data path (default off)" },
 	{ "trace_report", "print per-hop latency histograms every SECONDS (turns tracing on)" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },

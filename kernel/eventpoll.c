@@ -28,6 +28,7 @@
  * Interrupt context: only ep_poll_callback and the wake-ups it issues run there; everything else
  * runs in threads (it sleeps on ep->mtx).
  */
+#include <kernel/busy_poll.h>
 #include <kernel/errno.h>
 #include <kernel/eventpoll.h>
 #include <kernel/file.h>
@@ -44,6 +45,7 @@
 #include <kernel/trace.h>
 #include <kernel/wait.h>
 #include <limits.h>
+#include <string.h>
 
 #define EP_MAX_NESTS		4
 #define EP_PRIVATE_BITS		(EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
@@ -69,6 +71,10 @@ struct eventpoll {
 	long nitems;			/* epitems in rbr */
 	struct list_head all_node;	/* on eventpoll_all, for debuggers (tools/gdb) */
 	struct rcu_head rcu;		/* frees it after the upward walks that may see it */
+	/* Busy polling (EPIOCSPARAMS; read without a lock, as Linux reads them). */
+	uint32_t busy_poll_usecs;	/* 0: busy_poll_default_usecs */
+	uint16_t busy_poll_budget;	/* 0: BUSY_POLL_BUDGET_DEFAULT */
+	bool prefer_busy_poll;
 };
 
 /* One hook of an epitem on one of the watched file's wait queues. */
@@ -882,6 +888,58 @@ static int ep_autoremove_wake_function(struct wait_entry *we, unsigned mode, int
 	return ret;
 }
 
+/* ---- busy polling (Linux's ep_busy_loop) ---- */
+
+static bool ep_busy_loop_end(void *arg)
+{
+	return ep_events_available(arg);
+}
+
+/* With nothing ready and a wait ahead: poll the NIC while the instance (or busy_poll=) asks for
+ * it. True when events came meanwhile. */
+static bool ep_busy_loop(struct eventpoll *ep)
+{
+	uint32_t usecs = READ_ONCE(ep->busy_poll_usecs);
+	if (!usecs)
+		usecs = READ_ONCE(busy_poll_default_usecs);
+	if (!usecs)
+		return false;
+	return busy_poll_loop(usecs, READ_ONCE(ep->busy_poll_budget),
+			      READ_ONCE(ep->prefer_busy_poll), ep_busy_loop_end, ep);
+}
+
+/* EPIOCSPARAMS and EPIOCGPARAMS, with Linux's checks. The one user is root, so a budget above
+ * NAPI_POLL_WEIGHT (which Linux grants only with CAP_NET_ADMIN) is allowed. */
+static long ep_eventpoll_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	struct eventpoll *ep = f->private_data;
+	struct epoll_params p;
+
+	switch (cmd) {
+	case EPIOCSPARAMS:
+		if (!uaccess_ok((void *)arg, sizeof(p)))
+			return -EFAULT;
+		memcpy(&p, (void *)arg, sizeof(p));
+		if (p.__pad || p.busy_poll_usecs > INT32_MAX || p.prefer_busy_poll > 1)
+			return -EINVAL;
+		WRITE_ONCE(ep->busy_poll_usecs, p.busy_poll_usecs);
+		WRITE_ONCE(ep->busy_poll_budget, p.busy_poll_budget);
+		WRITE_ONCE(ep->prefer_busy_poll, p.prefer_busy_poll);
+		return 0;
+	case EPIOCGPARAMS:
+		memset(&p, 0, sizeof(p));
+		p.busy_poll_usecs = READ_ONCE(ep->busy_poll_usecs);
+		p.busy_poll_budget = READ_ONCE(ep->busy_poll_budget);
+		p.prefer_busy_poll = READ_ONCE(ep->prefer_busy_poll);
+		if (!uaccess_write_ok((void *)arg, sizeof(p)))
+			return -EFAULT;
+		memcpy((void *)arg, &p, sizeof(p));
+		return 0;
+	default:
+		return -EINVAL;		/* Linux's answer to any other request on an epoll file */
+	}
+}
+
 int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t timeout_ns)
 {
 	struct eventpoll *ep = ef->private_data;
@@ -906,6 +964,11 @@ int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t 
 		}
 		if (timed_out)
 			return 0;
+		/* Nothing ready: poll the NIC for a while before sleeping, if asked to. */
+		if (ep_busy_loop(ep)) {
+			eavail = true;
+			continue;
+		}
 		/* Events first, then a signal: epoll_wait is never restarted (EINTR even under
 		 * SA_RESTART, as Linux). */
 		if (signal_pending())
@@ -951,6 +1014,7 @@ static const struct file_operations eventpoll_fops = {
 	.poll = ep_eventpoll_poll,
 	.release = ep_eventpoll_release,
 	.llseek = file_llseek_zero,	/* Linux's noop_llseek: there is no position */
+	.ioctl = ep_eventpoll_ioctl,
 	.name = "eventpoll",
 	.mode = 0600,		/* an anonymous inode */
 };

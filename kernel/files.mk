@@ -25,6 +25,7 @@ KERNEL_SRCS := \
 	kernel/eventfd.c \
 	kernel/stdlib.c \
 	kernel/eventpoll.c \
+	kernel/busy_poll.c \
 	kernel/sys_epoll.c \
 	kernel/sys_file.c \
 	kernel/select.c \
@@ -62,4 +63,5 @@ KERNEL_HOST_SRCS := \
 	kernel/mutex.c \
 	kernel/file.c \
 	kernel/eventpoll.c \
+	kernel/busy_poll.c \
 	kernel/trace_core.c

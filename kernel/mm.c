@@ -48,15 +48,16 @@ static struct {
 	struct spinlock lock;
 	struct rb_root_cached vmas;	/* every region, by start, none overlapping */
 	struct vma *hint;		/* the region the last lookup found */
-	unsigned long gen;		/* changes whenever a region shrinks, goes or changes its
-					 * protection (mm_changed): threads' range memos older than it
-					 * are void */
 	uintptr_t brk_start;		/* the heap: [brk_start, brk), page-aligned start */
 	uintptr_t brk;
 	long pages;			/* user pages mapped */
 	long regions;			/* regions in the tree */
 	struct kmem_cache *cache;	/* struct vma */
-} mm = { .lock = SPINLOCK_INIT, .vmas = RB_ROOT_CACHED, .gen = 1 };
+} mm = { .lock = SPINLOCK_INIT, .vmas = RB_ROOT_CACHED };
+
+/* Changes (under mm.lock) whenever a region comes, goes, shrinks, grows or changes its
+ * protection (mm_changed): threads' range memos taken at an older value are void. */
+unsigned long mm_gen = 1;
 
 static uintptr_t page_up(uintptr_t a)
 {
@@ -75,7 +76,7 @@ int mm_init(void)
  * (growth could keep the memos, but one rule is easier to keep right). */
 static void mm_changed(void)
 {
-	__atomic_store_n(&mm.gen, mm.gen + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&mm_gen, mm_gen + 1, __ATOMIC_RELEASE);
 }
 
 /* The region holding @addr, or NULL. */
@@ -288,7 +289,7 @@ bool mm_range_ok(const void *p, size_t len, bool write)
 	 * copies is the same race as with the lock: the copy faults (proc_fault).
 	 */
 	struct thread *me = current_thread();
-	if (me->range_memo.gen == __atomic_load_n(&mm.gen, __ATOMIC_ACQUIRE)) {
+	if (me->range_memo.gen == __atomic_load_n(&mm_gen, __ATOMIC_ACQUIRE)) {
 		for (int i = 0; i < 2; i++)
 			if (a >= me->range_memo.lo[i] && end <= me->range_memo.hi[i] &&
 			    (me->range_memo.prot[i] & need))
@@ -307,9 +308,9 @@ bool mm_range_ok(const void *p, size_t len, bool write)
 	}
 	if (ok && first && end <= first->end) {
 		/* One region holds it: remember that region for the next calls. */
-		if (me->range_memo.gen != mm.gen) {
+		if (me->range_memo.gen != mm_gen) {
 			me->range_memo.hi[0] = me->range_memo.hi[1] = 0;
-			me->range_memo.gen = mm.gen;
+			me->range_memo.gen = mm_gen;
 		}
 		unsigned i = me->range_memo.next++ & 1;
 		me->range_memo.lo[i] = first->start;

@@ -154,25 +154,19 @@ int proc_start(const char *path, const void *image, size_t size, char *const arg
 	return 0;
 }
 
-/* Whether @ret is one of the codes an interrupted call returns for signal_deliver to settle. */
-static bool restart_code(long ret)
-{
-	return (unsigned long)(ret + ERESTARTNOHAND) <= ERESTARTNOHAND - ERESTARTSYS;
-}
-
-void proc_user_return(struct trap_frame *f)
+void proc_user_return_slow(struct trap_frame *f)
 {
 	struct thread *me = current_thread();
 	for (;;) {
-		if (unlikely(__atomic_load_n(&me->sig_active, __ATOMIC_ACQUIRE) ||
-			     me->sig_restore_mask || restart_code(arch_syscall_ret(f))))
+		arch_irq_enable();
+		if (__atomic_load_n(&me->sig_active, __ATOMIC_ACQUIRE) || me->sig_restore_mask ||
+		    proc_restart_code(arch_syscall_ret(f)))
 			signal_deliver(f);
+		if (this_cpu.need_resched)
+			schedule();
 		arch_irq_disable();
 		if (!this_cpu.need_resched && !__atomic_load_n(&me->sig_active, __ATOMIC_ACQUIRE))
 			return;
-		arch_irq_enable();
-		if (this_cpu.need_resched)
-			schedule();
 	}
 }
 

@@ -95,6 +95,8 @@ static int64_t ms_to_timeout(int ms)
 static long wait_with_mask(int epfd, struct epoll_event *events, int maxevents, int64_t timeout,
 			   const sigset_t *mask, size_t sigsetsize)
 {
+	if (!mask)
+		return do_epoll_wait(epfd, events, maxevents, timeout);
 	long err = signal_set_temp_mask(mask, sigsetsize);
 	if (err)
 		return err;

@@ -10,7 +10,7 @@
 
 long sys_prlimit64(int pid, int resource, const struct rlimit *new, struct rlimit *old)
 {
-	struct rlimit rl;
+	struct rlimit rl = { 0, 0 };
 
 	if (pid != 0 && pid != 1)
 		return -ESRCH;

@@ -11,6 +11,8 @@ NET_SRCS := \
 	net/sockopt.c \
 	net/tcp.c \
 	net/udp.c \
+	net/unix.c \
+	net/unix_msg.c \
 	net/sys_socket.c \
 	net/netif_vnet.c
 NET_HOST_SRCS := net/sock_poll.c net/syncookie.c

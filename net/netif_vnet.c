@@ -16,6 +16,7 @@
  * TX from lwIP (softirq or a thread inside net_lock()).
  */
 #include <drivers/virtio_net.h>
+#include <kernel/busy_poll.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/eventpoll.h>
@@ -213,6 +214,23 @@ static int parse_ip(const char *v, ip4_addr_t *addr, ip4_addr_t *mask)
 	return 0;
 }
 
+/* Busy polling polls the first device: the one the configured address lives on. */
+static int vnetif_busy_poll(unsigned budget, bool prefer)
+{
+	return vnet_busy_poll(ifs[0].dev, budget, prefer);
+}
+
+static void vnetif_busy_poll_end(bool prefer)
+{
+	(void)prefer;
+	vnet_busy_poll_end(ifs[0].dev);
+}
+
+static const struct busy_poll_ops vnetif_busy_ops = {
+	.poll = vnetif_busy_poll,
+	.end = vnetif_busy_poll_end,
+};
+
 int netif_vnet_init(char *err, size_t errlen)
 {
 	const char *ipv = cmdline_get("ip"), *gwv = cmdline_get("gw");
@@ -268,6 +286,8 @@ int netif_vnet_init(char *err, size_t errlen)
 			dhcp_start(&vi->netif);
 	}
 	net_unlock();
+	if (nr_ifs)
+		busy_poll_register(&vnetif_busy_ops);
 	return nr_ifs;
 }
 
@@ -311,6 +331,13 @@ void netif_vnet_print_stats(void)
 		       (unsigned long long)v.irqs,
 		       (unsigned long long)v.polls, rx_lent, m.tcp_active, m.tcp_listen,
 		       m.tcp_time_wait, m.heap_used);
+	}
+	for (int i = 0; i < nr_ifs; i++) {
+		struct vnet_stats v;
+		vnet_stats(ifs[i].dev, &v);
+		if (v.busy_polls)
+			printk("net: eth%d busy polls %llu, frames they found %llu\n", i,
+			       (unsigned long long)v.busy_polls, (unsigned long long)v.busy_frames);
 	}
 	uint64_t sent, valid;
 	net_syncookie_stats(&sent, &valid);

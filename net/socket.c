@@ -4,6 +4,7 @@
  * <net/socket.h> and the socket file. Each call goes to the socket's protocol (struct sk_proto
  * in sock.h: tcp.c, udp.c), which behaves as Linux 6.x's does.
  */
+#include <kernel/busy_poll.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -36,6 +37,9 @@
 static const struct sk_proto *const sock_protos[] = {
 	&sk_tcp_proto,
 	&sk_udp_proto,
+	&sk_unix_stream_proto,
+	&sk_unix_dgram_proto,
+	&sk_unix_seqpacket_proto,
 };
 
 static const struct file_operations sock_fops;
@@ -98,9 +102,10 @@ static int sock_caches_init(void)
 
 struct sock *sock_alloc(const struct sk_proto *prot)
 {
-	struct sock *sk = kmem_cache_zalloc(sock_cache);
+	struct sock *sk = prot->obj_size ? kzalloc(prot->obj_size) : kmem_cache_zalloc(sock_cache);
 	if (!sk)
 		return NULL;
+	sk->refcnt = 1;
 	sk->prot = prot;
 	wait_queue_head_init(&sk->wq);
 	list_init(&sk->accept_q);
@@ -118,9 +123,25 @@ struct sock *sock_alloc(const struct sk_proto *prot)
 
 void sock_free(struct sock *sk)
 {
+	if (sk->prot->destruct)
+		sk->prot->destruct(sk);
 	sock_rx_purge(sk);
-	kmem_cache_free(sock_cache, sk);
+	if (sk->prot->obj_size)
+		kfree(sk);
+	else
+		kmem_cache_free(sock_cache, sk);
 	__atomic_sub_fetch(&nr_socks, 1, __ATOMIC_RELAXED);
+}
+
+void sock_hold(struct sock *sk)
+{
+	__atomic_add_fetch(&sk->refcnt, 1, __ATOMIC_RELAXED);
+}
+
+void sock_put(struct sock *sk)
+{
+	if (__atomic_sub_fetch(&sk->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+		sock_free(sk);
 }
 
 long socks_alive(void)
@@ -140,24 +161,53 @@ bool sock_nonblock(const struct sock *sk, int flags)
 
 /* ---- waiting ---- */
 
+uint64_t sock_deadline(uint64_t timeout_ns)
+{
+	return timeout_ns ? ktime_ns() + timeout_ns : 0;
+}
+
 /*
  * The thread is queued and marked asleep before the test, so a wake-up from the softirq that
  * runs at net_unlock() (or from anywhere after the test) leaves it runnable.
  */
-int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns, bool exclusive)
+struct sock_busy_wait {
+	struct sock *sk;
+	bool (*ready)(struct sock *sk, void *arg);
+	void *arg;
+};
+
+static bool sock_busy_ready(void *arg)
+{
+	struct sock_busy_wait *w = arg;
+	net_lock();
+	bool r = w->ready(w->sk, w->arg);
+	net_unlock();
+	return r;
+}
+
+int sock_wait_event(struct sock *sk, struct wait_queue_head *wq,
+		    bool (*ready)(struct sock *sk, void *arg), void *arg, uint64_t end,
+		    bool exclusive)
 {
 	DEFINE_WAIT(we);
-	uint64_t end = timeout_ns ? ktime_ns() + timeout_ns : 0;
 	int ret = 0;
 
 	/* Exactly one section open, in a thread: net_unlock() below must really unlock. */
 	BUG_ON(in_irq() || this_cpu.bh_count != 1);
+	/* SO_BUSY_POLL: poll the NIC for a while before sleeping (Linux's sk_busy_loop). */
+	uint32_t busy = READ_ONCE(sk->busy_poll_usecs);
+	if (busy && !ready(sk, arg) && !signal_pending()) {
+		struct sock_busy_wait w = { sk, ready, arg };
+		net_unlock();
+		busy_poll_loop(busy, sk->busy_poll_budget, sk->prefer_busy_poll, sock_busy_ready, &w);
+		net_lock();
+	}
 	for (;;) {
 		if (exclusive)
-			prepare_to_wait_exclusive(&sk->wq, &we, TASK_INTERRUPTIBLE);
+			prepare_to_wait_exclusive(wq, &we, TASK_INTERRUPTIBLE);
 		else
-			prepare_to_wait(&sk->wq, &we, TASK_INTERRUPTIBLE);
-		if (ready(sk))
+			prepare_to_wait(wq, &we, TASK_INTERRUPTIBLE);
+		if (ready(sk, arg))
 			break;
 		if (end && ktime_ns() >= end) {
 			ret = -EAGAIN;
@@ -165,7 +215,7 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns
 		}
 		if (signal_pending()) {
 			/* Linux's sock_intr_errno: restartable unless the call has a time limit. */
-			ret = timeout_ns ? -EINTR : -ERESTARTSYS;
+			ret = end ? -EINTR : -ERESTARTSYS;
 			break;
 		}
 		net_unlock();
@@ -177,8 +227,25 @@ int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns
 		}
 		net_lock();
 	}
-	finish_wait(&sk->wq, &we);
+	finish_wait(wq, &we);
 	return ret;
+}
+
+struct sock_wait_plain {
+	bool (*ready)(struct sock *sk);
+};
+
+static bool sock_wait_plain_ready(struct sock *sk, void *arg)
+{
+	return ((struct sock_wait_plain *)arg)->ready(sk);
+}
+
+int sock_wait(struct sock *sk, bool (*ready)(struct sock *), uint64_t timeout_ns, bool exclusive)
+{
+	struct sock_wait_plain w = { ready };
+
+	return sock_wait_event(sk, &sk->wq, sock_wait_plain_ready, &w, sock_deadline(timeout_ns),
+			       exclusive);
 }
 
 /* ---- the receive queue ---- */
@@ -256,12 +323,15 @@ int sock_sin_get(const struct sockaddr *addr, int len, struct sockaddr_in *sin)
 	return 0;
 }
 
-void sock_sin_set(struct sockaddr_in *sin, const ip4_addr_t *ip, uint16_t port)
+int sock_sin_set(struct sockaddr_storage *out, const ip4_addr_t *ip, uint16_t port)
 {
+	struct sockaddr_in *sin = (struct sockaddr_in *)out;
+
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 	sin->sin_port = lwip_htons(port);
 	sin->sin_addr.s_addr = ip ? ip4_addr_get_u32(ip) : 0;
+	return sizeof(*sin);
 }
 
 /* May @ip be bound to? Any, the loopback net (Linux routes all of 127/8 locally), or a
@@ -340,6 +410,15 @@ static int sock_find_proto(int family, int type, int protocol, const struct sk_p
 		return -EAFNOSUPPORT;
 	if (family == AF_INET && (protocol < 0 || protocol >= 256))	/* inet_create: IPPROTO_MAX */
 		return -EINVAL;
+	if (family == AF_UNIX) {
+		/* unix_create: the protocol first (0 or PF_UNIX), then the type; BSD's SOCK_RAW
+		 * is taken as SOCK_DGRAM. */
+		if (protocol && protocol != PF_UNIX)
+			return -EPROTONOSUPPORT;
+		protocol = 0;
+		if (type == SOCK_RAW)
+			type = SOCK_DGRAM;
+	}
 	for (i = 0; i < ARRAY_SIZE(sock_protos); i++) {
 		const struct sk_proto *p = sock_protos[i];
 		if (p->family != family || p->type != type)
@@ -384,6 +463,36 @@ int sock_create(int family, int type, int protocol, bool nonblock, struct file *
 	return 0;
 }
 
+int sock_socketpair(int family, int type, int protocol, bool nonblock, struct file *out[2])
+{
+	struct file *a, *b;
+	int err = sock_create(family, type, protocol, nonblock, &a);
+	if (err)
+		return err;
+	err = sock_create(family, type, protocol, nonblock, &b);
+	if (err)
+		goto out_put_a;
+	struct sock *ska = a->private_data, *skb = b->private_data;
+	if (!ska->prot->socketpair) {
+		err = -EOPNOTSUPP;	/* sock_no_socketpair: AF_INET */
+		goto out_put_b;
+	}
+	net_lock();
+	err = ska->prot->socketpair(ska, skb);
+	net_unlock();
+	if (err)
+		goto out_put_b;
+	out[0] = a;
+	out[1] = b;
+	return 0;
+
+out_put_b:
+	file_put(b);
+out_put_a:
+	file_put(a);
+	return err;
+}
+
 /* ---- the calls ---- */
 
 int sock_bind(struct sock *sk, const struct sockaddr *addr, int len)
@@ -406,7 +515,8 @@ int sock_listen(struct sock *sk, int backlog)
 	return err;
 }
 
-int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct sockaddr_in *peer)
+int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct sockaddr_storage *peer,
+		int *peerlen)
 {
 	struct sock *c;
 	int err;
@@ -419,7 +529,7 @@ int sock_accept(struct sock *sk, unsigned flags, struct file **out, struct socka
 		return -ENOMEM;
 
 	net_lock();
-	err = sk->prot->accept(sk, &c, peer);
+	err = sk->prot->accept(sk, &c, peer, peerlen);
 	if (err)
 		goto out_put;
 	c->file = f;
@@ -439,7 +549,7 @@ int sock_connect(struct sock *sk, const struct sockaddr *addr, int len)
 	return sk->prot->connect(sk, addr, len);
 }
 
-int sock_getname(struct sock *sk, struct sockaddr_in *out, bool peer)
+int sock_getname(struct sock *sk, struct sockaddr_storage *out, bool peer)
 {
 	int err;
 
@@ -460,13 +570,12 @@ int sock_shutdown(struct sock *sk, int how)
 
 	net_lock();
 	err = sk->prot->shutdown(sk, mask);
-	sock_state_change(sk);
 	net_unlock();
 	return err;
 }
 
 ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
-		      struct sockaddr_in *from, int *fromlen)
+		      struct sockaddr_storage *from, int *fromlen)
 {
 	trace_point(TRACE_APP_READ, sk, (uint32_t)len);
 	return sk->prot->recvmsg(sk, buf, len, flags, from, fromlen);
@@ -476,8 +585,8 @@ ssize_t sock_sendto(struct sock *sk, const void *buf, size_t len, int flags,
 		    const struct sockaddr *to, int tolen)
 {
 	ssize_t ret = sk->prot->sendmsg(sk, buf, len, flags, to, tolen);
-	if (ret == -EPIPE && !(flags & MSG_NOSIGNAL))
-		signal_raise_sigpipe();		/* as Linux's stream protocols do */
+	if (ret == -EPIPE && sk->prot->sigpipe && !(flags & MSG_NOSIGNAL))
+		signal_raise_sigpipe();		/* TCP and AF_UNIX streams, as in Linux */
 	return ret;
 }
 
@@ -530,9 +639,22 @@ static uint32_t sock_poll(struct file *f, struct poll_table *pt)
 
 	poll_wait(f, &sk->wq, pt);
 	net_lock();
-	mask = sk->prot->poll(sk);
+	mask = sk->prot->poll(sk, pt ? pt->key : ~0u);
 	net_unlock();
 	return mask;
+}
+
+static long sock_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	struct sock *sk = f->private_data;
+	long ret;
+
+	if (!sk->prot->ioctl)
+		return -ENOTTY;
+	net_lock();
+	ret = sk->prot->ioctl(sk, cmd, arg);
+	net_unlock();
+	return ret;
 }
 
 static int sock_set_flags(struct file *f, unsigned flags)
@@ -542,7 +664,8 @@ static int sock_set_flags(struct file *f, unsigned flags)
 	return 0;
 }
 
-/* The file owns the sock: its release lets the protocol drop the pcb, then frees the sock. */
+/* The file owns the sock: its release lets the protocol drop the pcb (or its peer), then drops
+ * the file's reference. */
 static void sock_release(struct file *f)
 {
 	struct sock *sk = f->private_data;
@@ -553,8 +676,9 @@ static void sock_release(struct file *f)
 	net_assert_locked();
 	sk->prot->release(sk);
 	sock_rx_purge(sk);
+	sk->file = NULL;	/* the sock may outlive its file (sock_hold) */
 	net_unlock();
-	sock_free(sk);
+	sock_put(sk);
 }
 
 static const struct file_operations sock_fops = {
@@ -563,6 +687,7 @@ static const struct file_operations sock_fops = {
 	.poll = sock_poll,
 	.release = sock_release,
 	.set_flags = sock_set_flags,
+	.ioctl = sock_ioctl,
 	.name = "socket",
 	.mode = S_IFSOCK | 0777,
 };

@@ -3,6 +3,7 @@
  * with Linux's values, clamps and errors. */
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
+#include <kernel/proc.h>
 #include <kernel/time.h>
 #include <string.h>
 #include <uapi/time.h>
@@ -83,6 +84,8 @@ int sock_opt_socket_set(struct sock *sk, int name, const void *val, unsigned len
 		/* sk_setsockopt: min(val, wmem_max), doubled for bookkeeping, at least the min. */
 		v = (int)MIN((unsigned)v, (unsigned)SOCK_BUF_MAX);
 		sk->sndbuf = MAX(v * 2, SOCK_MIN_SNDBUF);
+		if (sk->prot->write_space)
+			sk->prot->write_space(sk);	/* writers may have room now */
 		return 0;
 	case SO_RCVBUF:
 	case SO_RCVBUFFORCE:
@@ -95,6 +98,21 @@ int sock_opt_socket_set(struct sock *sk, int name, const void *val, unsigned len
 	case SO_PRIORITY:
 	case SO_RCVLOWAT:
 		return 0;	/* accepted, no effect here */
+	/* Busy polling (kernel/busy_poll.h). Linux asks CAP_NET_ADMIN to raise them; the one
+	 * user here is root. */
+	case SO_BUSY_POLL:
+		if (v < 0)
+			return -EINVAL;
+		WRITE_ONCE(sk->busy_poll_usecs, (uint32_t)v);
+		return 0;
+	case SO_PREFER_BUSY_POLL:
+		WRITE_ONCE(sk->prefer_busy_poll, v != 0);
+		return 0;
+	case SO_BUSY_POLL_BUDGET:	/* set only: Linux has no getter for it */
+		if (v < 0 || (unsigned)v > UINT16_MAX)
+			return -EINVAL;
+		WRITE_ONCE(sk->busy_poll_budget, (uint16_t)v);
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -120,9 +138,19 @@ int sock_opt_socket_get(struct sock *sk, int name, void *val, unsigned *len)
 	case SO_OOBINLINE:
 	case SO_PRIORITY:	v = 0; break;
 	case SO_RCVLOWAT:	v = 1; break;
+	case SO_BUSY_POLL:	v = (int)sk->busy_poll_usecs; break;
+	case SO_PREFER_BUSY_POLL: v = sk->prefer_busy_poll; break;
 	case SO_LINGER: {
 		struct linger l = { sk->linger_on, sk->linger_s };
 		return sock_opt_put(val, len, &l, sizeof(l));
+	}
+	case SO_PEERCRED: {
+		/* One process, run as root: a peer is always pid PROC_PID, uid 0, gid 0. Without
+		 * credentials Linux reports pid 0 and the invalid ids. */
+		struct ucred c = { 0, (uint32_t)-1, (uint32_t)-1 };
+		if (sk->peercred)
+			c = (struct ucred){ PROC_PID, 0, 0 };
+		return sock_opt_put(val, len, &c, sizeof(c));
 	}
 	case SO_RCVTIMEO:
 	case SO_SNDTIMEO: {

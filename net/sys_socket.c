@@ -79,6 +79,36 @@ long sys_socket(int family, int type, int protocol)
 	return fd;
 }
 
+/* __sys_socketpair: the flags, then the array (EFAULT before anything is created), then the
+ * sockets. */
+long sys_socketpair(int family, int type, int protocol, int sv[2])
+{
+	int flags = type & ~SOCK_TYPE_MASK;
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	if (!uaccess_write_ok(sv, 2 * sizeof(int)))
+		return -EFAULT;
+	struct file *f[2];
+	int err = sock_socketpair(family, type & SOCK_TYPE_MASK, protocol, flags & SOCK_NONBLOCK, f);
+	if (err)
+		return err;
+	int fd0 = fd_install_new(f[0], (unsigned)flags & O_CLOEXEC);
+	if (fd0 < 0) {
+		file_put(f[0]);
+		file_put(f[1]);
+		return fd0;
+	}
+	int fd1 = fd_install_new(f[1], (unsigned)flags & O_CLOEXEC);
+	if (fd1 < 0) {
+		fd_close(fd0);
+		file_put(f[1]);
+		return fd1;
+	}
+	sv[0] = fd0;
+	sv[1] = fd1;
+	return 0;
+}
+
 long sys_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct sockaddr_storage k;
@@ -119,13 +149,14 @@ long sys_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 		file_put(f);
 		return err;
 	}
-	struct sockaddr_in peer;
-	err = sock_accept(sk, (unsigned)flags, &nf, &peer);
+	struct sockaddr_storage peer;
+	int peerlen = 0;
+	err = sock_accept(sk, (unsigned)flags, &nf, &peer, &peerlen);
 	file_put(f);
 	if (err)
 		return err;
 	if (addr) {
-		err = addr_to_user(&peer, sizeof(peer), addr, addrlen);
+		err = addr_to_user(&peer, peerlen, addr, addrlen);
 		if (err) {
 			file_put(nf);	/* as Linux: the connection is lost with the bad pointer */
 			return err;
@@ -182,7 +213,7 @@ long sys_sendto(int fd, const void *buf, size_t len, int flags, const struct soc
 long sys_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
 		  socklen_t *alen)
 {
-	struct sockaddr_in from;
+	struct sockaddr_storage from;
 	int fromlen = 0;
 	struct file *f;
 	long err;
@@ -215,15 +246,15 @@ long sys_shutdown(int fd, int how)
 
 static long getname(int fd, struct sockaddr *addr, socklen_t *len, bool peer)
 {
-	struct sockaddr_in k;
+	struct sockaddr_storage k;
 	struct file *f;
 	long err;
 	struct sock *sk = sockfd_get(fd, &f, &err);
 	if (!sk)
 		return err;
 	err = sock_getname(sk, &k, peer);
-	if (!err)
-		err = addr_to_user(&k, sizeof(k), addr, len);
+	if (err >= 0)
+		err = addr_to_user(&k, (int)err, addr, len);
 	file_put(f);
 	return err;
 }

@@ -252,7 +252,7 @@ static int sk_tcp_bind(struct sock *sk, const struct sockaddr *addr, int len)
 	return sock_inet_bind(sk, addr, len, sk_tcp_bind_pcb);
 }
 
-static int sk_tcp_getname(struct sock *sk, struct sockaddr_in *out, bool peer)
+static int sk_tcp_getname(struct sock *sk, struct sockaddr_storage *out, bool peer)
 {
 	struct tcp_pcb *pcb = sk->tcp;
 
@@ -261,13 +261,11 @@ static int sk_tcp_getname(struct sock *sk, struct sockaddr_in *out, bool peer)
 		if (!pcb || sk->tcp_state == SK_TCP_CLOSE || sk->tcp_state == SK_TCP_SYN_SENT ||
 		    sk->tcp_state == SK_TCP_LISTEN)
 			return -ENOTCONN;
-		sock_sin_set(out, ip_2_ip4(&pcb->remote_ip), pcb->remote_port);
-	} else if (pcb) {
-		sock_sin_set(out, ip_2_ip4(&pcb->local_ip), pcb->local_port);
-	} else {
-		sock_sin_set(out, sk->bound ? &sk->bound_ip : NULL, sk->bound_port);
+		return sock_sin_set(out, ip_2_ip4(&pcb->remote_ip), pcb->remote_port);
 	}
-	return 0;
+	if (pcb)
+		return sock_sin_set(out, ip_2_ip4(&pcb->local_ip), pcb->local_port);
+	return sock_sin_set(out, sk->bound ? &sk->bound_ip : NULL, sk->bound_port);
 }
 
 /* A fresh pcb after a failed attempt or a stopped listener, bound again where the socket was. */
@@ -356,7 +354,8 @@ static bool sk_tcp_accept_ready(struct sock *sk)
 	return sk->accept_len || sk->tcp_state != SK_TCP_LISTEN;
 }
 
-static int sk_tcp_accept(struct sock *sk, struct sock **child, struct sockaddr_in *peer)
+static int sk_tcp_accept(struct sock *sk, struct sock **child, struct sockaddr_storage *peer,
+			 int *peerlen)
 {
 	if (sk->tcp_state != SK_TCP_LISTEN)
 		return -EINVAL;
@@ -376,10 +375,10 @@ static int sk_tcp_accept(struct sock *sk, struct sock **child, struct sockaddr_i
 	c->parent = NULL;
 	if (c->tcp) {
 		tcp_backlog_accepted(c->tcp);
-		if (peer)
-			sock_sin_set(peer, ip_2_ip4(&c->tcp->remote_ip), c->tcp->remote_port);
-	} else if (peer) {
-		sock_sin_set(peer, NULL, 0);	/* reset before accept: Linux says ECONNABORTED */
+		*peerlen = sock_sin_set(peer, ip_2_ip4(&c->tcp->remote_ip), c->tcp->remote_port);
+	} else {
+		/* reset before accept: Linux says ECONNABORTED */
+		*peerlen = sock_sin_set(peer, NULL, 0);
 	}
 	*child = c;
 	return 0;
@@ -522,7 +521,7 @@ static void sk_tcp_window_open(struct sock *sk, size_t n)
 }
 
 static ssize_t sk_tcp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
-			      struct sockaddr_in *from, int *fromlen)
+			      struct sockaddr_storage *from, int *fromlen)
 {
 	bool peek = flags & MSG_PEEK;
 	bool waitall = (flags & MSG_WAITALL) && !peek;
@@ -737,10 +736,11 @@ static int sk_tcp_shutdown(struct sock *sk, unsigned mask)
 		}
 		break;
 	}
+	sock_state_change(sk);
 	return err;
 }
 
-static uint32_t sk_tcp_poll(struct sock *sk)
+static uint32_t sk_tcp_poll(struct sock *sk, uint32_t events)
 {
 	struct sock_poll_state s = {
 		.tcp_state = sk->tcp_state,
@@ -748,6 +748,7 @@ static uint32_t sk_tcp_poll(struct sock *sk)
 		.err = sk->err != 0,
 	};
 
+	(void)events;
 	s.readable = sk->tcp_state == SK_TCP_LISTEN ? sk->accept_len != 0 : sk->rx_bytes != 0;
 	s.writable = sk_tcp_writable(sk);
 	if (!s.writable && sk->tcp_state == SK_TCP_SYNCED && !(sk->shutdown & SK_SEND_SHUTDOWN))
@@ -839,6 +840,7 @@ const struct sk_proto sk_tcp_proto = {
 	.family = AF_INET,
 	.type = SOCK_STREAM,
 	.protocol = IPPROTO_TCP,
+	.sigpipe = true,
 	.sndbuf = TCP_SND_BUF,
 	.rcvbuf = TCP_WND,
 	.bind = sk_tcp_bind,

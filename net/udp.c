@@ -65,18 +65,16 @@ static int sk_udp_bind(struct sock *sk, const struct sockaddr *addr, int len)
 	return sock_inet_bind(sk, addr, len, sk_udp_bind_pcb);
 }
 
-static int sk_udp_getname(struct sock *sk, struct sockaddr_in *out, bool peer)
+static int sk_udp_getname(struct sock *sk, struct sockaddr_storage *out, bool peer)
 {
 	struct udp_pcb *pcb = sk->udp;
 
 	if (peer) {
 		if (!pcb || !(pcb->flags & UDP_FLAGS_CONNECTED))
 			return -ENOTCONN;
-		sock_sin_set(out, ip_2_ip4(&pcb->remote_ip), pcb->remote_port);
-	} else {
-		sock_sin_set(out, pcb ? ip_2_ip4(&pcb->local_ip) : NULL, pcb ? pcb->local_port : 0);
+		return sock_sin_set(out, ip_2_ip4(&pcb->remote_ip), pcb->remote_port);
 	}
-	return 0;
+	return sock_sin_set(out, pcb ? ip_2_ip4(&pcb->local_ip) : NULL, pcb ? pcb->local_port : 0);
 }
 
 /* The default peer; AF_UNSPEC dissolves it. */
@@ -130,7 +128,7 @@ static bool sk_udp_readable(struct sock *sk)
 }
 
 static ssize_t sk_udp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
-			      struct sockaddr_in *from, int *fromlen)
+			      struct sockaddr_storage *from, int *fromlen)
 {
 	ssize_t ret;
 
@@ -166,10 +164,8 @@ static ssize_t sk_udp_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 		goto out;
 	}
 	pbuf_copy_partial(b->p, buf, (u16_t)n, 0);
-	if (from)
-		sock_sin_set(from, &b->addr, b->port);
-	if (fromlen)
-		*fromlen = sizeof(struct sockaddr_in);
+	if (from && fromlen)
+		*fromlen = sock_sin_set(from, &b->addr, b->port);
 	if (!(flags & MSG_PEEK))
 		sock_rx_pop(sk);
 	/* The rest of a longer datagram is dropped; MSG_TRUNC asks for its real length. */
@@ -243,10 +239,11 @@ static int sk_udp_shutdown(struct sock *sk, unsigned mask)
 	/* Linux sets the bits even when unconnected (ENOTCONN): pollers see them ("hack to wake
 	 * up other listeners, who can poll for EPOLLHUP, even on eg. unconnected UDP sockets"). */
 	sk->shutdown |= mask;
+	sock_state_change(sk);
 	return sk->tcp_state == SK_TCP_CLOSE ? -ENOTCONN : 0;
 }
 
-static uint32_t sk_udp_poll(struct sock *sk)
+static uint32_t sk_udp_poll(struct sock *sk, uint32_t events)
 {
 	struct sock_poll_state s = {
 		.tcp_state = sk->tcp_state,
@@ -256,6 +253,7 @@ static uint32_t sk_udp_poll(struct sock *sk)
 		.writable = true,	/* lwIP sends a datagram at once: the buffer never fills */
 	};
 
+	(void)events;
 	return sock_udp_poll_mask(&s);
 }
 

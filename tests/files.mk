@@ -35,6 +35,7 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_syscalls.c \
 	tests/guest/test_stdlib.c \
 	tests/guest/test_socket.c \
+	tests/guest/test_unix.c \
 	tests/guest/test_pci.c \
 	tests/guest/test_virtio_net.c \
 	tests/guest/test_badsys.c \
@@ -64,6 +65,8 @@ CONFORMANCE_SRCS := \
 	tests/conformance/rotation.c \
 	tests/conformance/sockets.c \
 	tests/conformance/signals.c \
+	tests/conformance/busypoll.c \
+	tests/conformance/unix.c \
 	tests/conformance/timeouts.c
 
 # The fuzz targets: the kernel's host-buildable core plus what each drives.

@@ -93,7 +93,7 @@ done
 # Idle: threads, epoll, sockets, memory; tracing switched on from gdb.
 gdb_cmds "$out/idle.txt" "epunk threads" "epunk epoll" "epunk sockets" "epunk meminfo" \
 	"epunk trace on" "epunk trace 5"
-has "$out/idle.txt" "^ +[0-9]+ main +sleeping +epoll_wait" "epunk threads: main asleep in epoll_wait"
+has "$out/idle.txt" "^ +[0-9]+ echo +sleeping +epoll_wait" "epunk threads: the echo server asleep in epoll_wait"
 has "$out/idle.txt" "^ +[0-9]+ idle +running \(on the CPU\)" "epunk threads: idle on the CPU"
 has "$out/idle.txt" "^eventpoll 0x[0-9a-f]+: .* 2 watched, 0 ready, overflow list inactive, 1 waiter" \
 	"epunk epoll: the echo server's instance, 2 watched, 1 waiter"

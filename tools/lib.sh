@@ -65,7 +65,7 @@ netns_destroy() {
 # line per period on its serial console (init/stats.c) ----
 # Compared against a baseline: everything a connection holds in the kernel (kernel_objs: the slab
 # objects but the application's memory regions, which its allocator keeps as it sees fit).
-LEAK_KEYS="socks files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs kernel_objs large"
+LEAK_KEYS="socks unix files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs kernel_objs large"
 # counters_lines SERIAL: how many counters lines the guest printed so far.
 counters_lines() { tr -d '\r' 2>/dev/null < "$1" | grep -c '^counters: '; }
 # counters_wait SERIAL N: wait for N more counters lines (the newest then reflects the present,

@@ -3,6 +3,7 @@
  * when its magic is right, and copy out what we need so nothing points into firmware memory. Pure
  * code: host-tested with fabricated start_info blocks. */
 #include <arch/boot.h>
+#include <string.h>
 #include <arch/memory.h>
 #include <kernel/errno.h>
 #include <kernel/compiler.h>
@@ -101,19 +102,23 @@ int pvh_parse(const void *start_info, struct boot_info *bi, const char **why)
 	sort_regions(bi);
 	bi->nr_modules = 0;
 	if (si->nr_modules && si->modlist_paddr) {
-		const struct hvm_modlist_entry *m = phys_to_virt(si->modlist_paddr);
+		/* The list need not be 8-byte aligned (QEMU puts it after the command line): each
+		 * entry is copied out rather than read in place. */
+		const char *list = phys_to_virt(si->modlist_paddr);
 		for (uint32_t i = 0; i < si->nr_modules; i++) {
-			if (!m[i].size)
+			struct hvm_modlist_entry m;
+			memcpy(&m, list + i * sizeof(m), sizeof(m));
+			if (!m.size)
 				continue;
 			if (bi->nr_modules == BOOT_MAX_MODULES) {
 				*why = "more boot modules than the kernel keeps (4)";
 				return -EINVAL;
 			}
-			if (m[i].paddr + m[i].size < m[i].paddr) {
+			if (m.paddr + m.size < m.paddr) {
 				*why = "a boot module's range wraps around";
 				return -EINVAL;
 			}
-			bi->modules[bi->nr_modules++] = (struct boot_module){ m[i].paddr, m[i].size };
+			bi->modules[bi->nr_modules++] = (struct boot_module){ m.paddr, m.size };
 		}
 	}
 	return 0;

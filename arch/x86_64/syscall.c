@@ -123,6 +123,7 @@ THUNK(exit_group, sys_exit_group((int)a1))
 THUNK(prlimit64, sys_prlimit64((int)a1, (int)a2, (const struct rlimit *)a3, (struct rlimit *)a4))
 /* Sockets (net/sys_socket.c). */
 THUNK(socket, sys_socket((int)a1, (int)a2, (int)a3))
+THUNK(socketpair, sys_socketpair((int)a1, (int)a2, (int)a3, (int *)a4))
 THUNK(bind, sys_bind((int)a1, (const struct sockaddr *)a2, (socklen_t)a3))
 THUNK(listen, sys_listen((int)a1, (int)a2))
 THUNK(accept, sys_accept((int)a1, (struct sockaddr *)a2, (socklen_t *)a3))
@@ -164,7 +165,7 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(sysinfo), ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
 	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,
 	[SYS_getegid] = thunk_getuid, [SYS_getppid] = thunk_getuid,
-	ENTRY(socket), ENTRY(bind), ENTRY(listen), ENTRY(accept), ENTRY(accept4), ENTRY(connect),
+	ENTRY(socket), ENTRY(socketpair), ENTRY(bind), ENTRY(listen), ENTRY(accept), ENTRY(accept4), ENTRY(connect),
 	ENTRY(sendto), ENTRY(recvfrom), ENTRY(shutdown), ENTRY(getsockname), ENTRY(getpeername),
 	ENTRY(setsockopt), ENTRY(getsockopt),
 };

@@ -36,6 +36,18 @@ typedef union epoll_data {
 	uint64_t u64;
 } epoll_data_t;
 
+/* Per-instance busy polling (Linux 6.9's EPIOCSPARAMS / EPIOCGPARAMS ioctls). */
+struct epoll_params {
+	uint32_t busy_poll_usecs;	/* how long epoll_wait polls the NIC before it sleeps */
+	uint16_t busy_poll_budget;	/* frames per poll (0: the default, 8) */
+	uint8_t prefer_busy_poll;	/* 1: keep the NIC's receive interrupt off while polling */
+	uint8_t __pad;			/* must be 0 */
+};
+
+#define EPOLL_IOC_TYPE	0x8A
+#define EPIOCSPARAMS	0x40088a01u	/* _IOW(0x8A, 0x01, struct epoll_params) */
+#define EPIOCGPARAMS	0x80088a02u	/* _IOR(0x8A, 0x02, struct epoll_params) */
+
 /* Packed on x86-64, as Linux declares it: 12 bytes, data at offset 4. */
 struct epoll_event {
 	uint32_t events;

@@ -62,6 +62,9 @@ typedef unsigned short sa_family_t;
 #define SO_RCVBUFFORCE	33
 #define SO_PROTOCOL	38
 #define SO_DOMAIN	39
+#define SO_BUSY_POLL	46
+#define SO_PREFER_BUSY_POLL	69
+#define SO_BUSY_POLL_BUDGET	70
 
 #define SOMAXCONN	4096	/* listen() backlogs above it are cut to it */
 
@@ -104,6 +107,13 @@ struct sockaddr_storage {
 struct linger {
 	int l_onoff;		/* non-zero: linger on close */
 	int l_linger;		/* seconds; 0 with l_onoff: reset the connection on close */
+};
+
+/* SO_PEERCRED's value: the peer process's credentials when the socket was connected. */
+struct ucred {
+	int32_t pid;		/* 0 when the socket has no peer credentials */
+	uint32_t uid;		/* (uid_t)-1 then */
+	uint32_t gid;		/* (gid_t)-1 then */
 };
 
 #endif

@@ -46,6 +46,7 @@
 #define SYS_listen	50
 #define SYS_getsockname	51
 #define SYS_getpeername	52
+#define SYS_socketpair	53
 #define SYS_setsockopt	54
 #define SYS_getsockopt	55
 #define SYS_clone	56

@@ -259,9 +259,11 @@ void area_loops(void);
 void area_close(void);
 void area_pipe(void);
 void area_signals(void);
+void area_busy_poll(void);
 void area_eventfd(void);
 void area_rotation(void);
 void area_timeouts(void);
 void area_sockets(void);
+void area_unix(void);
 
 #endif

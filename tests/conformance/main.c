@@ -25,6 +25,8 @@ static const struct {
 	{ "wakeup", area_wakeup },
 	{ "sockets", area_sockets },
 	{ "signals", area_signals },
+	{ "busy_poll", area_busy_poll },
+	{ "unix", area_unix },
 };
 
 /* Run one area and check it gave back every descriptor it took. */

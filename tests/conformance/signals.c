@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "conformance.h"
 #include <setjmp.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #define SIG_A	SIGUSR1
@@ -426,6 +427,36 @@ static void signals_delivery(void)
 	conf_check("epipe_handled", v.s);
 	signal(SIGPIPE, SIG_IGN);
 	xclose(p[1]);
+
+	/* AF_UNIX: a stream raises SIGPIPE (not with MSG_NOSIGNAL); datagram and seqpacket pairs
+	 * give EPIPE alone. */
+	static const struct { const char *name; int type; } kinds[] = {
+		{ "unix_stream", SOCK_STREAM }, { "unix_dgram", SOCK_DGRAM },
+		{ "unix_seqpacket", SOCK_SEQPACKET },
+	};
+	handle(SIGPIPE, 0);
+	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		int sv[2];
+		char name[64];
+		if (socketpair(AF_UNIX, kinds[i].type, 0, sv)) {
+			conf_setup_failed("socketpair", errno);
+			continue;
+		}
+		xclose(sv[1]);
+		for (int nosig = 0; nosig < 2; nosig++) {
+			h = hits;
+			long sr = send(sv[0], "x", 1, nosig ? MSG_NOSIGNAL : 0);
+			int se = errno;
+			vb_init(&v);
+			vb_ret(&v, sr, se);
+			vb_kv_int(&v, "sigpipe", hits - h);
+			snprintf(name, sizeof(name), "%s_closed_peer%s", kinds[i].name,
+				 nosig ? "_nosignal" : "");
+			conf_check(name, v.s);
+		}
+		xclose(sv[0]);
+	}
+	signal(SIGPIPE, SIG_IGN);
 
 	/* ITIMER_REAL: one SIGALRM after 50 ms, ending a pause. */
 	handle(SIGALRM, 0);

@@ -271,6 +271,20 @@ long fake_vnet_rx_outstanding(void)
 	return rx_out;
 }
 
+/* Busy polling: frames arrive only through fake_vnet_rx, so a poll finds none. */
+int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer)
+{
+	(void)d;
+	(void)budget;
+	(void)prefer;
+	return 0;
+}
+
+void vnet_busy_poll_end(struct vnet *d)
+{
+	(void)d;
+}
+
 /* Statistics (net_stats=): only reports, never started here. */
 void vnet_stats(struct vnet *d, struct vnet_stats *s)
 {

@@ -34,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,6 +62,7 @@ static long badsys_call(long nr, long a, long b, long c, long d, long e, long f)
 #include <uapi/socket.h>
 #include <uapi/time.h>
 #include <uapi/uio.h>
+#include <uapi/un.h>
 #include <uapi/unistd.h>
 
 #define badsys_call syscall_dispatch
@@ -76,6 +78,8 @@ enum badsys_token {
 	BS_TCP,			/* a non-blocking TCP socket, neither bound nor connected */
 	BS_UDP,			/* a non-blocking UDP socket, neither bound nor connected */
 	BS_DIRFD,		/* "/" opened O_RDONLY | O_DIRECTORY, at its first entry */
+	BS_UNIX,		/* a non-blocking AF_UNIX stream socket, neither bound nor connected */
+	BS_UNIX_DG,		/* a non-blocking AF_UNIX datagram socket, likewise */
 	BS_BUF,			/* 256 writable bytes */
 	BS_EV,			/* struct epoll_event { EPOLLIN } */
 	BS_EV_EXCL_1S,		/* EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT: not a valid pair */
@@ -105,6 +109,9 @@ enum badsys_token {
 	BS_PATH_LONG,		/* "/aaa...": PATH_MAX bytes with no NUL among them */
 	BS_PATH_LONGNAME,	/* "/" and a component of NAME_MAX + 1 bytes */
 	BS_PATH_ROOT,		/* "/" */
+	BS_SUN_NOENT,		/* sockaddr_un "/nonexistent/epunk-badsys.sock" (110 bytes) */
+	BS_SUN_NOBODY,		/* sockaddr_un of an abstract name nobody binds (110 bytes) */
+	BS_SUN_INET,		/* sockaddr_un with sun_family AF_INET */
 	BS_NTOKENS
 };
 #define T(tok)		(BS_TOK_BASE + (tok))
@@ -116,6 +123,7 @@ enum badsys_token {
 #define BS_CLONE_THREAD	0x10000
 #define BS_TIOCGWINSZ	0x5413
 #define BS_FIONBIO	0x5421
+#define BS_FIONREAD	0x541B
 #define BS_MREMAP_MAYMOVE 1
 #define BS_O_TMPFILE	(020000000 | O_DIRECTORY)
 #define BS_PR_SET_NAME	15
@@ -149,6 +157,8 @@ static const struct badsys_row badsys_rows[] = {
 	R(read, EFAULT, "upper-half buffer", T(BS_PIPE_R), BS_HIGH, 1),
 	R(read, ENOTCONN, "unconnected TCP socket", T(BS_TCP), T(BS_BUF), 1),
 	R(read, EAGAIN, "non-blocking UDP socket, nothing queued", T(BS_UDP), T(BS_BUF), 1),
+	R(read, EINVAL, "unconnected AF_UNIX stream socket", T(BS_UNIX), T(BS_BUF), 1),
+	R(read, EAGAIN, "non-blocking AF_UNIX datagram socket", T(BS_UNIX_DG), T(BS_BUF), 1),
 
 	R(write, EBADF, "fd -1", -1, T(BS_BUF), 1),
 	R(write, EBADF, "closed fd", T(BS_FD_CLOSED), T(BS_BUF), 1),
@@ -160,6 +170,8 @@ static const struct badsys_row badsys_rows[] = {
 	R(write, EINVAL, "eventfd, value UINT64_MAX", T(BS_EVFD), T(BS_U64_MAX), 8),
 	R(write, EFAULT, "eventfd, NULL buffer", T(BS_EVFD), BS_NULL, 8),
 	R(write, EPIPE, "unconnected TCP socket", T(BS_TCP), T(BS_BUF), 1),
+	R(write, ENOTCONN, "unconnected AF_UNIX stream socket", T(BS_UNIX), T(BS_BUF), 1),
+	R(write, ENOTCONN, "unconnected AF_UNIX datagram socket", T(BS_UNIX_DG), T(BS_BUF), 1),
 
 	R(readv, EBADF, "fd -1", -1, T(BS_IOV_BUF), 1),
 	R(readv, EBADF, "write end of a pipe", T(BS_PIPE_W), T(BS_IOV_BUF), 1),
@@ -442,6 +454,21 @@ static const struct badsys_row badsys_rows[] = {
 	R(socket, EINVAL, "type flag 0x10", AF_INET, SOCK_STREAM | 0x10, 0),
 	R(socket, EPROTONOSUPPORT, "stream with IPPROTO_UDP", AF_INET, SOCK_STREAM, IPPROTO_UDP),
 	R(socket, EPROTONOSUPPORT, "datagram with IPPROTO_TCP", AF_INET, SOCK_DGRAM, IPPROTO_TCP),
+	R(socket, ESOCKTNOSUPPORT, "AF_UNIX SOCK_RDM", AF_UNIX, SOCK_RDM, 0),
+	R(socket, EPROTONOSUPPORT, "AF_UNIX protocol 2", AF_UNIX, SOCK_STREAM, 2),
+	R(socket, EPROTONOSUPPORT, "AF_UNIX protocol 2 beats SOCK_RDM", AF_UNIX, SOCK_RDM, 2),
+	R(socket, EINVAL, "AF_UNIX type 11", AF_UNIX, 11, 0),
+
+	R(socketpair, EINVAL, "type flag 0x10", AF_UNIX, SOCK_STREAM | 0x10, 0, T(BS_BUF)),
+	R(socketpair, EFAULT, "NULL array", AF_UNIX, SOCK_STREAM, 0, BS_NULL),
+	R(socketpair, EFAULT, "non-canonical array", AF_UNIX, SOCK_STREAM, 0, BS_NONCANON),
+	R(socketpair, EFAULT, "a NULL array beats family 12345", 12345, SOCK_STREAM, 0, BS_NULL),
+	R(socketpair, EAFNOSUPPORT, "family 12345", 12345, SOCK_STREAM, 0, T(BS_BUF)),
+	R(socketpair, EINVAL, "type 11", AF_INET, 11, 0, T(BS_BUF)),
+	R(socketpair, EOPNOTSUPP, "AF_INET stream", AF_INET, SOCK_STREAM, 0, T(BS_BUF)),
+	R(socketpair, EOPNOTSUPP, "AF_INET datagram", AF_INET, SOCK_DGRAM, 0, T(BS_BUF)),
+	R(socketpair, ESOCKTNOSUPPORT, "AF_UNIX SOCK_RDM", AF_UNIX, SOCK_RDM, 0, T(BS_BUF)),
+	R(socketpair, EPROTONOSUPPORT, "AF_UNIX protocol 3", AF_UNIX, SOCK_STREAM, 3, T(BS_BUF)),
 
 	R(bind, EBADF, "fd -1", -1, T(BS_SIN_OK), 16),
 	R(bind, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_SIN_OK), 16),
@@ -451,15 +478,23 @@ static const struct badsys_row badsys_rows[] = {
 	R(bind, EINVAL, "addrlen 129", T(BS_TCP), T(BS_SIN_OK), 129),
 	R(bind, EINVAL, "addrlen 4", T(BS_TCP), T(BS_SIN_OK), 4),
 	R(bind, EAFNOSUPPORT, "AF_INET6 address", T(BS_TCP), T(BS_SIN_FAM6), 16),
+	R(bind, EINVAL, "AF_UNIX, addrlen 1", T(BS_UNIX), T(BS_SUN_NOBODY), 1),
+	R(bind, EINVAL, "AF_UNIX, addrlen 111", T(BS_UNIX), T(BS_SUN_NOBODY), 111),
+	R(bind, EINVAL, "AF_UNIX, family AF_INET", T(BS_UNIX), T(BS_SUN_INET), 110),
+	R(bind, EFAULT, "AF_UNIX, NULL address", T(BS_UNIX), BS_NULL, 110),
 
 	R(listen, EBADF, "fd -1", -1, 1),
 	R(listen, ENOTSOCK, "a pipe", T(BS_PIPE_R), 1),
 	R(listen, EOPNOTSUPP, "a UDP socket", T(BS_UDP), 1),
+	R(listen, EINVAL, "an unbound AF_UNIX stream socket", T(BS_UNIX), 1),
+	R(listen, EOPNOTSUPP, "an AF_UNIX datagram socket", T(BS_UNIX_DG), 1),
 
 	R(accept, EBADF, "fd -1", -1, BS_NULL, BS_NULL),
 	R(accept, ENOTSOCK, "a pipe", T(BS_PIPE_R), BS_NULL, BS_NULL),
 	R(accept, EINVAL, "not listening", T(BS_TCP), BS_NULL, BS_NULL),
 	R(accept, EOPNOTSUPP, "a UDP socket", T(BS_UDP), BS_NULL, BS_NULL),
+	R(accept, EINVAL, "AF_UNIX stream, not listening", T(BS_UNIX), BS_NULL, BS_NULL),
+	R(accept, EOPNOTSUPP, "an AF_UNIX datagram socket", T(BS_UNIX_DG), BS_NULL, BS_NULL),
 	R(accept4, EINVAL, "flag 1", T(BS_TCP), BS_NULL, BS_NULL, 1),
 	R(accept4, EBADF, "a bad fd beats flag 1", -1, BS_NULL, BS_NULL, 1),
 	R(accept4, EINVAL, "flag 1 beats a pipe", T(BS_PIPE_R), BS_NULL, BS_NULL, 1),
@@ -471,6 +506,11 @@ static const struct badsys_row badsys_rows[] = {
 	R(connect, EINVAL, "addrlen -1", T(BS_TCP), T(BS_SIN_OK), -1),
 	R(connect, EINVAL, "addrlen 200", T(BS_TCP), T(BS_SIN_OK), 200),
 	R(connect, EAFNOSUPPORT, "AF_INET6 address", T(BS_TCP), T(BS_SIN_FAM6), 16),
+	R(connect, ENOENT, "AF_UNIX, no such path", T(BS_UNIX), T(BS_SUN_NOENT), 110),
+	R(connect, ECONNREFUSED, "AF_UNIX, nobody has the name", T(BS_UNIX), T(BS_SUN_NOBODY), 110),
+	R(connect, EINVAL, "AF_UNIX, family AF_INET", T(BS_UNIX), T(BS_SUN_INET), 110),
+	R(connect, EINVAL, "AF_UNIX stream, addrlen 2", T(BS_UNIX), T(BS_SUN_NOBODY), 2),
+	R(connect, EINVAL, "AF_UNIX datagram, addrlen 1", T(BS_UNIX_DG), T(BS_SUN_NOBODY), 1),
 
 	R(sendto, EBADF, "fd -1", -1, T(BS_BUF), 1, 0, BS_NULL, 0),
 	R(sendto, ENOTSOCK, "a pipe", T(BS_PIPE_W), T(BS_BUF), 1, 0, BS_NULL, 0),
@@ -485,11 +525,28 @@ static const struct badsys_row badsys_rows[] = {
 	R(sendto, EINVAL, "destination port 0", T(BS_UDP), T(BS_BUF), 1, 0, T(BS_SIN_OK), 16),
 	R(sendto, EMSGSIZE, "UDP datagram of 70000 bytes", T(BS_UDP), T(BS_BUF), 70000, 0,
 	  T(BS_SIN_PORT9), 16),
+	R(sendto, ENOTCONN, "unconnected AF_UNIX stream", T(BS_UNIX), T(BS_BUF), 1, 0, BS_NULL, 0),
+	R(sendto, EOPNOTSUPP, "AF_UNIX stream with an address", T(BS_UNIX), T(BS_BUF), 1, 0,
+	  T(BS_SUN_NOBODY), 110),
+	R(sendto, ENOTCONN, "unconnected AF_UNIX datagram, no address", T(BS_UNIX_DG), T(BS_BUF), 1,
+	  0, BS_NULL, 0),
+	R(sendto, ECONNREFUSED, "AF_UNIX datagram, nobody has the name", T(BS_UNIX_DG), T(BS_BUF), 1,
+	  0, T(BS_SUN_NOBODY), 110),
+	R(sendto, ENOENT, "AF_UNIX datagram, no such path", T(BS_UNIX_DG), T(BS_BUF), 1, 0,
+	  T(BS_SUN_NOENT), 110),
+	R(sendto, EINVAL, "AF_UNIX datagram, addrlen 2", T(BS_UNIX_DG), T(BS_BUF), 1, 0,
+	  T(BS_SUN_NOBODY), 2),
+	R(sendto, EMSGSIZE, "AF_UNIX datagram above SO_SNDBUF - 32", T(BS_UNIX_DG), T(BS_BUF),
+	  212961, 0, BS_NULL, 0),
 
 	R(recvfrom, EBADF, "fd -1", -1, T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
 	R(recvfrom, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
 	R(recvfrom, ENOTCONN, "unconnected TCP", T(BS_TCP), T(BS_BUF), 1, 0, BS_NULL, BS_NULL),
 	R(recvfrom, EAGAIN, "non-blocking UDP, nothing queued", T(BS_UDP), T(BS_BUF), 1, 0,
+	  BS_NULL, BS_NULL),
+	R(recvfrom, EINVAL, "unconnected AF_UNIX stream", T(BS_UNIX), T(BS_BUF), 1, 0, BS_NULL,
+	  BS_NULL),
+	R(recvfrom, EAGAIN, "non-blocking AF_UNIX datagram", T(BS_UNIX_DG), T(BS_BUF), 1, 0,
 	  BS_NULL, BS_NULL),
 
 	R(shutdown, EBADF, "fd -1", -1, SHUT_RD),
@@ -497,6 +554,7 @@ static const struct badsys_row badsys_rows[] = {
 	R(shutdown, EINVAL, "how 99", T(BS_TCP), 99),
 	R(shutdown, EINVAL, "how -1", T(BS_TCP), -1),
 	R(shutdown, ENOTCONN, "unconnected TCP", T(BS_TCP), SHUT_RD),
+	R(shutdown, EINVAL, "AF_UNIX, how 3", T(BS_UNIX), 3),
 
 	R(getsockname, EBADF, "fd -1", -1, T(BS_BUF), T(BS_LEN_4)),
 	R(getsockname, ENOTSOCK, "a pipe", T(BS_PIPE_R), T(BS_BUF), T(BS_LEN_4)),
@@ -505,6 +563,8 @@ static const struct badsys_row badsys_rows[] = {
 	R(getsockname, EFAULT, "non-canonical address", T(BS_TCP), BS_NONCANON, T(BS_LEN_4)),
 	R(getpeername, EBADF, "fd -1", -1, T(BS_BUF), T(BS_LEN_4)),
 	R(getpeername, ENOTCONN, "unconnected TCP", T(BS_TCP), T(BS_BUF), T(BS_LEN_4)),
+	R(getpeername, ENOTCONN, "unconnected AF_UNIX", T(BS_UNIX), T(BS_BUF), T(BS_LEN_4)),
+	R(getsockname, EFAULT, "AF_UNIX, NULL length", T(BS_UNIX), T(BS_BUF), BS_NULL),
 
 	R(setsockopt, EBADF, "fd -1", -1, SOL_SOCKET, SO_REUSEADDR, T(BS_INT_ONE), 4),
 	R(setsockopt, ENOTSOCK, "a pipe", T(BS_PIPE_R), SOL_SOCKET, SO_REUSEADDR, T(BS_INT_ONE), 4),
@@ -525,10 +585,16 @@ static const struct badsys_row badsys_rows[] = {
 	  T(BS_LEN_4)),
 	R(getsockopt, ENOPROTOOPT, "unknown SOL_SOCKET option", T(BS_TCP), SOL_SOCKET, 9999, T(BS_BUF),
 	  T(BS_LEN_4)),
+	R(getsockopt, EOPNOTSUPP, "AF_UNIX, level IPPROTO_TCP", T(BS_UNIX), IPPROTO_TCP, TCP_NODELAY,
+	  T(BS_BUF), T(BS_LEN_4)),
+	R(setsockopt, EOPNOTSUPP, "AF_UNIX, level IPPROTO_TCP", T(BS_UNIX), IPPROTO_TCP, TCP_NODELAY,
+	  T(BS_INT_ONE), 4),
 
 	R(ioctl, EBADF, "fd -1", -1, BS_TIOCGWINSZ, T(BS_BUF)),
 	R(ioctl, ENOTTY, "TIOCGWINSZ on a pipe", T(BS_PIPE_R), BS_TIOCGWINSZ, T(BS_BUF)),
 	R(ioctl, EFAULT, "FIONBIO, NULL argument", T(BS_PIPE_R), BS_FIONBIO, BS_NULL),
+	R(ioctl, EFAULT, "FIONREAD on AF_UNIX, NULL argument", T(BS_UNIX), BS_FIONREAD, BS_NULL),
+	R(ioctl, ENOTTY, "TIOCGWINSZ on AF_UNIX", T(BS_UNIX), BS_TIOCGWINSZ, T(BS_BUF)),
 
 	R(mmap, EINVAL, "length 0", 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
 	R(mmap, EINVAL, "neither private nor shared", 0, 4096, PROT_READ, MAP_ANONYMOUS, -1, 0),
@@ -651,6 +717,7 @@ struct badsys_fx {
 	struct rlimit rl_bad, rl_huge;
 	struct sockaddr_in sin_ok;
 	struct sockaddr_in sin_fam6, sin_port9;
+	struct sockaddr_un sun_noent, sun_nobody, sun_inet;
 	socklen_t len_neg, len_4;
 	int int_one;
 	struct pollfd pfd;
@@ -676,6 +743,8 @@ static long badsys_open(struct badsys_fx *fx)
 	fx->fd[BS_TCP] = (int)CALL(SYS_socket, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	fx->fd[BS_UDP] = (int)CALL(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	fx->fd[BS_DIRFD] = (int)CALL(SYS_open, "/", O_RDONLY | O_DIRECTORY, 0);
+	fx->fd[BS_UNIX] = (int)CALL(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	fx->fd[BS_UNIX_DG] = (int)CALL(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	fx->fd[BS_FD_CLOSED] = (int)CALL(SYS_dup, 0, 0, 0);
 	for (int t = BS_FD_CLOSED; t < BS_BUF; t++)
 		if (fx->fd[t] < 0)
@@ -714,6 +783,14 @@ static void badsys_fill(struct badsys_fx *fx)
 	fx->sin_fam6.sin_family = 10;	/* AF_INET6 */
 	fx->sin_port9 = fx->sin_ok;
 	fx->sin_port9.sin_port = __builtin_bswap16(9);
+	memset(&fx->sun_noent, 0, sizeof(fx->sun_noent));
+	fx->sun_noent.sun_family = AF_UNIX;
+	memcpy(fx->sun_noent.sun_path, "/nonexistent/epunk-badsys.sock", 31);
+	memset(&fx->sun_nobody, 0, sizeof(fx->sun_nobody));
+	fx->sun_nobody.sun_family = AF_UNIX;
+	memcpy(fx->sun_nobody.sun_path + 1, "epunk-badsys-nobody", 19);
+	fx->sun_inet = fx->sun_nobody;
+	fx->sun_inet.sun_family = AF_INET;
 	fx->len_neg = (socklen_t)-1;
 	fx->len_4 = 4;
 	fx->int_one = 1;
@@ -760,6 +837,9 @@ static long badsys_arg(struct badsys_fx *fx, long a)
 	case BS_PATH_LONG:	return (long)fx->path_long;
 	case BS_PATH_LONGNAME:	return (long)fx->path_longname;
 	case BS_PATH_ROOT:	return (long)"/";
+	case BS_SUN_NOENT:	return (long)&fx->sun_noent;
+	case BS_SUN_NOBODY:	return (long)&fx->sun_nobody;
+	case BS_SUN_INET:	return (long)&fx->sun_inet;
 	default:		return fx->fd[a - BS_TOK_BASE];
 	}
 }

@@ -14,3 +14,18 @@ else
 	tail -15 "$out/bench-smoke.log"
 	fail "bench smoke" "status $rc (see $out/bench-smoke.log)"
 fi
+
+echo "== busy polling: epoll_wait takes frames from the NIC itself (echo busy_poll=50)"
+# The same smoke run with the echo server's epoll instance busy-polling (EPIOCSPARAMS); the
+# guest's counters (net_stats=1) must show busy polls that found frames.
+BENCH_BUSY_POLL=50 BENCH_EPUNK_APPEND="net_stats=1" BENCH_SMOKE_SECONDS=3 \
+	timeout -k 10 400 tools/bench/bench.sh --smoke --out "$out/bench-busy" > "$out/bench-busy.log" 2>&1
+rc=$?
+found=$(tr -d '\r' < "$out/bench-busy/raw/epunk/serial.log" 2>/dev/null |
+	sed -n 's/.*busy polls \([0-9]*\), frames they found \([0-9]*\).*/\2/p' | tail -1)
+if [ "$rc" = 0 ] && [ "${found:-0}" -gt 0 ]; then
+	pass "busy polling: every byte verified; $found frames found by busy polls"
+else
+	tail -15 "$out/bench-busy.log"
+	fail "busy polling" "status $rc, frames found by busy polls: ${found:-none}"
+fi

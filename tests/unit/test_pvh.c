@@ -83,3 +83,28 @@ KTEST(pvh, rejects_overlong_cmdline)
 	EXPECT_EQ(pvh_parse(&si, &bi, &why), -EINVAL);
 	EXPECT_TRUE(why && strstr(why, "longer than"));
 }
+
+/* QEMU puts the module list right after the command line: it may be only 4-byte aligned. The
+ * entries are read all the same (under UBSan too, which reports a misaligned read). */
+KTEST(pvh, reads_a_misaligned_module_list)
+{
+	struct fake_start_info si;
+	const char *why = NULL;
+	static uint64_t storage[16];
+	char *list = (char *)storage + 4;	/* 4 bytes off an 8-byte boundary */
+	const uint64_t entries[2][4] = {
+		{ 0x200000, 0x3000, 0, 0 },	/* paddr, size, cmdline_paddr, reserved */
+		{ 0x400000, 0x1000, 0, 0 },
+	};
+
+	fill(&si, "app=x");
+	memcpy(list, entries, sizeof(entries));
+	si.nr_modules = 2;
+	si.modlist_paddr = virt_to_phys(list);
+	ASSERT_EQ(pvh_parse(&si, &bi, &why), 0);
+	ASSERT_EQ(bi.nr_modules, 2);
+	EXPECT_EQ(bi.modules[0].base, 0x200000);
+	EXPECT_EQ(bi.modules[0].size, 0x3000);
+	EXPECT_EQ(bi.modules[1].base, 0x400000);
+	EXPECT_EQ(bi.modules[1].size, 0x1000);
+}

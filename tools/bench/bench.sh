@@ -16,9 +16,13 @@
 # Environment (the options win): BASELINE=linux, BENCH_MATRIX=full|quick, BENCH_SECONDS (5),
 #   BENCH_WARMUP (seconds of unmeasured traffic before each configuration, 1), BENCH_DEPTH
 #   (messages in flight per connection, 1), BENCH_THREADS (client threads, 1), BENCH_MEM (guest
-#   memory, 256M), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60 for epunk,
-#   240 for Linux), BENCH_REPEAT (redis: measured runs per configuration, 3), ACCEL, FIRMWARE,
-#   QEMUFLAGS (as for tools/run/qemu.sh, applied to both guests).
+#   memory, 256M), BENCH_BUSY_POLL (microseconds of busy polling for both servers: epunk's and
+#   Linux's epoll_wait poll the NIC that long before sleeping; default 0, off; for redis the
+#   kernels' defaults: busy_poll= and the net.core sysctls), BENCH_EPUNK_APPEND and
+#   BENCH_LINUX_APPEND (words added to that guest's kernel command line), BENCH_BOOT_TIMEOUT (seconds
+#   from QEMU's start to the ready line: 60 for epunk, 240 for Linux), BENCH_REPEAT (redis:
+#   measured runs per configuration, 3), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh,
+#   applied to both guests).
 #
 # Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384.
 # redis: SET and GET x (1 client, 50 clients, 50 clients pipelining 16); --matrix is ignored.
@@ -41,6 +45,9 @@ warmup=${BENCH_WARMUP:-1}
 depth=${BENCH_DEPTH:-1}
 threads=${BENCH_THREADS:-1}
 mem=${BENCH_MEM:-256M}
+busy_poll=${BENCH_BUSY_POLL:-}
+[ "$busy_poll" = 0 ] && busy_poll=""
+case "$busy_poll" in *[!0-9]*) echo "bench: BENCH_BUSY_POLL must be a number of microseconds, not '$busy_poll'" >&2; exit 2 ;; esac
 smoke=0
 out=""
 usage() {
@@ -350,14 +357,17 @@ run_system() {
 	case "$sys" in
 	epunk)
 		kernel=build/epunk.elf
-		append="quiet app=echo args=\"port=$port mode=et\" ip=$guest_ip/$prefix gw=$host_ip"
+		append="quiet app=echo args=\"port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}\" ip=$guest_ip/$prefix gw=$host_ip${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
 		ready_re='echo: listening'
 		server=build/apps/echo	# the initrd's /bin/echo (Makefile)
 		if [ "$app" = redis ]; then
 			# net_stats: the leak counters, checked after the matrix; tcp_msl: TIME_WAIT
 			# over in 2 s, so that the check need not wait 2 minutes.
 			append="quiet app=redis-server args=\"$redis_args\" ip=$guest_ip/$prefix gw=$host_ip"
-			append+=" net_stats=1 tcp_msl=1000"
+			# busy_poll= is the kernel's default, as net.core.busy_poll is Linux's:
+			# redis does not ask for it itself.
+			append+=" net_stats=1 tcp_msl=1000${busy_poll:+ busy_poll=$busy_poll}"
+			append+="${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
 			ready_re='Ready to accept connections'
 			server=$redis_server
 			extra=(-initrd build/redis/initrd.cpio)
@@ -370,11 +380,12 @@ run_system() {
 		;;
 	linux)
 		kernel=build/linux-guest/vmlinuz
-		append="console=ttyS0 quiet panic=-1 ip=$guest_ip/$prefix gw=$host_ip port=$port mode=et"
+		append="console=ttyS0 quiet panic=-1 ip=$guest_ip/$prefix gw=$host_ip port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}"
 		ready_re='linux-guest: ready'
 		boot_timeout=${BENCH_BOOT_TIMEOUT:-240}
 		local variant=""
 		[ "$app" = redis ] && variant=-redis append+=" app=redis"
+		append+="${BENCH_LINUX_APPEND:+ $BENCH_LINUX_APPEND}"
 		extra=(-initrd "build/linux-guest/initramfs$variant.cpio.gz")
 		# shellcheck disable=SC1090
 		. "build/linux-guest/guest$variant.env"
@@ -449,7 +460,6 @@ run_system() {
 	fi
 	echo "STATUS=ok" >> "$dir/system.env"
 	echo "== $sys: ready after $(sed -n 's/^READY_S=//p' "$dir/system.env") s; QEMU pid $qemu_pid"
-
 	if [ "$app" = redis ]; then
 		measure_redis "$sys" "$dir" "$qemu_pid"
 	else

@@ -8,6 +8,8 @@
 # Kernel command line words read here (the rest is the kernel's):
 #   ip=ADDR/PREFIX  gw=ADDR  app=echo|redis (default echo)
 #   port=N (default 7 for echo, 6379 for redis)  mode=et|lt (echo's; default et)
+#   busy_poll=USECS (default none: net.core.busy_poll and busy_read set to it, and the echo
+#   server asked to busy-poll; redis is not asked, the sysctls alone apply to it)
 #   kallsyms: print /proc/kallsyms (modules loaded) between "linux-guest: kallsyms begin" and
 #   "... end", for tools/bench/profile.py (boot with nokaslr too)
 # The same ip= and gw= words are what epunk is given; redis gets the arguments epunk's gets
@@ -25,7 +27,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-ip="" gw="" port="" mode=et app=echo kallsyms=0
+ip="" gw="" port="" mode=et app=echo busy_poll="" kallsyms=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	ip=*) ip=${w#ip=} ;;
@@ -33,6 +35,7 @@ for w in $(cat /proc/cmdline); do
 	port=*) port=${w#port=} ;;
 	mode=*) mode=${w#mode=} ;;
 	app=*) app=${w#app=} ;;
+	busy_poll=*) busy_poll=${w#busy_poll=} ;;
 	kallsyms) kallsyms=1 ;;
 	esac
 done
@@ -66,10 +69,14 @@ ip link set eth0 up || fail "eth0 up"
 
 # 1000 benchmark connections need more than the default 1024 descriptors.
 ulimit -n 65536
+if [ -n "$busy_poll" ]; then
+	echo "$busy_poll" > /proc/sys/net/core/busy_poll || fail "net.core.busy_poll"
+	echo "$busy_poll" > /proc/sys/net/core/busy_read || fail "net.core.busy_read"
+fi
 case "$app" in
 echo)
 	port=${port:-7}
-	/bin/echo-server "port=$port" "mode=$mode" &
+	/bin/echo-server "port=$port" "mode=$mode" ${busy_poll:+"busy_poll=$busy_poll"} &
 	what="echo on TCP port $port ($mode)" ;;
 redis)
 	port=${port:-6379}

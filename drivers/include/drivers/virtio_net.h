@@ -85,8 +85,19 @@ struct vnet_stats {
 	uint64_t tx_doorbells;		/* doorbells rung by the deferred TX kick (SOFTIRQ_NET_TX) */
 	uint64_t tx_kicks_deferred;	/* frames published with their doorbell left to that kick */
 	uint64_t tx_plugged;		/* doorbell decisions held back by a thread's plug */
+	uint64_t busy_polls;		/* vnet_busy_poll runs */
+	uint64_t busy_frames;		/* frames they found */
 };
 void vnet_stats(struct vnet *d, struct vnet_stats *s);
+
+/**
+ * vnet_busy_poll - busy polling from a thread (bottom halves on): up to @budget received frames
+ * handed up, transmit completions reclaimed. With @prefer the receive interrupt stays off until
+ * vnet_busy_poll_end. Returns the frames taken.
+ * vnet_busy_poll_end - the poller stops: the interrupt back on, with a look for what came.
+ */
+int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer);
+void vnet_busy_poll_end(struct vnet *d);
 
 /**
  * vnet_tx_lose_kick - fault injection for tests: forget the doorbell owed for the frames

@@ -33,6 +33,9 @@ bool mm_fault(uintptr_t addr, bool write, bool exec);
  * (any access but PROT_NONE, as on x86 Linux) or, with @write, write (PROT_WRITE). */
 bool mm_range_ok(const void *p, size_t len, bool write);
 
+/* The regions' generation (kernel/mm.c): a thread's range memo is valid while it equals it. */
+extern unsigned long mm_gen;
+
 /** mm_map_fixed - a region at [@start, @start + @len) (page-rounded) with @prot and VMA_* @vflags;
  * -EEXIST when something is mapped there already. Pages come on first touch. */
 int mm_map_fixed(uintptr_t start, size_t len, unsigned prot, unsigned vflags);

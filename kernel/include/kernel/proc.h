@@ -4,7 +4,11 @@
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
+#include <arch/cpu.h>
+#include <arch/signal.h>
 #include <arch/user.h>
+#include <kernel/preempt.h>
+#include <kernel/sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,11 +24,30 @@
 int proc_start(const char *path, const void *image, size_t size, char *const argv[],
 	       char *const envp[], char *err, size_t errlen);
 
+/* Whether @ret is one of the -ERESTART* codes an interrupted call returns for signal_deliver to
+ * settle (uapi/signal.h). */
+static inline bool proc_restart_code(long ret)
+{
+	return (unsigned long)(ret + ERESTARTNOHAND) <= ERESTARTNOHAND - ERESTARTSYS;
+}
+
+void proc_user_return_slow(struct trap_frame *f);
+
 /**
- * proc_user_return - what must happen before a thread returns to user mode (a due thread
- * switch); called with interrupts on, returns with them off.
+ * proc_user_return - what must happen before a thread returns to user mode to @f: a due thread
+ * switch, signals to deliver, an interrupted call to settle. Called with interrupts on, returns
+ * with them off; the common case (nothing to do) is a few loads, checked with interrupts off so
+ * that nothing can arrive between the check and the return.
  */
-void proc_user_return(struct trap_frame *f);
+static inline void proc_user_return(struct trap_frame *f)
+{
+	struct thread *me = current_thread();
+	arch_irq_disable();
+	if (likely(!this_cpu.need_resched && !__atomic_load_n(&me->sig_active, __ATOMIC_ACQUIRE) &&
+		   !me->sig_restore_mask && !proc_restart_code(arch_syscall_ret(f))))
+		return;
+	proc_user_return_slow(f);
+}
 
 /**
  * proc_fault - exception @vec of a user thread: in user mode (@user_mode), or a page fault on

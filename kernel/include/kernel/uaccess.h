@@ -10,6 +10,9 @@
 #define KERNEL_UACCESS_H
 
 #include <arch/memory.h>
+#include <kernel/mm.h>
+#include <kernel/sched.h>
+#include <uapi/mman.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,12 +37,29 @@ static inline int uaccess_range_ok(const void *p, size_t len)
 	return uaccess_user_range(p, len) || uaccess_kernel_ok(p, len);
 }
 
+/* The common case of uaccess_user_mapped, inline: the range lies in one of the two regions the
+ * calling thread's memo holds (kernel/mm.c), still valid (mm_gen), with the access allowed. */
+static inline bool uaccess_user_memo(const void *p, size_t len, bool write)
+{
+	const struct thread *me = current_thread();
+	uintptr_t a = (uintptr_t)p, end = a + len;
+	unsigned need = write ? PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC;
+
+	if (me->range_memo.gen != __atomic_load_n(&mm_gen, __ATOMIC_ACQUIRE))
+		return false;
+	for (int i = 0; i < 2; i++)
+		if (a >= me->range_memo.lo[i] && end <= me->range_memo.hi[i] &&
+		    (me->range_memo.prot[i] & need))
+			return true;
+	return false;
+}
+
 /* A range that can be copied from: below USER_TOP, clear of the unmapped first page, in
  * regions that are not PROT_NONE; or kernel memory passed by a kernel thread. */
 static inline int uaccess_ok(const void *p, size_t len)
 {
 	if ((uintptr_t)p >= 4096 && uaccess_user_range(p, len))
-		return uaccess_user_mapped(p, len, false);
+		return uaccess_user_memo(p, len, false) || uaccess_user_mapped(p, len, false);
 	return uaccess_kernel_ok(p, len);
 }
 
@@ -47,7 +67,7 @@ static inline int uaccess_ok(const void *p, size_t len)
 static inline int uaccess_write_ok(const void *p, size_t len)
 {
 	if ((uintptr_t)p >= 4096 && uaccess_user_range(p, len))
-		return uaccess_user_mapped(p, len, true);
+		return uaccess_user_memo(p, len, true) || uaccess_user_mapped(p, len, true);
 	return uaccess_kernel_ok(p, len);
 }
 

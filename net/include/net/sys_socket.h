@@ -10,6 +10,7 @@
 
 struct sockaddr;
 long sys_socket(int family, int type, int protocol);
+long sys_socketpair(int family, int type, int protocol, int sv[2]);
 long sys_bind(int fd, const struct sockaddr *addr, socklen_t len);
 long sys_listen(int fd, int backlog);
 long sys_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);

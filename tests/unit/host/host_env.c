@@ -29,6 +29,8 @@ uint64_t arch_cycles(void)
 }
 #endif
 
+unsigned long mm_gen = 1;	/* no thread's memo (generation 0) is ever valid here */
+
 bool uaccess_user_mapped(const void *p, size_t len, bool write)
 {
 	(void)p;

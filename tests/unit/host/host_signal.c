@@ -4,11 +4,16 @@
  * nothing to do. Only kernel headers here: glibc's sigset_t is not the kernel's. */
 #include <kernel/errno.h>
 #include <kernel/signal.h>
+#include <kernel/uaccess.h>
 
 int signal_set_temp_mask(const sigset_t *umask, size_t size)
 {
-	if (umask && size != KERNEL_SIGSET_SIZE)
+	if (!umask)
+		return 0;
+	if (size != KERNEL_SIGSET_SIZE)
 		return -EINVAL;
+	if (!uaccess_ok(umask, KERNEL_SIGSET_SIZE))
+		return -EFAULT;
 	return 0;
 }
 
