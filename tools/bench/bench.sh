@@ -21,8 +21,11 @@
 #   kernels' defaults: busy_poll= and the net.core sysctls), BENCH_EPUNK_APPEND and
 #   BENCH_LINUX_APPEND (words added to that guest's kernel command line), BENCH_BOOT_TIMEOUT (seconds
 #   from QEMU's start to the ready line: 60 for epunk, 240 for Linux), BENCH_REPEAT (redis:
-#   measured runs per configuration, 3), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh,
-#   applied to both guests).
+#   measured runs per configuration, 3), BENCH_REDIS_CONFIGS (redis: the TEST:CLIENTS:PIPELINE
+#   list, default all six), BENCH_PROFILE (redis: after each configuration's measured runs, one
+#   more run of about that many seconds under tools/bench/profile.py, its output in
+#   RAW/SYSTEM/TAG.profile; the Linux guest then boots with nokaslr and prints its kallsyms),
+#   ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh, applied to both guests).
 #
 # Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384.
 # redis: SET and GET x (1 client, 50 clients, 50 clients pipelining 16); --matrix is ignored.
@@ -89,11 +92,18 @@ smoke) conns_list="1" sizes_list="64" ;;
 esac
 if [ "$app" = redis ]; then
 	# TEST:CLIENTS:PIPELINE; SET before GET, so that GET finds the 100-byte value.
-	redis_configs="SET:1:1 GET:1:1 SET:50:1 GET:50:1 SET:50:16 GET:50:16"
+	redis_configs=${BENCH_REDIS_CONFIGS:-SET:1:1 GET:1:1 SET:50:1 GET:50:1 SET:50:16 GET:50:16}
+	for cfg in $redis_configs; do
+		if ! [[ $cfg =~ ^(SET|GET):[1-9][0-9]*:[1-9][0-9]*$ ]]; then
+			echo "bench: BENCH_REDIS_CONFIGS: '$cfg' is not SET|GET:CLIENTS:PIPELINE" >&2
+			exit 2
+		fi
+	done
 	matrix=redis conns_list="1 50" sizes_list=100
 fi
-for v in seconds warmup depth threads repeat; do
-	if ! [[ ${!v} =~ ^[0-9]+$ ]] || { [ "$v" != warmup ] && [ "${!v}" = 0 ]; }; then
+profile=${BENCH_PROFILE:-0}
+for v in seconds warmup depth threads repeat profile; do
+	if ! [[ ${!v} =~ ^[0-9]+$ ]] || { [ "$v" != warmup ] && [ "$v" != profile ] && [ "${!v}" = 0 ]; }; then
 		echo "bench: $v must be a whole number (got '${!v}')" >&2
 		exit 2
 	fi
@@ -276,6 +286,23 @@ csv_field() { tail -1 "$1" | tr -d '"' | cut -d, -f"$2"; }
 # BENCH_REPEAT measured runs. On epunk, the leak counters are then checked against the baseline
 # taken after a warm-up of 60 clients at once (the descriptor table keeps its grown size, as
 # Linux's does).
+# profile_run SYS DIR TAG TEST CLIENTS PIPELINE RATE: one more run of TEST, sized for $profile
+# seconds at twice RATE and cut off after them, while tools/bench/profile.py samples the guest
+# through its QMP socket; the profile goes to DIR/TAG.profile. Its figures are not reported: the
+# samples stop the guest, which slows it down.
+profile_run() {
+	local sys=$1 dir=$2 tag=$3 t=$4 c=$5 p=$6 rate=$7 ksyms=build/epunk.elf rbpid
+	[ "$sys" = linux ] && ksyms=$dir/kallsyms
+	rb_timeout=$((profile + 3))
+	rb -t "$t" -c "$c" -P "$p" -n $((rate * profile * 2 + 1000)) --csv > "$dir/$tag-profiled.csv" 2>&1 &
+	rbpid=$!
+	sleep 0.5
+	tools/bench/profile.py "$dir/qmp.sock" "$ksyms" "$redis_server" --seconds "$profile" \
+		> "$dir/$tag.profile" 2>&1 || echo "bench: $sys $tag: profile.py failed (see $dir/$tag.profile)" >&2
+	wait "$rbpid"
+	printf '   %-5s %-3s clients %2d pipeline %2d: profiled (%s)\n' "$sys" "$t" "$c" "$p" "$dir/$tag.profile"
+}
+
 measure_redis() {
 	local sys=$1 dir=$2 qemu_pid=$3 cfg t c p tag n i rc est c0 c1 w0 w1 alive=1 base=""
 	rb_timeout=120
@@ -321,6 +348,7 @@ measure_redis() {
 		} > "$dir/$tag.env"
 		if [ "$rc" = 0 ]; then
 			echo " req/s ($n requests each; p99 $(csv_field "$dir/$tag-$i.csv" 7) ms)"
+			[ "$profile" = 0 ] || profile_run "$sys" "$dir" "$tag" "$t" "$c" "$p" "${est:-0}"
 		else
 			echo " FAILED (redis-benchmark status $rc: $(tail -1 "$dir/$tag-$i.err" 2>/dev/null))"
 			failures=$((failures + 1))
@@ -403,6 +431,10 @@ run_system() {
 		} > "$dir/system.env"
 		;;
 	esac
+	if [ "$profile" != 0 ]; then
+		extra+=(-qmp "unix:$dir/qmp.sock,server=on,wait=off")
+		[ "$sys" = linux ] && append+=" nokaslr kallsyms"
+	fi
 	echo "MEM=$mem" >> "$dir/system.env"
 	echo "APPEND=\"${append//\"/\\\"}\"" >> "$dir/system.env"
 	local qemu_timeout=$((boot_timeout + nconfigs * per_config + 60))
@@ -460,6 +492,12 @@ run_system() {
 	fi
 	echo "STATUS=ok" >> "$dir/system.env"
 	echo "== $sys: ready after $(sed -n 's/^READY_S=//p' "$dir/system.env") s; QEMU pid $qemu_pid"
+	if [ "$profile" != 0 ] && [ "$sys" = linux ]; then
+		tr -d '\r' < "$dir/serial.log" |
+			sed -n '/^linux-guest: kallsyms begin/,/^linux-guest: kallsyms end/{/^linux-guest:/!p}' \
+			> "$dir/kallsyms"
+	fi
+
 	if [ "$app" = redis ]; then
 		measure_redis "$sys" "$dir" "$qemu_pid"
 	else
