@@ -22,12 +22,20 @@ set logscale y
 set title "throughput (higher is better)"
 set ylabel "requests/s"
 set format y "%.0s%c"
-plot datafile using 2:xtic(1) title sys1, \
-	for [i = 2:nsys] '' using (column(1 + i)) title (i == 2 ? sys2 : "")
+if (nsys == 1) {	# (an empty loop over '' makes gnuplot give up)
+	plot datafile using 2:xtic(1) title sys1
+} else {
+	plot datafile using 2:xtic(1) title sys1, \
+		for [i = 2:nsys] '' using (column(1 + i)) title (i == 2 ? sys2 : "")
+}
 
 set title "p99 latency (lower is better)"
 set ylabel "p99 (µs)"
 set format y "%.0f"
-plot datafile using (column(2 + nsys)):xtic(1) title sys1, \
-	for [i = 2:nsys] '' using (column(1 + nsys + i)) title (i == 2 ? sys2 : "")
+if (nsys == 1) {
+	plot datafile using 3:xtic(1) title sys1
+} else {
+	plot datafile using (column(2 + nsys)):xtic(1) title sys1, \
+		for [i = 2:nsys] '' using (column(1 + nsys + i)) title (i == 2 ? sys2 : "")
+}
 unset multiplot
