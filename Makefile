@@ -170,6 +170,32 @@ $(B)/k/syscall_names.o: $(B)/syscall_names.c
 	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 KERNEL_OBJS += $(B)/k/syscall_names.o
 
+# The vDSO (arch/x86_64/vdso/): a shared object linked on its own and checked to be what
+# kernel/vdso.c copies as it is (no relocation, one segment from offset 0, file = memory), then
+# carried in the kernel's .rodata with the offset of its struct vdso_data.
+VDSO_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -DVDSO_BUILD -Iarch/x86_64/include \
+	-fPIC -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
+	-ffreestanding -fno-builtin -mgeneral-regs-only -nostdlib -shared \
+	-Wl,--hash-style=both -Wl,-soname=linux-vdso.so.1 -Wl,--no-undefined -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -Wl,--version-script=arch/x86_64/vdso/vdso.ver \
+	-Wl,-T,arch/x86_64/vdso/vdso.lds
+$(B)/vdso/vdso.so: arch/x86_64/vdso/vdso.c arch/x86_64/include/arch/vdso.h arch/x86_64/vdso/vdso.lds \
+		arch/x86_64/vdso/vdso.ver Makefile | deps
+	@mkdir -p $(@D)
+	$(say) VDSO $@
+	$(Q)$(CC) $(VDSO_CFLAGS) -o $@ $<
+	$(Q)readelf -r $@ | grep -q 'There are no relocations' || \
+		{ echo "error: $@ needs relocations"; rm -f $@; exit 1; }
+	$(Q)[ "$$(readelf -lW $@ | awk '$$1 == "LOAD" { n++; ok = $$2 == $$3 && $$2 ~ /^0x0+$$/ && $$5 == $$6 } \
+		END { print n == 1 && ok }')" = 1 ] || { echo "error: $@ is not one segment at 0"; rm -f $@; exit 1; }
+$(B)/vdso_image.S: $(B)/vdso/vdso.so
+	$(Q)off=$$(nm $< | awk '$$3 == "vdso_data" { print $$1 }'); \
+	 [ -n "$$off" ] || { echo "error: $< has no vdso_data"; exit 1; }; \
+	 printf '\t.section .rodata, "a"\n\t.balign 4096\n\t.globl vdso_image_start, vdso_image_end, vdso_data_offset\nvdso_image_start:\n\t.incbin "%s"\nvdso_image_end:\n\t.balign 8\nvdso_data_offset:\n\t.quad 0x%s\n\t.section .note.GNU-stack, "", @progbits\n' "$<" "$$off" > $@
+$(B)/k/vdso_image.o: $(B)/vdso_image.S
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+KERNEL_OBJS += $(B)/k/vdso_image.o
+
 # The host unit-test binary: the kernel's host-buildable parts with the stand-ins of tests/unit/host.
 HOST_SRCS := $(KERNEL_HOST_SRCS) kernel/ksym.c kernel/cmdline.c kernel/ktest.c $(ARCH_HOST_SRCS) \
 	$(DRIVER_HOST_SRCS) $(NET_HOST_SRCS) tests/unit/host/host_main.c $(HOST_ENV_SRCS) \

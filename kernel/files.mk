@@ -9,6 +9,7 @@ KERNEL_SRCS := \
 	kernel/cmdline.c \
 	kernel/string.c \
 	kernel/time.c \
+	kernel/vdso.c \
 	kernel/ktest.c \
 	kernel/stackprot.c \
 	kernel/rbtree.c \

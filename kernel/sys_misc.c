@@ -33,7 +33,7 @@ static struct spinlock realtime_lock = SPINLOCK_INIT;	/* the first RTC read */
 static bool realtime_ready;
 static uint64_t realtime_base_ns;	/* wall-clock nanoseconds at ktime 0 */
 
-uint64_t clock_realtime_ns(void)
+uint64_t clock_realtime_base_ns(void)
 {
 	if (!__atomic_load_n(&realtime_ready, __ATOMIC_ACQUIRE)) {
 		unsigned long flags = spin_lock_irqsave(&realtime_lock);
@@ -45,7 +45,12 @@ uint64_t clock_realtime_ns(void)
 		}
 		spin_unlock_irqrestore(&realtime_lock, flags);
 	}
-	return realtime_base_ns + ktime_ns();
+	return realtime_base_ns;
+}
+
+uint64_t clock_realtime_ns(void)
+{
+	return clock_realtime_base_ns() + ktime_ns();
 }
 
 /* The clock's time in nanoseconds: 0, or -EINVAL for a clock epunk does not keep. The raw,

@@ -55,6 +55,9 @@ else
 	fi
 fi
 
+echo "== the vDSO: found through AT_SYSINFO_EHDR as libcs find it; its calls agree with the system calls"
+same_as_linux vdso "" ""
+
 echo "== fstat and stat say what Linux says of each kind of file"
 same_as_linux fstat "" ""
 # Descriptors 0-2 are the console on epunk, whatever the host's are: checked on epunk alone.

@@ -60,6 +60,8 @@ long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
 		      const struct timespec *timeout, const sigset_t *mask, size_t sigsetsize);
 /** clock_realtime_ns - CLOCK_REALTIME in nanoseconds since the epoch (kernel/sys_misc.c). */
 uint64_t clock_realtime_ns(void);
+/** clock_realtime_base_ns - CLOCK_REALTIME at ktime 0: clock_realtime_ns() is it plus ktime_ns(). */
+uint64_t clock_realtime_base_ns(void);
 long sys_clock_gettime(clockid_t clk, struct timespec *ts);
 long sys_clock_getres(clockid_t clk, struct timespec *res);
 long sys_nanosleep(const struct timespec *req, struct timespec *rem);
