@@ -419,6 +419,8 @@ def collect_redis(root):
                 r["wall_s"] = float(cenv["WALL_S"])
                 if cpu is not None and runs:
                     r["qemu_cpu_us_per_request"] = round(cpu * 1e6 / (len(runs) * r["requests_per_run"]), 2)
+                if "ICOUNT_PER_REQUEST" in cenv:
+                    r["guest_instructions_per_request"] = int(cenv["ICOUNT_PER_REQUEST"])
                 if not ok:
                     r["error"] = f"redis-benchmark status {cenv['RC']}: " + read_text(
                         os.path.join(d, f"{tag}-{cenv.get('RUNS', '1')}.err")).replace("\n", " ")[:200]
@@ -457,6 +459,12 @@ def write_md_redis(run, systems, results):
     L = [f"# redis: {' vs '.join(NAMES.get(n, n) for n in names)}", ""]
     L.append(f"{run['DATE']}; host {run['HOST_CPU']} ({run['HOST_CPUS']} CPUs), Linux "
              f"{run['HOST_KERNEL']}; {run['QEMU_VERSION']}; accelerator **{run['ACCEL']}**.")
+    icount = run.get("ICOUNT") == "1"
+    if icount:
+        L.append("**Under `-icount shift=0,sleep=on`** (BENCH_ICOUNT=1): the guests' clocks count "
+                 "their instructions, so requests/s are those of an instruction-timed machine, "
+                 "comparable with each other but not with a run without; the instructions per "
+                 "request are counted over the measured runs (QMP query-replay).")
     L.append(f"Every guest: `-machine q35 -accel {run['ACCEL']} -smp 1 -m {run['MEM']}`, firmware "
              f"{run['FIRMWARE']}, NIC virtio-net-pci (modern only) on a tap in a network namespace "
              f"made for the run, and the same build/redis/redis-server (`{run['REDIS_ARGS']}`). "
@@ -473,6 +481,8 @@ def write_md_redis(run, systems, results):
     head = ["test", "clients", "pipeline"]
     for n in names:
         head += [f"{NAMES.get(n, n)} req/s", "spread", "p50 µs", "p99 µs"]
+        if icount:
+            head += ["instructions/req"]
     if base:
         head += [f"req/s {NAMES.get(names[0])}/{NAMES.get(base)}", f"p99 {NAMES.get(base)}/{NAMES.get(names[0])}"]
     L.append("| " + " | ".join(head) + " |")
@@ -482,10 +492,13 @@ def write_md_redis(run, systems, results):
         for n in names:
             r = rget(results, n, t, c, p)
             if r is None:
-                row += ["failed", "—", "—", "—"]
+                row += ["failed", "—", "—", "—"] + (["—"] if icount else [])
             else:
                 row += [f"{r['requests_per_s']:,.0f}", f"{100 * r['spread']:.0f}%",
                         f"{r['p50_us']:.0f}", f"{r['p99_us']:.0f}"]
+                if icount:
+                    g = r.get("guest_instructions_per_request")
+                    row += ["—" if g is None else f"{g:,}"]
         if base:
             ra, rb = rget(results, names[0], t, c, p), rget(results, base, t, c, p)
             q1 = ratio(ra and ra["requests_per_s"], rb and rb["requests_per_s"])

@@ -25,6 +25,9 @@
 #   list, default all six), BENCH_PROFILE (redis: after each configuration's measured runs, one
 #   more run of about that many seconds under tools/bench/profile.py, its output in
 #   RAW/SYSTEM/TAG.profile; the Linux guest then boots with nokaslr and prints its kallsyms),
+#   BENCH_ICOUNT=1 (redis, TCG: both guests under -icount shift=0, and each configuration's
+#   measured runs counted in guest instructions per request, ICOUNT_PER_REQUEST in its .env;
+#   requests/s are then those of an instruction-timed machine, not comparable with a run without),
 #   ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh, applied to both guests).
 #
 # Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384.
@@ -102,6 +105,8 @@ if [ "$app" = redis ]; then
 	matrix=redis conns_list="1 50" sizes_list=100
 fi
 profile=${BENCH_PROFILE:-0}
+icount=${BENCH_ICOUNT:-0}
+case "$icount" in 0 | 1) ;; *) echo "bench: BENCH_ICOUNT must be 0 or 1, not '$icount'" >&2; exit 2 ;; esac
 for v in seconds warmup depth threads repeat profile; do
 	if ! [[ ${!v} =~ ^[0-9]+$ ]] || { [ "$v" != warmup ] && [ "$v" != profile ] && [ "${!v}" = 0 ]; }; then
 		echo "bench: $v must be a whole number (got '${!v}')" >&2
@@ -147,6 +152,10 @@ firmware=${FIRMWARE:-}
 if [ -z "$firmware" ]; then
 	firmware=seabios
 	[ -f /usr/share/qemu/qboot.rom ] && firmware=qboot
+fi
+if [ "$icount" = 1 ] && [ "$accel" != tcg ]; then
+	echo "bench: BENCH_ICOUNT=1 needs TCG (-icount), not $accel" >&2
+	exit 2
 fi
 export ACCEL=$accel FIRMWARE=$firmware MEM=$mem
 unset NET	# tools/run/qemu.sh's own NIC: the benchmark adds its tap NIC itself
@@ -304,7 +313,7 @@ profile_run() {
 }
 
 measure_redis() {
-	local sys=$1 dir=$2 qemu_pid=$3 cfg t c p tag n i rc est c0 c1 w0 w1 alive=1 base=""
+	local sys=$1 dir=$2 qemu_pid=$3 cfg t c p tag n i rc est c0 c1 w0 w1 i0 i1 alive=1 base=""
 	rb_timeout=120
 	rb -c 60 -n 3000 -t ping -q > "$dir/warmup-ping.txt" 2>&1
 	if [ "$sys" = epunk ] && counters_wait "$dir/serial.log" 3; then
@@ -328,6 +337,8 @@ measure_redis() {
 		[ "$n" -ge 1000 ] || n=1000
 		c0=$(cpu_ticks "$qemu_pid")
 		w0=$(date +%s%N)
+		i0=""
+		[ "$icount" = 1 ] && i0=$(tools/bench/profile.py "$dir/qmp.sock" --icount)
 		rc=0
 		printf '   %-5s %-3s clients %2d pipeline %2d: ' "$sys" "$t" "$c" "$p"
 		for i in $(seq "$repeat"); do
@@ -338,7 +349,10 @@ measure_redis() {
 		done
 		w1=$(date +%s%N)
 		c1=$(cpu_ticks "$qemu_pid")
+		i1=""
+		[ -n "$i0" ] && i1=$(tools/bench/profile.py "$dir/qmp.sock" --icount)
 		{
+			[ -n "$i1" ] && echo "ICOUNT_PER_REQUEST=$(((i1 - i0) / (n * i)))"
 			echo "RC=$rc"
 			echo "REQUESTS=$n"
 			echo "RUNS=$i"
@@ -347,7 +361,7 @@ measure_redis() {
 			echo "WALL_S=$(awk -v n=$((w1 - w0)) 'BEGIN { printf "%.3f", n / 1e9 }')"
 		} > "$dir/$tag.env"
 		if [ "$rc" = 0 ]; then
-			echo " req/s ($n requests each; p99 $(csv_field "$dir/$tag-$i.csv" 7) ms)"
+			echo " req/s ($n requests each; p99 $(csv_field "$dir/$tag-$i.csv" 7) ms${i1:+; $(((i1 - i0) / (n * i))) guest instructions per request})"
 			[ "$profile" = 0 ] || profile_run "$sys" "$dir" "$tag" "$t" "$c" "$p" "${est:-0}"
 		else
 			echo " FAILED (redis-benchmark status $rc: $(tail -1 "$dir/$tag-$i.err" 2>/dev/null))"
@@ -431,10 +445,11 @@ run_system() {
 		} > "$dir/system.env"
 		;;
 	esac
-	if [ "$profile" != 0 ]; then
+	if [ "$profile" != 0 ] || [ "$icount" = 1 ]; then
 		extra+=(-qmp "unix:$dir/qmp.sock,server=on,wait=off")
-		[ "$sys" = linux ] && append+=" nokaslr kallsyms"
 	fi
+	[ "$profile" != 0 ] && [ "$sys" = linux ] && append+=" nokaslr kallsyms"
+	[ "$icount" = 1 ] && extra+=(-icount shift=0,sleep=on,align=off -rtc clock=vm)
 	echo "MEM=$mem" >> "$dir/system.env"
 	echo "APPEND=\"${append//\"/\\\"}\"" >> "$dir/system.env"
 	local qemu_timeout=$((boot_timeout + nconfigs * per_config + 60))
@@ -529,6 +544,7 @@ start=$(date +%s)
 	if [ "$app" = redis ]; then
 		echo "REDIS_CONFIGS=\"$redis_configs\""
 		echo "REPEAT=$repeat"
+		echo "ICOUNT=$icount"
 		echo "REDIS_ARGS=\"${redis_args//\"/\\\"}\""
 		echo "REDIS_BENCHMARK=\"$(redis-benchmark --version 2>/dev/null | head -1)\""
 	fi

@@ -5,6 +5,7 @@ monitor and print the functions that hold it most often.
 
 usage: tools/bench/profile.py QMP-SOCKET KERNEL-ELF [APP-ELF] [--hz N] [--seconds S] [--top N]
                               [--detail FUNCTION]
+       tools/bench/profile.py QMP-SOCKET --icount
 
 QEMU must run with -qmp unix:QMP-SOCKET,server=on,wait=off. Each sample stops the virtual
 machine (QMP stop: under TCG the vCPU leaves its translated block, so the registers are exact),
@@ -17,6 +18,8 @@ boot it with nokaslr). The idle thread's halt is counted apart. Samples are take
 random points between HZ ticks, so that they do not lock onto a periodic guest activity.
 --detail FUNCTION also counts its samples by address, and by caller (the return address its
 frame pointer leads to: the kernel and our programs keep frame pointers).
+--icount prints the guest instructions executed so far (QEMU run with -icount: QMP
+query-replay), for a caller that counts the instructions some work takes.
 """
 import bisect
 import json
@@ -98,6 +101,12 @@ def main(argv):
             i = args.index(k)
             opts[k] = float(args[i + 1])
             del args[i:i + 2]
+    if len(args) == 2 and args[1] == "--icount":
+        r = Qmp(args[0]).call("query-replay")
+        if "icount" not in r:
+            raise SystemExit("profile: QEMU counts no instructions (run it with -icount)")
+        print(r["icount"])
+        return 0
     if len(args) < 2 or args[0] in ("-h", "--help"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
