@@ -35,7 +35,10 @@ from collections import Counter
 class Qmp:
     def __init__(self, path):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
+        try:
+            self.sock.connect(path)
+        except OSError as e:
+            raise SystemExit(f"profile: cannot reach QEMU's monitor at {path}: {e.strerror}")
         self.f = self.sock.makefile("rw")
         self.f.readline()
         self.call("qmp_capabilities")
