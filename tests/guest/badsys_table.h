@@ -709,7 +709,8 @@ static const long badsys_no_bad_input[] = {
 
 struct badsys_fx {
 	int fd[BS_BUF];			/* descriptors, by token */
-	char buf[256];
+	/* Aligned for any struct a call writes there, whatever the number of tokens before it. */
+	char buf[256] __attribute__((aligned(16)));
 	struct epoll_event ev, ev_excl;
 	struct iovec iov_buf, iov_null, iov_huge[2], iov_neglen;
 	uint64_t sigset, u64max;
