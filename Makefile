@@ -109,8 +109,9 @@ $(patsubst %,$(B)/k/%.o,$(INIT_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
 	EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES)
 # The system-call table names every subsystem's calls.
 $(B)/k/arch/x86_64/syscall.c.o: EXTRA_CFLAGS := $(NET_INCLUDES)
-# The ARP and backlog tests drive lwIP directly.
-$(B)/k/tests/guest/test_arp.c.o: EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES) $(LWIP_INCLUDES)
+# The ARP and backlog tests drive lwIP directly; the checksum test holds the port's to lwIP's.
+$(B)/k/tests/guest/test_arp.c.o $(B)/k/tests/guest/test_chksum.c.o: \
+	EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES) $(LWIP_INCLUDES)
 
 # Applications: ordinary static Linux executables, built with Debian's musl (musl-gcc -static):
 # the same file runs on host Linux, in the Linux guest of make bench, and on epunk, which loads
@@ -198,6 +199,32 @@ $(B)/syscall_names.c: tools/build/mksyscallnames.sh | $(UAPI_SHIM)/.stamp
 $(B)/k/syscall_names.o: $(B)/syscall_names.c
 	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 KERNEL_OBJS += $(B)/k/syscall_names.o
+
+# The vDSO (arch/x86_64/vdso/): a shared object linked on its own and checked to be what
+# kernel/vdso.c copies as it is (no relocation, one segment from offset 0, file = memory), then
+# carried in the kernel's .rodata with the offset of its struct vdso_data.
+VDSO_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -DVDSO_BUILD -Iarch/x86_64/include \
+	-fPIC -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
+	-ffreestanding -fno-builtin -mgeneral-regs-only -nostdlib -shared \
+	-Wl,--hash-style=both -Wl,-soname=linux-vdso.so.1 -Wl,--no-undefined -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -Wl,--version-script=arch/x86_64/vdso/vdso.ver \
+	-Wl,-T,arch/x86_64/vdso/vdso.lds
+$(B)/vdso/vdso.so: arch/x86_64/vdso/vdso.c arch/x86_64/include/arch/vdso.h arch/x86_64/vdso/vdso.lds \
+		arch/x86_64/vdso/vdso.ver Makefile | deps
+	@mkdir -p $(@D)
+	$(say) VDSO $@
+	$(Q)$(CC) $(VDSO_CFLAGS) -o $@ $<
+	$(Q)readelf -r $@ | grep -q 'There are no relocations' || \
+		{ echo "error: $@ needs relocations"; rm -f $@; exit 1; }
+	$(Q)[ "$$(readelf -lW $@ | awk '$$1 == "LOAD" { n++; ok = $$2 == $$3 && $$2 ~ /^0x0+$$/ && $$5 == $$6 } \
+		END { print n == 1 && ok }')" = 1 ] || { echo "error: $@ is not one segment at 0"; rm -f $@; exit 1; }
+$(B)/vdso_image.S: $(B)/vdso/vdso.so
+	$(Q)off=$$(nm $< | awk '$$3 == "vdso_data" { print $$1 }'); \
+	 [ -n "$$off" ] || { echo "error: $< has no vdso_data"; exit 1; }; \
+	 printf '\t.section .rodata, "a"\n\t.balign 4096\n\t.globl vdso_image_start, vdso_image_end, vdso_data_offset\nvdso_image_start:\n\t.incbin "%s"\nvdso_image_end:\n\t.balign 8\nvdso_data_offset:\n\t.quad 0x%s\n\t.section .note.GNU-stack, "", @progbits\n' "$<" "$$off" > $@
+$(B)/k/vdso_image.o: $(B)/vdso_image.S
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+KERNEL_OBJS += $(B)/k/vdso_image.o
 
 # The host unit-test binary: the kernel's host-buildable parts with the stand-ins of tests/unit/host.
 HOST_SRCS := $(KERNEL_HOST_SRCS) kernel/ksym.c kernel/cmdline.c kernel/ktest.c $(ARCH_HOST_SRCS) \
@@ -335,6 +362,32 @@ trace: $(B)/epunk.elf $(B)/initrd.cpio $(B)/echobench
 
 
 test: $(B)/wire
+
+# make redis: a static redis-server built with musl from Debian's redis source package
+# (tools/build/build-redis.sh; fetched at build time, never committed) into build/redis, and an
+# initrd holding it as /bin/redis-server: boot it with
+#   tools/run/qemu.sh --net user --initrd build/redis/initrd.cpio \
+#       --append "app=redis-server args=\"--save '' --appendonly no --protected-mode no\""
+REDIS_DIR := build/redis
+.PHONY: redis
+redis: $(B)/epunk.elf $(REDIS_DIR)/initrd.cpio
+$(REDIS_DIR)/redis-server: tools/build/build-redis.sh tools/build/apt-source.sh | deps
+	$(say) REDIS $@
+	$(Q)tools/build/build-redis.sh $(REDIS_DIR)
+$(REDIS_DIR)/initrd.cpio: $(REDIS_DIR)/redis-server tools/build/mkinitrd.py
+	$(say) INITRD $@
+	$(Q)python3 tools/build/mkinitrd.py $@ /bin/redis-server=$<
+test: $(REDIS_DIR)/initrd.cpio
+
+# make bench-redis [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_REPEAT=3]: redis-server (make redis)
+# on epunk and, with BASELINE=linux, on the Linux guest, driven by redis-benchmark over tap in a
+# network namespace (tools/bench/bench.sh --app redis); rows in build/bench/results.json, a table
+# in results.md, a plot in results-redis.png.
+BENCH_REPEAT ?= 3
+.PHONY: bench-redis
+bench-redis: $(B)/epunk.elf $(REDIS_DIR)/initrd.cpio
+	BENCH_REPEAT=$(BENCH_REPEAT) tools/bench/bench.sh --app redis --seconds $(BENCH_SECONDS) \
+		$(if $(BASELINE),--baseline $(BASELINE))
 
 # make soak [DURATION=1800] [SOAK_CONNS=10000] [SOAK_CYCLES=20000]: the reliability workloads
 # (tools/bench/soak.sh): connections held at once, connect/echo/close churn in rounds until DURATION

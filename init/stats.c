@@ -12,6 +12,7 @@
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/time.h>
+#include <kernel/timer.h>
 #include <net/net.h>
 #include <net/netif_vnet.h>
 #include <net/socket.h>
@@ -51,6 +52,11 @@ static void *stats_main(void *arg)
 	for (;;) {
 		nsleep(stats_every_ns);
 		netif_vnet_print_stats();
+		uint64_t irqs, fired, programmed;
+		timer_stats(&irqs, &fired, &programmed);
+		printk("timer: %llu interrupts, %llu callbacks, LAPIC timer written %llu times\n",
+		       (unsigned long long)irqs, (unsigned long long)fired,
+		       (unsigned long long)programmed);
 		print_leak_counters();
 	}
 	return NULL;

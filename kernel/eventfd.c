@@ -158,6 +158,7 @@ static const struct file_operations eventfd_fops = {
 	.write = eventfd_write,
 	.poll = eventfd_poll,
 	.release = eventfd_release,
+	.llseek = file_llseek_zero,	/* Linux's noop_llseek: there is no position */
 	.name = "eventfd",
 	.mode = 0600,		/* an anonymous inode */
 };

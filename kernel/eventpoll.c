@@ -1013,6 +1013,7 @@ int ep_wait(struct file *ef, struct epoll_event *events, int maxevents, int64_t 
 static const struct file_operations eventpoll_fops = {
 	.poll = ep_eventpoll_poll,
 	.release = ep_eventpoll_release,
+	.llseek = file_llseek_zero,	/* Linux's noop_llseek: there is no position */
 	.ioctl = ep_eventpoll_ioctl,
 	.name = "eventpoll",
 	.mode = 0600,		/* an anonymous inode */

@@ -4,7 +4,8 @@
  * without an interpreter: each PT_LOAD segment at its address (a static-pie one at
  * EXEC_PIE_BASE) with its rights, W^X kept (no segment both writable and executable), the heap
  * after the highest segment, and the main thread's stack laid out as Linux lays it out: argc,
- * argv, envp, the auxiliary vector (AT_PHDR, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM, ...), the
+ * argv, envp, the auxiliary vector (AT_PHDR, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM,
+ * AT_SYSINFO_EHDR: the vDSO, kernel/vdso.c, ...), the
  * strings above them. Every check of the file comes before anything is mapped, and a bad file
  * gets a one-line reason.
  */
@@ -15,6 +16,7 @@
 #include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/slab.h>
+#include <kernel/vdso.h>
 #include <string.h>
 
 #define EI_NIDENT	16
@@ -50,6 +52,7 @@
 #define AT_RANDOM	25
 #define AT_HWCAP2	26
 #define AT_EXECFN	31
+#define AT_SYSINFO_EHDR	33
 
 #define EXEC_PIE_BASE	0x555555554000ULL	/* where Linux puts a PIE without randomisation */
 #define EXEC_MAX_ARGS	256			/* argv + envp entries */
@@ -231,6 +234,13 @@ int exec_load(const char *path, const void *image, size_t size, char *const argv
 		goto out_reset;
 	}
 
+	uint64_t vdso;
+	rc = vdso_map(&vdso);
+	if (rc) {
+		rc = fail("cannot map the vDSO (error %d)", rc);
+		goto out_reset;
+	}
+
 	struct stack_image s = { .buf = kmalloc(EXEC_STACK_MAX), .top = stack_top };
 	if (!s.buf) {
 		rc = fail("out of memory for the initial stack");
@@ -259,7 +269,7 @@ int exec_load(const char *path, const void *image, size_t size, char *const argv
 		{ AT_ENTRY, eh->e_entry + bias }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 },
 		{ AT_EGID, 0 }, { AT_PLATFORM, platform }, { AT_HWCAP, arch_hwcap() },
 		{ AT_CLKTCK, 100 }, { AT_SECURE, 0 }, { AT_RANDOM, random }, { AT_HWCAP2, 0 },
-		{ AT_EXECFN, execfn }, { AT_NULL, 0 },
+		{ AT_EXECFN, execfn }, { AT_SYSINFO_EHDR, vdso }, { AT_NULL, 0 },
 	};
 	size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + sizeof(auxv) / 8;
 	/* argc must land 16-byte aligned: pad so the vectors' total keeps it so. */

@@ -83,6 +83,26 @@ long files_alive(void)
 	return __atomic_load_n(&nr_files, __ATOMIC_RELAXED);
 }
 
+long long file_llseek_zero(struct file *f, long long off, int whence)
+{
+	(void)f;
+	(void)off;
+	(void)whence;
+	return 0;
+}
+
+ssize_t file_pread_unpositioned(struct file *f, void *buf, size_t len, long long pos)
+{
+	(void)pos;
+	return f->f_op->read(f, buf, len);
+}
+
+ssize_t file_pwrite_unpositioned(struct file *f, const void *buf, size_t len, long long pos)
+{
+	(void)pos;
+	return f->f_op->write(f, buf, len);
+}
+
 uint32_t vfs_poll(struct file *f, struct poll_table *pt)
 {
 	if (!f->f_op->poll)

@@ -9,6 +9,7 @@ KERNEL_SRCS := \
 	kernel/cmdline.c \
 	kernel/string.c \
 	kernel/time.c \
+	kernel/vdso.c \
 	kernel/ktest.c \
 	kernel/stackprot.c \
 	kernel/rbtree.c \
@@ -45,6 +46,8 @@ KERNEL_SRCS := \
 	kernel/siphash.c \
 	kernel/devices.c \
 	kernel/path.c \
+	kernel/tree.c \
+	kernel/procfs.c \
 	kernel/sys_stat.c
 # The part with no hardware under it: host unit tests and both fuzz targets build it (with the
 # stand-ins of tests/unit/host), each adding what it drives.

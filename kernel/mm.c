@@ -407,6 +407,11 @@ void mm_stats(struct mm_stats *s)
 	s->regions = mm.regions;
 	s->brk_start = mm.brk_start;
 	s->brk = mm.brk;
+	s->bytes = 0;
+	for (struct rb_node *n = mm.vmas.root.node ? rb_first(&mm.vmas.root) : NULL; n; n = rb_next(n)) {
+		const struct vma *v = rb_entry(n, struct vma, node);
+		s->bytes += v->end - v->start;
+	}
 	spin_unlock_irqrestore(&mm.lock, flags);
 }
 

@@ -25,6 +25,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 #include <kernel/uaccess.h>
 #include <string.h>
 #include <uapi/signal.h>
@@ -57,6 +58,7 @@ static struct {
 	int threads;		/* user threads alive */
 	int next_tid;		/* the next thread's id (the main thread's is the pid) */
 	char name[32];		/* the program, for reports */
+	uint64_t start_ns;	/* ktime when it started */
 } proc = { .lock = SPINLOCK_INIT, .next_tid = PROC_PID };
 
 const char *proc_name(void)
@@ -67,6 +69,26 @@ const char *proc_name(void)
 int proc_threads(void)
 {
 	return READ_ONCE(proc.threads);
+}
+
+uint64_t proc_start_ns(void)
+{
+	return READ_ONCE(proc.start_ns);
+}
+
+static void copy_name(struct thread *t, void *out)
+{
+	memcpy(out, t->name, THREAD_NAME_MAX);	/* the scheduler's lock is held */
+}
+
+void proc_comm(char name[THREAD_NAME_MAX])
+{
+	if (!proc_thread_call(PROC_PID, copy_name, name)) {
+		size_t n = strnlen(proc.name, THREAD_NAME_MAX - 1);
+		memcpy(name, proc.name, n);
+		memset(name + n, 0, THREAD_NAME_MAX - n);
+	}
+	name[THREAD_NAME_MAX - 1] = '\0';
 }
 
 /* A new user thread's first run: leave for user mode with the registers prepared for it. */
@@ -121,6 +143,7 @@ int proc_start(const char *path, const void *image, size_t size, char *const arg
 	int rc = exec_load(path, image, size, argv, envp, &img, err, errlen);
 	if (rc)
 		return rc;
+	WRITE_ONCE(proc.start_ns, ktime_ns());
 	arch_user_frame_init(&regs, img.entry, img.sp);
 	struct thread *t = user_thread_new(&regs, NULL, 0);
 	if (!t) {

@@ -406,6 +406,23 @@ void thread_detach(struct thread *t)
 		free_thread(t);	/* it exited before: nobody else will free it */
 }
 
+void thread_set_name(struct thread *t, const char *name)
+{
+	char n[THREAD_NAME_MAX] = { 0 };
+	memcpy(n, name, strnlen(name, THREAD_NAME_MAX - 1));
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	memcpy(t->name, n, sizeof(n));
+	spin_unlock_irqrestore(&rq.lock, flags);
+}
+
+void thread_get_name(struct thread *t, char name[THREAD_NAME_MAX])
+{
+	unsigned long flags = spin_lock_irqsave(&rq.lock);
+	memcpy(name, t->name, THREAD_NAME_MAX);
+	spin_unlock_irqrestore(&rq.lock, flags);
+	name[THREAD_NAME_MAX - 1] = '\0';
+}
+
 uint64_t thread_cpu_time_ns(struct thread *t)
 {
 	unsigned long flags = spin_lock_irqsave(&rq.lock);

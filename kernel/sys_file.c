@@ -1,21 +1,35 @@
 // SPDX-License-Identifier: MIT
-/* Descriptor system calls: read/write/readv/writev, close, dup*, fcntl. */
+/* Descriptor system calls: read/write/readv/writev, the positioned pread64/pwrite64/preadv/
+ * pwritev, lseek, getdents64, close, dup*, fcntl. */
+#include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/syscall.h>
 #include <limits.h>
+#include <string.h>
+#include <uapi/dirent.h>
 
 /* The status flags fcntl(F_SETFL) may change, as on Linux. */
 #define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME | O_ASYNC)
 
+/* As Linux's OPEN_FMODE: O_RDONLY reads, O_WRONLY writes, O_RDWR both, and the fourth value
+ * (3) neither. */
 static bool can_read(const struct file *f)
 {
-	return (f->f_flags & O_ACCMODE) != O_WRONLY;
+	unsigned acc = f->f_flags & O_ACCMODE;
+	return acc == O_RDONLY || acc == O_RDWR;
 }
 
 static bool can_write(const struct file *f)
 {
-	return (f->f_flags & O_ACCMODE) != O_RDONLY;
+	unsigned acc = f->f_flags & O_ACCMODE;
+	return acc == O_WRONLY || acc == O_RDWR;
+}
+
+/* Whether @f has a position pread and pwrite can use (Linux's FMODE_PREAD/FMODE_PWRITE). */
+static bool positioned(const struct file *f)
+{
+	return f->f_op->pread || f->f_op->pwrite;
 }
 
 /* As on Linux, the buffer is checked where it is copied: the file operation returns -EFAULT
@@ -71,22 +85,30 @@ static long check_iov(const struct iovec *iov, int iovcnt)
 }
 
 /* One segment after another, stopping at the first short transfer, as a pipe or socket would
- * see consecutive calls; an error after some bytes moved reports the bytes. */
-static long rw_iov(int fd, const struct iovec *iov, int iovcnt, bool write)
+ * see consecutive calls; an error after some bytes moved reports the bytes. With @pos, the
+ * transfer starts at that byte (preadv, pwritev), the file's position untouched. */
+static long rw_iov(int fd, const struct iovec *iov, int iovcnt, bool write, const long long *pos)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	long ret = write ? (!can_write(f) ? -EBADF : f->f_op->write ? 0 : -EINVAL)
-			 : (!can_read(f) ? -EBADF : f->f_op->read ? 0 : -EINVAL);
+	const struct file_operations *op = f->f_op;
+	bool has = write ? (pos ? !!op->pwrite : !!op->write) : (pos ? !!op->pread : !!op->read);
+	long ret = pos && !positioned(f) ? -ESPIPE : !(write ? can_write(f) : can_read(f)) ? -EBADF :
+		   has ? 0 : -EINVAL;
 	if (!ret)
 		ret = check_iov(iov, iovcnt);
 	long done = 0;
 	for (int i = 0; !ret && i < iovcnt; i++) {
 		if (!iov[i].iov_len)
 			continue;
-		long n = write ? f->f_op->write(f, iov[i].iov_base, iov[i].iov_len)
-			       : f->f_op->read(f, iov[i].iov_base, iov[i].iov_len);
+		long n;
+		if (pos)
+			n = write ? op->pwrite(f, iov[i].iov_base, iov[i].iov_len, *pos + done)
+				  : op->pread(f, iov[i].iov_base, iov[i].iov_len, *pos + done);
+		else
+			n = write ? op->write(f, iov[i].iov_base, iov[i].iov_len)
+				  : op->read(f, iov[i].iov_base, iov[i].iov_len);
 		if (n < 0) {
 			ret = done ? 0 : n;
 			break;
@@ -101,12 +123,113 @@ static long rw_iov(int fd, const struct iovec *iov, int iovcnt, bool write)
 
 long sys_readv(int fd, const struct iovec *iov, int iovcnt)
 {
-	return rw_iov(fd, iov, iovcnt, false);
+	return rw_iov(fd, iov, iovcnt, false, NULL);
 }
 
 long sys_writev(int fd, const struct iovec *iov, int iovcnt)
 {
-	return rw_iov(fd, iov, iovcnt, true);
+	return rw_iov(fd, iov, iovcnt, true, NULL);
+}
+
+/* Linux's order: a negative offset first, then the descriptor, then a file without a position
+ * (ESPIPE), then the access mode. */
+long sys_preadv(int fd, const struct iovec *iov, int iovcnt, long long pos)
+{
+	return pos < 0 ? -EINVAL : rw_iov(fd, iov, iovcnt, false, &pos);
+}
+
+long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, long long pos)
+{
+	return pos < 0 ? -EINVAL : rw_iov(fd, iov, iovcnt, true, &pos);
+}
+
+long sys_pread64(int fd, void *buf, size_t len, long long pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long ret = !positioned(f) ? -ESPIPE : !can_read(f) ? -EBADF : !f->f_op->pread ? -EINVAL :
+		   f->f_op->pread(f, buf, len > SSIZE_MAX ? SSIZE_MAX : len, pos);
+	file_put(f);
+	return ret;
+}
+
+long sys_pwrite64(int fd, const void *buf, size_t len, long long pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long ret = !positioned(f) ? -ESPIPE : !can_write(f) ? -EBADF : !f->f_op->pwrite ? -EINVAL :
+		   f->f_op->pwrite(f, buf, len > SSIZE_MAX ? SSIZE_MAX : len, pos);
+	file_put(f);
+	return ret;
+}
+
+long sys_lseek(int fd, long long off, unsigned whence)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long ret = whence > SEEK_MAX ? -EINVAL : !f->f_op->llseek ? -ESPIPE :
+		   f->f_op->llseek(f, off, (int)whence);
+	file_put(f);
+	return ret;
+}
+
+/* getdents64's records, written into the caller's buffer as the directory emits them. */
+struct dirent_buf {
+	struct dir_context ctx;
+	char *buf;		/* user memory */
+	size_t room;		/* bytes left */
+	size_t used;
+	int err;		/* -EINVAL (the first record does not fit), -EFAULT */
+};
+
+static bool dirent_emit(struct dir_context *ctx, const char *name, size_t len, uint64_t ino,
+			unsigned type)
+{
+	struct dirent_buf *b = container_of(ctx, struct dirent_buf, ctx);
+	size_t reclen = ALIGN_UP(offsetof(struct linux_dirent64, d_name) + len + 1, 8);
+
+	if (reclen > b->room) {
+		if (!b->used)
+			b->err = -EINVAL;
+		return false;
+	}
+	struct linux_dirent64 *d = (struct linux_dirent64 *)(b->buf + b->used);
+	if (!uaccess_write_ok(d, reclen)) {
+		b->err = -EFAULT;
+		return false;
+	}
+	d->d_ino = ino;
+	d->d_off = ctx->pos + 1;
+	d->d_reclen = (unsigned short)reclen;
+	d->d_type = (unsigned char)type;
+	memcpy(d->d_name, name, len);
+	memset(d->d_name + len, 0, reclen - offsetof(struct linux_dirent64, d_name) - len);
+	b->used += reclen;
+	b->room -= reclen;
+	return true;
+}
+
+long sys_getdents64(int fd, void *dirp, unsigned count)
+{
+	struct dirent_buf b = { .ctx.emit = dirent_emit, .buf = dirp, .room = count };
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	long ret = -ENOTDIR;
+	if (f->f_op->iterate) {
+		ret = f->f_op->iterate(f, &b.ctx);
+		if (!ret)
+			ret = b.used ? (long)b.used : b.err;
+	}
+	file_put(f);
+	return ret;
 }
 
 long sys_close(int fd)

@@ -21,6 +21,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/version.h>
 #include <string.h>
+#include <uapi/prctl.h>
 #include <uapi/sysinfo.h>
 #include <uapi/time.h>
 
@@ -32,7 +33,7 @@ static struct spinlock realtime_lock = SPINLOCK_INIT;	/* the first RTC read */
 static bool realtime_ready;
 static uint64_t realtime_base_ns;	/* wall-clock nanoseconds at ktime 0 */
 
-uint64_t clock_realtime_ns(void)
+uint64_t clock_realtime_base_ns(void)
 {
 	if (!__atomic_load_n(&realtime_ready, __ATOMIC_ACQUIRE)) {
 		unsigned long flags = spin_lock_irqsave(&realtime_lock);
@@ -44,7 +45,12 @@ uint64_t clock_realtime_ns(void)
 		}
 		spin_unlock_irqrestore(&realtime_lock, flags);
 	}
-	return realtime_base_ns + ktime_ns();
+	return realtime_base_ns;
+}
+
+uint64_t clock_realtime_ns(void)
+{
+	return clock_realtime_base_ns() + ktime_ns();
 }
 
 /* The clock's time in nanoseconds: 0, or -EINVAL for a clock epunk does not keep. The raw,
@@ -267,6 +273,45 @@ long sys_sysinfo(struct sysinfo *buf)
 	si.mem_unit = 1;
 	memcpy(buf, &si, sizeof(si));
 	return 0;
+}
+
+/* prctl: the calling thread's name (Linux's comm: 15 bytes and a NUL; the main thread's is the
+ * process's in /proc/self/stat) and the process's transparent-huge-page switch (recorded and
+ * reported: epunk never maps huge pages). Other options are EINVAL, as Linux's unknown ones. */
+static bool thp_disabled;
+
+long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
+	       unsigned long arg5)
+{
+	char name[THREAD_NAME_MAX];
+
+	switch (option) {
+	case PR_SET_NAME: {
+		long len = uaccess_strncpy(name, (const char *)arg2, sizeof(name) - 1);
+		if (len < 0)
+			return len;
+		name[len] = '\0';
+		thread_set_name(current_thread(), name);
+		return 0;
+	}
+	case PR_GET_NAME:
+		thread_get_name(current_thread(), name);
+		if (!uaccess_write_ok((void *)arg2, sizeof(name)))
+			return -EFAULT;
+		memcpy((void *)arg2, name, sizeof(name));
+		return 0;
+	case PR_SET_THP_DISABLE:
+		if (arg3 || arg4 || arg5)
+			return -EINVAL;
+		WRITE_ONCE(thp_disabled, arg2 != 0);
+		return 0;
+	case PR_GET_THP_DISABLE:
+		if (arg2 || arg3 || arg4 || arg5)
+			return -EINVAL;
+		return READ_ONCE(thp_disabled);
+	default:
+		return -EINVAL;
+	}
 }
 
 /* One CPU: the affinity mask is CPU 0. */

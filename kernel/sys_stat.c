@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* File status and symbolic links. fstat, stat, lstat and newfstatat say what Linux's say of the
  * same kind of file, as nearly as epunk can: the type, permission bits and device number of a
- * descriptor's kind (its file_operations) or of a name (kernel/path.c), one link, owner root,
- * 4096-byte blocks, no times (0). readlink and readlinkat never find a link: epunk has none. */
+ * descriptor's kind (its file_operations, or the open file's own for a file of the tree) or of
+ * a name (kernel/tree.c), one link, owner root, 4096-byte blocks, no times (0). readlink and
+ * readlinkat never find a link: epunk has none. */
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -39,10 +40,15 @@ static long stat_out(const struct stat *k, struct stat *u)
 long sys_fstat(int fd, struct stat *st)
 {
 	struct stat k;
+	unsigned mode;
+	uint64_t size = 0;
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	stat_fill(&k, f->f_op->mode, f->f_op->rdev, f->f_ino, 0);
+	mode = f->f_op->mode;
+	if (f->f_op->getattr)
+		f->f_op->getattr(f, &mode, &size);
+	stat_fill(&k, mode, f->f_op->rdev, f->f_ino, size);
 	file_put(f);
 	return stat_out(&k, st);
 }

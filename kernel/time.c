@@ -31,6 +31,12 @@ uint64_t ktime_ns(void)
 	return cycles_to_ns(arch_cycles() - zero);
 }
 
+void time_tsc_params(uint64_t *zero_out, uint64_t *ns_mult_out)
+{
+	*zero_out = zero;
+	*ns_mult_out = ns_mult;
+}
+
 uint64_t time_tsc_khz(void)
 {
 	return khz;

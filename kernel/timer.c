@@ -17,7 +17,7 @@
 static struct spinlock timer_lock = SPINLOCK_INIT;
 static struct rb_root_cached queue = RB_ROOT_CACHED;
 static uint64_t programmed;	/* deadline the LAPIC holds, 0 when disarmed */
-static uint64_t nr_interrupts, nr_fired;
+static uint64_t nr_interrupts, nr_fired, nr_programmed;
 
 void timer_init(struct ktimer *t, ktimer_fn fn, void *data)
 {
@@ -41,6 +41,7 @@ static void reprogram(void)
 	if (want == programmed)
 		return;
 	programmed = want;
+	nr_programmed++;
 	if (want)
 		arch_timer_arm(want);
 	else
@@ -135,8 +136,9 @@ void timers_init(void)
 	arch_irq_set_handler(IRQ_VECTOR_TIMER, timer_interrupt, NULL);
 }
 
-void timer_stats(uint64_t *interrupts, uint64_t *fired)
+void timer_stats(uint64_t *interrupts, uint64_t *fired, uint64_t *programmed_n)
 {
 	*interrupts = READ_ONCE(nr_interrupts);
 	*fired = READ_ONCE(nr_fired);
+	*programmed_n = READ_ONCE(nr_programmed);
 }

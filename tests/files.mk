@@ -23,6 +23,8 @@ UNIT_TEST_SRCS := \
 	tests/unit/test_initrd.c
 # Test cases that need the machine.
 GUEST_TEST_SRCS := \
+	tests/guest/test_chksum.c \
+	tests/guest/test_string.c \
 	tests/guest/test_boot.c \
 	tests/guest/test_trace.c \
 	tests/guest/test_lapic.c \

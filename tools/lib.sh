@@ -60,3 +60,34 @@ netns_destroy() {
 	netns_stop "$1"
 	ip netns del "$1" 2>/dev/null
 }
+
+# ---- the guest's leak counters: with net_stats=SECONDS it prints one "counters: key=value ..."
+# line per period on its serial console (init/stats.c) ----
+# Compared against a baseline: everything a connection holds in the kernel (kernel_objs: the slab
+# objects but the application's memory regions, which its allocator keeps as it sees fit).
+LEAK_KEYS="socks unix files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs kernel_objs large"
+# counters_lines SERIAL: how many counters lines the guest printed so far.
+counters_lines() { tr -d '\r' 2>/dev/null < "$1" | grep -c '^counters: '; }
+# counters_wait SERIAL N: wait for N more counters lines (the newest then reflects the present,
+# at one a second); 1 if the guest stopped printing them within N + 30 s.
+counters_wait() {
+	local want=$(($(counters_lines "$1") + $2)) _
+	for _ in $(seq $((($2 + 30) * 10))); do
+		[ "$(counters_lines "$1")" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# counters_latest SERIAL: the newest counters line, as "key=value ..." words.
+counters_latest() { tr -d '\r' < "$1" | grep '^counters: ' | tail -1 | sed 's/^counters: //'; }
+# field LINE KEY: the value of KEY in a line of "key=value" words.
+field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
+# leak_diff BASE NOW: "key base->now ..." for every LEAK_KEYS key that differs; empty when none do.
+leak_diff() {
+	local k d=""
+	for k in $LEAK_KEYS; do
+		[ "$(field "$1" "$k")" = "$(field "$2" "$k")" ] ||
+			d+="$k $(field "$1" "$k")->$(field "$2" "$k") "
+	done
+	echo "$d"
+}

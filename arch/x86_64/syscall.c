@@ -7,6 +7,7 @@
 #include <arch/user.h>
 #include <kernel/futex.h>
 #include <kernel/mm.h>
+#include <kernel/path.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/random.h>
@@ -28,6 +29,17 @@ THUNK(read, sys_read((int)a1, (void *)a2, (size_t)a3))
 THUNK(write, sys_write((int)a1, (const void *)a2, (size_t)a3))
 THUNK(readv, sys_readv((int)a1, (const struct iovec *)a2, (int)a3))
 THUNK(writev, sys_writev((int)a1, (const struct iovec *)a2, (int)a3))
+THUNK(pread64, sys_pread64((int)a1, (void *)a2, (size_t)a3, (long long)a4))
+THUNK(pwrite64, sys_pwrite64((int)a1, (const void *)a2, (size_t)a3, (long long)a4))
+/* On x86-64 the offset's low word (a4) carries all 64 bits (Linux's pos_from_hilo). */
+THUNK(preadv, sys_preadv((int)a1, (const struct iovec *)a2, (int)a3, (long long)a4))
+THUNK(pwritev, sys_pwritev((int)a1, (const struct iovec *)a2, (int)a3, (long long)a4))
+THUNK(lseek, sys_lseek((int)a1, (long long)a2, (unsigned)a3))
+THUNK(getdents64, sys_getdents64((int)a1, (void *)a2, (unsigned)a3))
+THUNK(getcwd, sys_getcwd((char *)a1, (unsigned long)a2))
+THUNK(chdir, sys_chdir((const char *)a1))
+THUNK(fchdir, sys_fchdir((int)a1))
+THUNK(umask, sys_umask((int)a1))
 THUNK(close, sys_close((int)a1))
 THUNK(open, sys_open((const char *)a1, (int)a2, (unsigned)a3))
 THUNK(openat, sys_openat((int)a1, (const char *)a2, (int)a3, (unsigned)a4))
@@ -100,6 +112,8 @@ THUNK(set_robust_list, sys_set_robust_list((struct robust_list_head *)a1, (size_
 THUNK(get_robust_list, sys_get_robust_list((int)a1, (struct robust_list_head **)a2, (size_t *)a3))
 THUNK(arch_prctl, sys_arch_prctl((int)a1, (unsigned long)a2))
 THUNK(uname, sys_uname((void *)a1))
+THUNK(prctl, sys_prctl((int)a1, (unsigned long)a2, (unsigned long)a3, (unsigned long)a4,
+		       (unsigned long)a5))
 THUNK(sysinfo, sys_sysinfo((struct sysinfo *)a1))
 THUNK(getuid, sys_getuid())
 THUNK(getrandom, sys_getrandom((void *)a1, (size_t)a2, (unsigned)a3))
@@ -129,6 +143,8 @@ THUNK(getsockopt, sys_getsockopt((int)a1, (int)a2, (int)a3, (void *)a4, (socklen
 
 static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(read), ENTRY(write), ENTRY(readv), ENTRY(writev), ENTRY(close),
+	ENTRY(pread64), ENTRY(pwrite64), ENTRY(preadv), ENTRY(pwritev), ENTRY(lseek),
+	ENTRY(getdents64), ENTRY(getcwd), ENTRY(chdir), ENTRY(fchdir), ENTRY(umask),
 	ENTRY(open), ENTRY(openat), ENTRY(stat), ENTRY(fstat), ENTRY(lstat), ENTRY(newfstatat),
 	ENTRY(readlink), ENTRY(readlinkat),
 	ENTRY(poll), ENTRY(ppoll), ENTRY(pipe), ENTRY(pipe2),
@@ -145,7 +161,7 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(rt_sigtimedwait), ENTRY(kill),
 	ENTRY(tkill), ENTRY(tgkill), ENTRY(pause), ENTRY(alarm), ENTRY(setitimer), ENTRY(getitimer),
 	ENTRY(clone), ENTRY(set_tid_address), ENTRY(futex), ENTRY(set_robust_list),
-	ENTRY(get_robust_list), ENTRY(arch_prctl), ENTRY(uname),
+	ENTRY(get_robust_list), ENTRY(arch_prctl), ENTRY(prctl), ENTRY(uname),
 	ENTRY(sysinfo), ENTRY(getrandom), ENTRY(sched_getaffinity), ENTRY(sched_setaffinity),
 	[SYS_getuid] = thunk_getuid, [SYS_geteuid] = thunk_getuid, [SYS_getgid] = thunk_getuid,
 	[SYS_getegid] = thunk_getuid, [SYS_getppid] = thunk_getuid,

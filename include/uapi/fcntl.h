@@ -22,6 +22,8 @@
 #define O_NOFOLLOW	00400000
 #define O_NOATIME	01000000
 #define O_CLOEXEC	02000000
+#define O_PATH		010000000
+#define O_TMPFILE	(020000000 | O_DIRECTORY)	/* an unnamed file in the directory */
 
 #define F_DUPFD		0
 #define F_GETFD		1
@@ -30,6 +32,14 @@
 #define F_SETFL		4
 #define F_DUPFD_CLOEXEC	1030
 #define FD_CLOEXEC	1
+
+/* lseek's whence */
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+#define SEEK_DATA	3	/* the next byte of data at or after the offset */
+#define SEEK_HOLE	4	/* the next hole at or after it (the end of a file without holes) */
+#define SEEK_MAX	SEEK_HOLE
 
 #define AT_FDCWD	(-100)	/* openat: relative to the working directory */
 #define AT_SYMLINK_NOFOLLOW	0x100	/* *at: do not follow a final symbolic link */

@@ -20,6 +20,8 @@
 #define SYS_rt_sigprocmask	14
 #define SYS_rt_sigreturn	15
 #define SYS_ioctl	16
+#define SYS_pread64	17
+#define SYS_pwrite64	18
 #define SYS_readv	19
 #define SYS_writev	20
 #define SYS_pipe	22
@@ -52,7 +54,11 @@
 #define SYS_kill	62
 #define SYS_uname	63
 #define SYS_fcntl	72
+#define SYS_getcwd	79
+#define SYS_chdir	80
+#define SYS_fchdir	81
 #define SYS_readlink	89
+#define SYS_umask	95
 #define SYS_gettimeofday	96
 #define SYS_getrlimit	97
 #define SYS_sysinfo	99
@@ -65,6 +71,7 @@
 #define SYS_rt_sigtimedwait	128
 #define SYS_rt_sigsuspend	130
 #define SYS_sigaltstack	131
+#define SYS_prctl	157
 #define SYS_arch_prctl	158
 #define SYS_setrlimit	160
 #define SYS_gettid	186
@@ -74,6 +81,7 @@
 #define SYS_sched_setaffinity	203
 #define SYS_sched_getaffinity	204
 #define SYS_epoll_create	213
+#define SYS_getdents64	217
 #define SYS_set_tid_address	218
 #define SYS_clock_gettime	228
 #define SYS_clock_getres	229
@@ -95,6 +103,8 @@
 #define SYS_epoll_create1	291
 #define SYS_dup3	292
 #define SYS_pipe2	293
+#define SYS_preadv	295
+#define SYS_pwritev	296
 #define SYS_prlimit64	302
 #define SYS_getrandom	318
 #define SYS_epoll_pwait2	441

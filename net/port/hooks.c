@@ -24,6 +24,48 @@ void net_core_assert_locked(const char *file, int line)
 		net_lock_violation(file, line);
 }
 
+typedef uint64_t __attribute__((may_alias, aligned(1))) u64_any;
+typedef uint32_t __attribute__((may_alias, aligned(1))) u32_any;
+typedef uint16_t __attribute__((may_alias, aligned(1))) u16_any;
+
+/* A 64-bit load is four of the 16-bit words in place, and adding with the carry folded back in
+ * (ones' complement) sums them all at once; the fold to 16 bits keeps that sum. */
+uint16_t net_chksum(const void *data, int len)
+{
+	const unsigned char *p = data;
+	size_t n = len > 0 ? (size_t)len : 0;
+	uint64_t sum = 0, v;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		v = *(const u64_any *)p;
+		sum += v;
+		sum += sum < v;
+	}
+	if (n >= 4) {
+		v = *(const u32_any *)p;
+		sum += v;
+		sum += sum < v;
+		n -= 4, p += 4;
+	}
+	if (n >= 2) {
+		v = *(const u16_any *)p;
+		sum += v;
+		sum += sum < v;
+		n -= 2, p += 2;
+	}
+	if (n) {
+		v = *p;
+		sum += v;
+		sum += sum < v;
+	}
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffu) + (sum >> 16);
+	sum = (sum & 0xffffu) + (sum >> 16);
+	sum = (sum & 0xffffu) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 void net_loopback_signal(void *netif)
 {
 	(void)netif;

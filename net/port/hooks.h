@@ -20,6 +20,13 @@ struct tcp_pcb_listen;
 void net_core_assert_locked(const char *file, int line);
 
 /**
+ * net_chksum - LWIP_CHKSUM(): the ones'-complement sum of the @len bytes at @data taken as
+ * little-endian 16-bit words from @data (an odd last byte as the low half of a word), folded to
+ * 16 bits, not complemented: exactly lwIP's lwip_standard_chksum, at any alignment.
+ */
+uint16_t net_chksum(const void *data, int len);
+
+/**
  * net_loopback_signal - lwIP's tcpip_try_callback() when @netif's loop queue turns non-empty:
  * raise SOFTIRQ_NET_TIMER, whose handler feeds the queue back with netif_poll().
  */

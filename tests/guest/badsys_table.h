@@ -77,6 +77,7 @@ enum badsys_token {
 	BS_EVFD,		/* a non-blocking eventfd with count 1 */
 	BS_TCP,			/* a non-blocking TCP socket, neither bound nor connected */
 	BS_UDP,			/* a non-blocking UDP socket, neither bound nor connected */
+	BS_DIRFD,		/* "/" opened O_RDONLY | O_DIRECTORY, at its first entry */
 	BS_UNIX,		/* a non-blocking AF_UNIX stream socket, neither bound nor connected */
 	BS_UNIX_DG,		/* a non-blocking AF_UNIX datagram socket, likewise */
 	BS_BUF,			/* 256 writable bytes */
@@ -107,6 +108,7 @@ enum badsys_token {
 	BS_PATH_DEVNULL_SLASH,	/* "/dev/null/": a trailing slash after a device */
 	BS_PATH_LONG,		/* "/aaa...": PATH_MAX bytes with no NUL among them */
 	BS_PATH_LONGNAME,	/* "/" and a component of NAME_MAX + 1 bytes */
+	BS_PATH_ROOT,		/* "/" */
 	BS_SUN_NOENT,		/* sockaddr_un "/nonexistent/epunk-badsys.sock" (110 bytes) */
 	BS_SUN_NOBODY,		/* sockaddr_un of an abstract name nobody binds (110 bytes) */
 	BS_SUN_INET,		/* sockaddr_un with sun_family AF_INET */
@@ -123,6 +125,11 @@ enum badsys_token {
 #define BS_FIONBIO	0x5421
 #define BS_FIONREAD	0x541B
 #define BS_MREMAP_MAYMOVE 1
+#define BS_O_TMPFILE	(020000000 | O_DIRECTORY)
+#define BS_PR_SET_NAME	15
+#define BS_PR_GET_NAME	16
+#define BS_PR_SET_THP_DISABLE 41
+#define BS_PR_GET_THP_DISABLE 42
 #define BS_ADDR		0x10000L	/* page-aligned, never mapped here or in the host's test */
 #define BS_NONCANON	((long)0x8000000000000000UL)	/* non-canonical */
 #define BS_HIGH		((long)0xffff800000000000UL)	/* upper half: never user memory */
@@ -182,6 +189,68 @@ static const struct badsys_row badsys_rows[] = {
 	R(writev, EFAULT, "non-canonical iovec array", T(BS_PIPE_W), BS_NONCANON, 1),
 	R(writev, EINVAL, "iovcnt -1", T(BS_PIPE_W), T(BS_IOV_BUF), -1),
 
+	R(pread64, EBADF, "fd -1", -1, T(BS_BUF), 1, 0),
+	R(pread64, EINVAL, "offset -1", T(BS_DIRFD), T(BS_BUF), 1, -1),
+	R(pread64, EINVAL, "offset -1 beats fd -1", -1, T(BS_BUF), 1, -1),
+	R(pread64, ESPIPE, "a pipe", T(BS_PIPE_R), T(BS_BUF), 1, 0),
+	R(pread64, ESPIPE, "a pipe's write end: no position beats the access mode", T(BS_PIPE_W),
+	  T(BS_BUF), 1, 0),
+	R(pread64, ESPIPE, "an eventfd", T(BS_EVFD), T(BS_BUF), 8, 0),
+	R(pread64, ESPIPE, "a socket", T(BS_UDP), T(BS_BUF), 1, 0),
+	R(pread64, EISDIR, "a directory", T(BS_DIRFD), T(BS_BUF), 1, 0),
+	R(pwrite64, EBADF, "fd -1", -1, T(BS_BUF), 1, 0),
+	R(pwrite64, EINVAL, "offset -1 beats fd -1", -1, T(BS_BUF), 1, -1),
+	R(pwrite64, ESPIPE, "a pipe", T(BS_PIPE_W), T(BS_BUF), 1, 0),
+	R(pwrite64, EBADF, "a directory opened for reading", T(BS_DIRFD), T(BS_BUF), 1, 0),
+	R(preadv, EINVAL, "offset -1 beats fd -1", -1, T(BS_IOV_BUF), 1, -1),
+	R(preadv, EBADF, "fd -1", -1, T(BS_IOV_BUF), 1, 0),
+	R(preadv, ESPIPE, "a pipe", T(BS_PIPE_R), T(BS_IOV_BUF), 1, 0),
+	R(preadv, ESPIPE, "a pipe: no position beats a bad iovcnt", T(BS_PIPE_R), T(BS_IOV_BUF), -1, 0),
+	R(preadv, EINVAL, "iovcnt -1", T(BS_DIRFD), T(BS_IOV_BUF), -1, 0),
+	R(preadv, EFAULT, "NULL iovec array", T(BS_DIRFD), BS_NULL, 1, 0),
+	R(pwritev, EINVAL, "offset -1", T(BS_PIPE_W), T(BS_IOV_BUF), 1, -1),
+	R(pwritev, ESPIPE, "a pipe", T(BS_PIPE_W), T(BS_IOV_BUF), 1, 0),
+	R(pwritev, EBADF, "a directory opened for reading", T(BS_DIRFD), T(BS_IOV_BUF), 1, 0),
+
+	R(lseek, EBADF, "fd -1", -1, 0, SEEK_SET),
+	R(lseek, EBADF, "fd -1 beats whence 99", -1, 0, 99),
+	R(lseek, ESPIPE, "a pipe", T(BS_PIPE_R), 0, SEEK_SET),
+	R(lseek, ESPIPE, "a socket", T(BS_TCP), 0, SEEK_CUR),
+	R(lseek, EINVAL, "whence 5 beats a pipe", T(BS_PIPE_R), 0, 5),
+	R(lseek, EINVAL, "whence -1", T(BS_EVFD), 0, -1),
+	R(lseek, EINVAL, "a directory, offset -1", T(BS_DIRFD), -1, SEEK_SET),
+
+	R(getdents64, EBADF, "fd -1", -1, T(BS_BUF), 256),
+	R(getdents64, EBADF, "closed fd", T(BS_FD_CLOSED), T(BS_BUF), 256),
+	R(getdents64, ENOTDIR, "a pipe", T(BS_PIPE_R), T(BS_BUF), 256),
+	R(getdents64, ENOTDIR, "an epoll", T(BS_EPFD), T(BS_BUF), 256),
+	R(getdents64, EINVAL, "count 0", T(BS_DIRFD), T(BS_BUF), 0),
+	R(getdents64, EINVAL, "count 1: no room for one entry", T(BS_DIRFD), T(BS_BUF), 1),
+	R(getdents64, EFAULT, "NULL buffer", T(BS_DIRFD), BS_NULL, 256),
+	R(getdents64, EFAULT, "non-canonical buffer", T(BS_DIRFD), BS_NONCANON, 256),
+
+	R(getcwd, ERANGE, "size 0", T(BS_BUF), 0),
+	R(getcwd, ERANGE, "size 1", T(BS_BUF), 1),
+	R(getcwd, EFAULT, "NULL buffer", BS_NULL, 256),
+	R(getcwd, EFAULT, "non-canonical buffer", BS_NONCANON, 256),
+	R(chdir, EFAULT, "NULL path", BS_NULL),
+	R(chdir, ENOENT, "no such directory", T(BS_PATH_NOENT)),
+	R(chdir, ENOENT, "empty path", T(BS_PATH_EMPTY)),
+	R(chdir, ENOTDIR, "a device", T(BS_PATH_DEVNULL)),
+	R(chdir, ENOTDIR, "a trailing slash after a device", T(BS_PATH_DEVNULL_SLASH)),
+	R(chdir, ENAMETOOLONG, "a path of PATH_MAX bytes", T(BS_PATH_LONG)),
+	R(fchdir, EBADF, "fd -1", -1),
+	R(fchdir, EBADF, "closed fd", T(BS_FD_CLOSED)),
+	R(fchdir, ENOTDIR, "a pipe", T(BS_PIPE_R)),
+
+	R(prctl, EINVAL, "option 9999", 9999, 0, 0, 0, 0),
+	R(prctl, EINVAL, "option -1", -1, 0, 0, 0, 0),
+	R(prctl, EFAULT, "PR_SET_NAME, NULL name", BS_PR_SET_NAME, BS_NULL, 0, 0, 0),
+	R(prctl, EFAULT, "PR_SET_NAME, non-canonical name", BS_PR_SET_NAME, BS_NONCANON, 0, 0, 0),
+	R(prctl, EFAULT, "PR_GET_NAME, NULL buffer", BS_PR_GET_NAME, BS_NULL, 0, 0, 0),
+	R(prctl, EINVAL, "PR_SET_THP_DISABLE with arg3", BS_PR_SET_THP_DISABLE, 1, 1, 0, 0),
+	R(prctl, EINVAL, "PR_GET_THP_DISABLE with arg2", BS_PR_GET_THP_DISABLE, 1, 0, 0, 0),
+
 	R(close, EBADF, "fd -1", -1),
 	R(close, EBADF, "fd INT_MAX", INT_MAX),
 	R(close, EBADF, "closed fd", T(BS_FD_CLOSED)),
@@ -197,6 +266,20 @@ static const struct badsys_row badsys_rows[] = {
 	R(open, ENAMETOOLONG, "a path of PATH_MAX bytes", T(BS_PATH_LONG), O_RDONLY),
 	R(open, ENAMETOOLONG, "a component of NAME_MAX + 1 bytes", T(BS_PATH_LONGNAME), O_RDONLY),
 	R(open, ENOENT, "empty path", T(BS_PATH_EMPTY), O_RDONLY),
+	R(open, EISDIR, "a directory for writing", T(BS_PATH_ROOT), O_WRONLY),
+	R(open, EISDIR, "a directory, read and write", T(BS_PATH_ROOT), O_RDWR),
+	R(open, EISDIR, "a directory with O_CREAT", T(BS_PATH_ROOT), O_CREAT | O_RDONLY),
+	R(open, EEXIST, "O_CREAT | O_EXCL of a name that exists", T(BS_PATH_DEVNULL),
+	  O_CREAT | O_EXCL | O_WRONLY),
+	R(open, EEXIST, "O_CREAT | O_EXCL of a directory", T(BS_PATH_ROOT), O_CREAT | O_EXCL | O_RDONLY),
+	R(open, EINVAL, "O_CREAT | O_DIRECTORY", T(BS_PATH_NOENT), O_CREAT | O_DIRECTORY),
+	R(open, EINVAL, "O_CREAT | O_DIRECTORY beats a NULL path", BS_NULL, O_CREAT | O_DIRECTORY),
+	R(open, EINVAL, "O_TMPFILE read-only", T(BS_PATH_ROOT), BS_O_TMPFILE | O_RDONLY),
+	R(open, EINVAL, "O_TMPFILE with O_CREAT", T(BS_PATH_ROOT), BS_O_TMPFILE | O_CREAT | O_RDWR),
+	R(open, ENOTDIR, "O_TMPFILE on a device", T(BS_PATH_DEVNULL), BS_O_TMPFILE | O_RDWR),
+	R(open, ENOENT, "O_CREAT under a name that does not exist", T(BS_PATH_NOENT), O_CREAT | O_WRONLY),
+	R(open, EISDIR, "O_CREAT and a trailing slash, even after a device", T(BS_PATH_DEVNULL_SLASH),
+	  O_CREAT | O_WRONLY),
 
 	R(fstat, EBADF, "fd -1", -1, T(BS_BUF)),
 	R(fstat, EBADF, "closed fd", T(BS_FD_CLOSED), T(BS_BUF)),
@@ -615,6 +698,7 @@ static const long badsys_no_bad_input[] = {
 	SYS_set_tid_address,	/* any address: it is only written at the thread's exit */
 	SYS_pause,		/* no arguments; it returns when a signal is delivered */
 	SYS_alarm,		/* any number of seconds is valid */
+	SYS_umask,		/* any mask is valid (bits outside 0777 are dropped) */
 	SYS_rt_sigreturn,	/* its input is the signal frame on the stack, which only a handler
 				 * can give it: a bad one is fatal (tests/apps/signals.c) */
 };
@@ -625,7 +709,8 @@ static const long badsys_no_bad_input[] = {
 
 struct badsys_fx {
 	int fd[BS_BUF];			/* descriptors, by token */
-	char buf[256];
+	/* Aligned for any struct a call writes there, whatever the number of tokens before it. */
+	char buf[256] __attribute__((aligned(16)));
 	struct epoll_event ev, ev_excl;
 	struct iovec iov_buf, iov_null, iov_huge[2], iov_neglen;
 	uint64_t sigset, u64max;
@@ -658,6 +743,7 @@ static long badsys_open(struct badsys_fx *fx)
 	fx->fd[BS_EVFD] = (int)CALL(SYS_eventfd2, 1, EFD_NONBLOCK, 0);
 	fx->fd[BS_TCP] = (int)CALL(SYS_socket, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	fx->fd[BS_UDP] = (int)CALL(SYS_socket, AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	fx->fd[BS_DIRFD] = (int)CALL(SYS_open, "/", O_RDONLY | O_DIRECTORY, 0);
 	fx->fd[BS_UNIX] = (int)CALL(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	fx->fd[BS_UNIX_DG] = (int)CALL(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	fx->fd[BS_FD_CLOSED] = (int)CALL(SYS_dup, 0, 0, 0);
@@ -751,6 +837,7 @@ static long badsys_arg(struct badsys_fx *fx, long a)
 	case BS_PATH_DEVNULL_SLASH: return (long)"/dev/null/";
 	case BS_PATH_LONG:	return (long)fx->path_long;
 	case BS_PATH_LONGNAME:	return (long)fx->path_longname;
+	case BS_PATH_ROOT:	return (long)"/";
 	case BS_SUN_NOENT:	return (long)&fx->sun_noent;
 	case BS_SUN_NOBODY:	return (long)&fx->sun_nobody;
 	case BS_SUN_INET:	return (long)&fx->sun_inet;

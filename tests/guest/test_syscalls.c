@@ -17,11 +17,13 @@
 #include <kernel/compiler.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
+#include <kernel/path.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <uapi/dirent.h>
 #include <uapi/eventfd.h>
 #include <uapi/fcntl.h>
 #include <uapi/resource.h>
@@ -199,7 +201,7 @@ KTEST(syscalls, descriptors)
 /* ---- names ---- */
 
 /* Paths resolve as Linux resolves them, from / (the working directory); open() opens the
- * devices, and refuses the other names it knows. */
+ * devices, the directories and the initrd's files, and refuses what would write to them. */
 KTEST(syscalls, names)
 {
 	static const char *const null_names[] = {
@@ -207,7 +209,7 @@ KTEST(syscalls, names)
 		"./dev/null", "/../dev/null",
 	};
 	int nfd = fd_count();
-	char c = 'x';
+	char c = 'x', buf[8];
 
 	for (size_t i = 0; i < ARRAY_SIZE(null_names); i++) {
 		int fd = (int)sys_open(null_names[i], O_RDWR, 0);
@@ -221,20 +223,118 @@ KTEST(syscalls, names)
 	EXPECT_EQ(sys_read(z, &c, 1), 1);
 	EXPECT_EQ(c, 0);
 	EXPECT_EQ(sys_close(z), 0);
-	EXPECT_EQ(sys_open("/", O_RDONLY, 0), -EACCES);		/* known, cannot be opened */
-	EXPECT_EQ(sys_open("/dev/", O_RDONLY | O_DIRECTORY, 0), -EACCES);
+	int d = (int)sys_open("/", O_RDONLY, 0);
+	EXPECT_GE(d, 0);
+	EXPECT_EQ(sys_read(d, &c, 1), -EISDIR);
+	EXPECT_EQ(sys_close(d), 0);
+	d = (int)sys_open("/dev/", O_RDONLY | O_DIRECTORY, 0);
+	EXPECT_GE(d, 0);
+	EXPECT_EQ(sys_close(d), 0);
 	EXPECT_EQ(sys_open("/dev/null/..", O_RDONLY, 0), -ENOTDIR);
 	EXPECT_EQ(sys_open("/dev/nothing", O_RDONLY, 0), -ENOENT);
 	EXPECT_EQ(sys_open("/dev/nothing", O_WRONLY | O_CREAT, 0644), -EROFS);
 	EXPECT_EQ(sys_open("/nothing/..", O_RDONLY, 0), -ENOENT);
+	EXPECT_EQ(sys_open("/dev", O_WRONLY, 0), -EISDIR);
 	for (int i = 0; initrd_file(i); i++) {
 		const struct initrd_file *f = initrd_file(i);
-		if ((f->mode & INITRD_S_IFMT) == INITRD_S_IFREG) {
-			EXPECT_EQ(sys_open(f->path, O_RDONLY, 0), -EACCES);
-			break;
-		}
+		if ((f->mode & INITRD_S_IFMT) != INITRD_S_IFREG || f->size < sizeof(buf))
+			continue;
+		int fd = (int)sys_open(f->path, O_RDONLY, 0);
+		EXPECT_GE(fd, 0);
+		EXPECT_EQ(sys_read(fd, buf, sizeof(buf)), (long)sizeof(buf));
+		EXPECT_EQ(memcmp(buf, f->data, sizeof(buf)), 0);
+		EXPECT_EQ(sys_pread64(fd, buf, 4, 1), 4);
+		EXPECT_EQ(memcmp(buf, f->data + 1, 4), 0);
+		EXPECT_EQ(sys_lseek(fd, 0, SEEK_END), (long)f->size);
+		EXPECT_EQ(sys_write(fd, "x", 1), -EBADF);
+		EXPECT_EQ(sys_close(fd), 0);
+		EXPECT_EQ(sys_open(f->path, O_WRONLY, 0), -EROFS);
+		EXPECT_EQ(sys_open(f->path, O_RDONLY | O_TRUNC, 0), -EROFS);
+		EXPECT_EQ(sys_open(f->path, O_RDONLY | O_CREAT | O_EXCL, 0), -EEXIST);
+		break;
 	}
 	EXPECT_EQ(fd_count(), nfd);
+}
+
+/* getdents64 of @path: whether a record named @name of type @type came, and its inode number
+ * in *@ino. */
+static bool lists(const char *path, const char *name, unsigned type, uint64_t *ino)
+{
+	static char buf[2048];
+	bool found = false;
+	int fd = (int)sys_open(path, O_RDONLY | O_DIRECTORY, 0);
+	long n;
+
+	while (fd >= 0 && (n = sys_getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			const struct linux_dirent64 *e = (const void *)(buf + off);
+			if (!strcmp(e->d_name, name) && e->d_type == type) {
+				found = true;
+				*ino = e->d_ino;
+			}
+			off += e->d_reclen;
+		}
+	}
+	sys_close(fd);
+	return found;
+}
+
+/* The tree's directories list the built-in names and the initrd's, each once, with the inode
+ * numbers stat gives; the working directory moves and relative paths follow it. */
+KTEST(syscalls, tree)
+{
+	static const struct { const char *dir, *name; unsigned type; } entries[] = {
+		{ "/", "dev", DT_DIR }, { "/", "proc", DT_DIR }, { "/", "sys", DT_DIR },
+		{ "/", "bin", DT_DIR }, { "/", "..", DT_DIR }, { "/dev", "null", DT_CHR },
+		{ "/dev", "urandom", DT_CHR }, { "/dev", "random", DT_CHR },
+		{ "/proc/self", "stat", DT_REG }, { "/sys/kernel/mm/transparent_hugepage", "enabled", DT_REG },
+	};
+	struct stat st;
+	char path[64], cwd[64];
+	uint64_t ino = 0;
+	int nfd = fd_count();
+
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
+		EXPECT_TRUE(lists(entries[i].dir, entries[i].name, entries[i].type, &ino));
+		ksnprintf(path, sizeof(path), "%s/%s", entries[i].dir, entries[i].name);
+		EXPECT_EQ(sys_stat(path, &st), 0);
+		EXPECT_EQ(st.st_ino, ino);
+	}
+	EXPECT_EQ(sys_chdir("/dev"), 0);
+	EXPECT_EQ(sys_getcwd(cwd, sizeof(cwd)), 5);
+	EXPECT_STREQ(cwd, "/dev");
+	EXPECT_EQ(sys_stat("null", &st), 0);
+	EXPECT_EQ(st.st_rdev, STAT_DEV(1, 3));
+	EXPECT_EQ(sys_chdir("null"), -ENOTDIR);
+	EXPECT_EQ(sys_chdir(".."), 0);
+	EXPECT_EQ(sys_getcwd(cwd, sizeof(cwd)), 2);
+	EXPECT_STREQ(cwd, "/");
+	EXPECT_EQ(fd_count(), nfd);
+}
+
+/* /proc/self/stat has proc(5)'s 52 fields; the random devices give bytes, different ones. */
+KTEST(syscalls, proc_and_random)
+{
+	static char buf[1024];
+	uint64_t a = 0, b = 0;
+
+	int fd = (int)sys_open("/proc/self/stat", O_RDONLY, 0);
+	ASSERT_GE(fd, 0);
+	long n = sys_read(fd, buf, sizeof(buf) - 1);
+	EXPECT_GT(n, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	int spaces = 0;
+	for (const char *p = strrchr(buf, ')'); p && *p; p++)
+		spaces += *p == ' ';
+	EXPECT_EQ(spaces, 50);		/* after the name: fields 3 to 52, a space before each */
+	EXPECT_EQ(buf[n - 1], '\n');
+	EXPECT_EQ(sys_close(fd), 0);
+	fd = (int)sys_open("/dev/urandom", O_RDONLY, 0);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(sys_read(fd, &a, sizeof(a)), 8);
+	EXPECT_EQ(sys_read(fd, &b, sizeof(b)), 8);
+	EXPECT_NE(a, b);
+	EXPECT_EQ(sys_close(fd), 0);
 }
 
 /* fstat of the descriptor @fd (checked against newfstatat's AT_EMPTY_PATH form), or -1. */

@@ -55,6 +55,9 @@ else
 	fi
 fi
 
+echo "== the vDSO: found through AT_SYSINFO_EHDR as libcs find it; its calls agree with the system calls"
+same_as_linux vdso "" ""
+
 echo "== fstat and stat say what Linux says of each kind of file"
 same_as_linux fstat "" ""
 # Descriptors 0-2 are the console on epunk, whatever the host's are: checked on epunk alone.
@@ -69,6 +72,47 @@ if [ "$rc" = 0 ] && printf 'fd 0: %s\nfd 1: %s\nfd 2: %s\nfds 0, 1 and 2: one in
 else
 	cat "$out/fstat-std.txt"
 	fail "fstat std" "status $rc, or the console does not look like a serial terminal"
+fi
+
+echo "== a read-only file tree: the same tree on a read-only tmpfs on Linux and in epunk's initrd"
+# files_tree DIR: the tree tests/apps/files.c walks (kinds, permission bits, sizes it checks).
+files_tree() {
+	local t=$1 i
+	rm -rf "$t" && mkdir -p "$t/sub/deeper" "$t/emptydir" || return 1
+	printf 'hello, read-only world\n' > "$t/hello.txt"
+	: > "$t/empty"
+	for i in $(seq 0 1999); do printf '%04d\n' "$i"; done > "$t/big.bin"
+	printf '#!/bin/sh\necho run\n' > "$t/run.sh"
+	printf 'a note\n' > "$t/sub/note.txt"
+	printf 'leaf\n' > "$t/sub/deeper/leaf"
+	printf 'spaced\n' > "$t/a b.txt"
+	chmod 0644 "$t/hello.txt" "$t/a b.txt" && chmod 0600 "$t/empty" "$t/sub/deeper/leaf" &&
+		chmod 0444 "$t/big.bin" && chmod 0755 "$t" "$t/run.sh" "$t/sub" "$t/emptydir" &&
+		chmod 0640 "$t/sub/note.txt" && chmod 0700 "$t/sub/deeper"
+}
+# Linux's side: an initramfs is a tmpfs (or ramfs), so the oracle is the tree copied into a
+# tmpfs remounted read-only, in a mount namespace of its own (root only).
+if [ "$(id -u)" != 0 ] || ! command -v unshare > /dev/null; then
+	skip "files" "needs root for a read-only tmpfs in a mount namespace (unshare -m)"
+elif ! files_tree "$out/files-tree"; then
+	fail "files" "cannot make the tree in $out/files-tree"
+else
+	rm -rf "$out/files-ro" && mkdir -p "$out/files-ro"
+	timeout -k 5 120 unshare -m sh -c 'mount -t tmpfs -o mode=0755 tmpfs "$1" && cp -a "$2/." "$1/" &&
+		mount -o remount,ro "$1" && exec build/apps/files "$1"' sh "$out/files-ro" "$out/files-tree" \
+		> "$out/files-linux.txt" 2>&1
+	linux_rc=$?
+	python3 tools/build/mkinitrd.py "$out/files.cpio" /bin/files=build/apps/files /tree="$out/files-tree"
+	tools/run/qemu.sh --timeout 120 --initrd "$out/files.cpio" --append "quiet app=files args=/tree" \
+		--log "$out/files-epunk.log" 2> "$out/files-epunk.err"
+	epunk_rc=$?
+	tr -d '\r' < "$out/files-epunk.log" > "$out/files-epunk.txt"
+	if [ "$linux_rc" = 0 ] && [ "$epunk_rc" = 0 ] && cmp -s "$out/files-linux.txt" "$out/files-epunk.txt"; then
+		pass "files: reads, seeks, directories, chdir, EROFS and kin, devices, prctl, /proc: as on Linux ($(grep -c . "$out/files-linux.txt") lines)"
+	else
+		diff "$out/files-linux.txt" "$out/files-epunk.txt" | head -20
+		fail "files" "status $epunk_rc vs Linux $linux_rc, or the output differs"
+	fi
 fi
 
 echo "== an interrupt or a switch clobbers no register, FPU/SSE/AVX state or red zone (1 ms slices)"

@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Turn what tools/bench/bench.sh collected under DIR/raw/ into DIR/results.md, DIR/results.json and
-the gnuplot input DIR/plot.dat (+ DIR/plot.vars, the variables tools/bench/bench-plot.gp expects).
+"""Turn what tools/bench/bench.sh collected under DIR/raw/ (the echo benchmark) and DIR/raw-redis/
+(make bench-redis) into DIR/results.md, DIR/results.json and the gnuplot inputs DIR/plot.dat and
+DIR/plot-redis.dat (+ .vars, the variables tools/bench/bench-plot.gp and bench-redis-plot.gp
+expect). Every app whose raw data is in DIR is reported: results.json's "results" holds the rows
+of both, each naming its "app".
 
 usage: bench-report.py DIR
 
-raw/run.env describes the run; raw/SYSTEM/system.env a guest (STATUS=ok|failed, reason.txt when
-failed); raw/SYSTEM/cC-sS.env one configuration (RC = echobench's exit status, CPU_S = QEMU's
-utime+stime over the measured run, WALL_S its length) and cC-sS.json echobench's --json output.
+raw*/run.env describes a run; raw*/SYSTEM/system.env a guest (STATUS=ok|failed, reason.txt when
+failed). Echo: raw/SYSTEM/cC-sS.env one configuration (RC = echobench's exit status, CPU_S =
+QEMU's utime+stime over the measured run, WALL_S its length) and cC-sS.json echobench's --json
+output. redis: raw-redis/SYSTEM/TEST-cC-PP.env (RC, REQUESTS per run, RUNS, CPU_S, WALL_S over
+all runs) and TEST-cC-PP-I.csv, redis-benchmark's --csv output of run I.
 """
 import json
 import os
 import shlex
+import statistics
 import sys
 
 NAMES = {"epunk": "epunk", "linux": "Linux"}
@@ -48,6 +54,9 @@ def size_label(size):
 
 
 def collect(root):
+    """The echo benchmark's run, or None when DIR has none."""
+    if not os.path.exists(os.path.join(root, "raw", "run.env")):
+        return None
     run = read_env(os.path.join(root, "raw", "run.env"))
     conns = [int(c) for c in run["CONNS"].split()]
     sizes = [int(s) for s in run["SIZES"].split()]
@@ -76,7 +85,7 @@ def collect(root):
         systems[sysname] = info
         for c in conns:
             for s in sizes:
-                r = {"system": sysname, "connections": c, "size": s,
+                r = {"system": sysname, "app": "echo", "connections": c, "size": s,
                      "depth": int(run["DEPTH"]), "accelerator": run["ACCEL"]}
                 tag = f"c{c}-s{s}"
                 cenv = read_env(os.path.join(d, tag + ".env"))
@@ -152,7 +161,8 @@ def cell(r, key, spec):
     return fmt(metric(r, key), spec)
 
 
-def write_md(root, run, conns, sizes, systems, results, comparisons):
+def write_md(run, conns, sizes, systems, results):
+    """The echo benchmark's section of results.md, as lines."""
     names = list(systems)
     base = names[1] if len(names) > 1 else None
     L = []
@@ -276,8 +286,7 @@ def write_md(root, run, conns, sizes, systems, results, comparisons):
              f"{run['SECONDS_PER_CONFIG']} -w 0 --json 10.77.0.2 7` (`ip netns exec`).")
     L.append("")
     L.append("![throughput and p99 vs connections](results.png)")
-    with open(os.path.join(root, "results.md"), "w") as f:
-        f.write("\n".join(L) + "\n")
+    return L
 
 
 def write_plot(root, sizes, conns, systems, results):
@@ -300,11 +309,7 @@ def write_plot(root, sizes, conns, systems, results):
                 f"maxconns={max(conns)}; title='{' vs '.join(NAMES.get(n, n) for n in systems)}'\n")
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    root = sys.argv[1]
-    run, conns, sizes, systems, results = collect(root)
+def echo_ratios(systems, conns, sizes, results):
     comparisons = []
     names = list(systems)
     if len(names) > 1:
@@ -319,32 +324,279 @@ def main():
                     v = ratio(metric(num, key), metric(den, key))
                     q[key] = None if v is None else round(v, 3)
                 comparisons.append(q)
-    doc = {
-        "run": {
-            "date": run["DATE"], "host_kernel": run["HOST_KERNEL"], "host_cpu": run["HOST_CPU"],
-            "host_cpus": int(run["HOST_CPUS"]), "qemu": run["QEMU_VERSION"],
-            "accelerator": run["ACCEL"], "machine": "q35", "smp": 1, "memory": run["MEM"],
-            "firmware": run["FIRMWARE"], "nic": run["NETDEV"], "matrix": run["MATRIX"],
-            "seconds_per_configuration": int(run["SECONDS_PER_CONFIG"]),
-            "warmup_seconds": int(run["WARMUP"]), "depth": int(run["DEPTH"]),
-            "client_threads": int(run["THREADS"]),
-            "elapsed_s": int(run["ELAPSED_S"]) if "ELAPSED_S" in run else None,
-        },
-        "systems": systems,
-        "results": results,
+    return comparisons
+
+
+def run_doc(run):
+    return {
+        "date": run["DATE"], "host_kernel": run["HOST_KERNEL"], "host_cpu": run["HOST_CPU"],
+        "host_cpus": int(run["HOST_CPUS"]), "qemu": run["QEMU_VERSION"],
+        "accelerator": run["ACCEL"], "machine": "q35", "smp": 1, "memory": run["MEM"],
+        "firmware": run["FIRMWARE"], "nic": run["NETDEV"], "matrix": run["MATRIX"],
+        "seconds_per_configuration": int(run["SECONDS_PER_CONFIG"]),
+        "warmup_seconds": int(run["WARMUP"]), "depth": int(run["DEPTH"]),
+        "client_threads": int(run["THREADS"]),
+        "elapsed_s": int(run["ELAPSED_S"]) if "ELAPSED_S" in run else None,
     }
-    if comparisons:
-        doc["ratios"] = {
-            "orientation": f"above 1 means {names[0]} does better: {names[0]}/{names[1]} for "
-                           f"requests_per_s and mb_per_s, {names[1]}/{names[0]} for p50, p99 "
-                           f"and qemu_cpu_us_per_request",
-            "configurations": comparisons,
+
+
+# ---- redis (make bench-redis) ----
+
+def redis_configs(run):
+    return [(t, int(c), int(p)) for t, c, p in
+            (cfg.split(":") for cfg in run["REDIS_CONFIGS"].split())]
+
+
+def read_csv_row(path):
+    """redis-benchmark --csv: a header, then "TEST","rps","avg","min","p50","p95","p99","max"."""
+    try:
+        with open(path) as f:
+            row = f.read().strip().splitlines()[-1]
+        cells = [c.strip('"') for c in row.split(",")]
+        return {"test": cells[0], "requests_per_s": float(cells[1]),
+                "p50_us": round(float(cells[4]) * 1000, 1), "p99_us": round(float(cells[6]) * 1000, 1)}
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def collect_redis(root):
+    """make bench-redis's run, or None when DIR has none."""
+    d0 = os.path.join(root, "raw-redis")
+    if not os.path.exists(os.path.join(d0, "run.env")):
+        return None
+    run = read_env(os.path.join(d0, "run.env"))
+    systems, results = {}, []
+    for sysname in run["SYSTEMS"].split():
+        d = os.path.join(d0, sysname)
+        env = read_env(os.path.join(d, "system.env"))
+        info = {
+            "status": env.get("STATUS", "not run"),
+            "image": env.get("IMAGE"),
+            "image_bytes": int(env["IMAGE_BYTES"]) if "IMAGE_BYTES" in env else None,
+            "memory": env.get("MEM"),
+            "boot_to_ready_s": float(env["READY_S"]) if "READY_S" in env else None,
+            "kernel_command_line": env.get("APPEND"),
+            "server_sha256": env.get("SERVER_SHA256") or None,
+            "qemu_command_line": read_text(os.path.join(d, "qemu-cmdline.txt")).split("\n"),
         }
+        if "LEAKS" in env:
+            info["leaks"] = env["LEAKS"]
+            info["counters_baseline"] = read_text(os.path.join(d, "counters-base.txt"))
+            info["counters_after"] = read_text(os.path.join(d, "counters-after.txt"))
+        if info["status"] != "ok":
+            info["reason"] = read_text(os.path.join(d, "reason.txt"))
+        if sysname == "linux":
+            for k in ("KERNEL_VERSION", "KERNEL_PKG", "BUSYBOX_PKG"):
+                if k in env:
+                    info[k.lower()] = env[k]
+        systems[sysname] = info
+        for t, c, p in redis_configs(run):
+            tag = f"{t}-c{c}-P{p}"
+            r = {"system": sysname, "app": "redis", "test": t, "clients": c, "pipeline": p,
+                 "value_size": 100, "accelerator": run["ACCEL"]}
+            cenv = read_env(os.path.join(d, tag + ".env"))
+            if info["status"] != "ok":
+                r["status"] = "not run"
+                r["error"] = f"{sysname} did not boot to its ready line: {info.get('reason', '')}"
+            elif not cenv or cenv.get("RC") == "skipped":
+                r["status"] = "not run"
+            else:
+                runs = [x for x in (read_csv_row(os.path.join(d, f"{tag}-{i}.csv"))
+                                    for i in range(1, int(cenv.get("RUNS", "0")) + 1)) if x]
+                ok = cenv["RC"] == "0" and runs and all(x["test"] == t for x in runs)
+                r["status"] = "ok" if ok else "failed"
+                r["requests_per_run"] = int(cenv["REQUESTS"])
+                if runs:
+                    rps = [x["requests_per_s"] for x in runs]
+                    r["requests_per_s"] = round(statistics.median(rps), 1)
+                    r["p50_us"] = statistics.median(x["p50_us"] for x in runs)
+                    r["p99_us"] = statistics.median(x["p99_us"] for x in runs)
+                    r["spread"] = round((max(rps) - min(rps)) / r["requests_per_s"], 3)
+                    r["runs"] = [{k: x[k] for k in ("requests_per_s", "p50_us", "p99_us")}
+                                 for x in runs]
+                cpu = float(cenv["CPU_S"]) if "CPU_S" in cenv else None
+                r["qemu_cpu_s"] = cpu
+                r["wall_s"] = float(cenv["WALL_S"])
+                if cpu is not None and runs:
+                    r["qemu_cpu_us_per_request"] = round(cpu * 1e6 / (len(runs) * r["requests_per_run"]), 2)
+                if "ICOUNT_PER_REQUEST" in cenv:
+                    r["guest_instructions_per_request"] = int(cenv["ICOUNT_PER_REQUEST"])
+                if not ok:
+                    r["error"] = f"redis-benchmark status {cenv['RC']}: " + read_text(
+                        os.path.join(d, f"{tag}-{cenv.get('RUNS', '1')}.err")).replace("\n", " ")[:200]
+            results.append(r)
+    return run, systems, results
+
+
+def rget(results, sysname, t, c, p):
+    for r in results:
+        if (r["system"], r["test"], r["clients"], r["pipeline"]) == (sysname, t, c, p):
+            return r if r["status"] == "ok" else None
+    return None
+
+
+def redis_ratios(run, systems, results):
+    names = list(systems)
+    if len(names) < 2:
+        return []
+    a, b = names[0], names[1]
+    out = []
+    for t, c, p in redis_configs(run):
+        ra, rb = rget(results, a, t, c, p), rget(results, b, t, c, p)
+        q = {"test": t, "clients": c, "pipeline": p}
+        for key, num, den in (("requests_per_s", ra, rb), ("p50_us", rb, ra), ("p99_us", rb, ra),
+                              ("qemu_cpu_us_per_request", rb, ra)):
+            v = ratio(num.get(key) if num else None, den.get(key) if den else None)
+            q[key] = None if v is None else round(v, 3)
+        out.append(q)
+    return out
+
+
+def write_md_redis(run, systems, results):
+    """make bench-redis's section of results.md, as lines."""
+    names = list(systems)
+    base = names[1] if len(names) > 1 else None
+    L = [f"# redis: {' vs '.join(NAMES.get(n, n) for n in names)}", ""]
+    L.append(f"{run['DATE']}; host {run['HOST_CPU']} ({run['HOST_CPUS']} CPUs), Linux "
+             f"{run['HOST_KERNEL']}; {run['QEMU_VERSION']}; accelerator **{run['ACCEL']}**.")
+    icount = run.get("ICOUNT") == "1"
+    if icount:
+        L.append("**Under `-icount shift=0,sleep=on`** (BENCH_ICOUNT=1): the guests' clocks count "
+                 "their instructions, so requests/s are those of an instruction-timed machine, "
+                 "comparable with each other but not with a run without; the instructions per "
+                 "request are counted over the measured runs (QMP query-replay).")
+    L.append(f"Every guest: `-machine q35 -accel {run['ACCEL']} -smp 1 -m {run['MEM']}`, firmware "
+             f"{run['FIRMWARE']}, NIC virtio-net-pci (modern only) on a tap in a network namespace "
+             f"made for the run, and the same build/redis/redis-server (`{run['REDIS_ARGS']}`). "
+             f"The client, {run.get('REDIS_BENCHMARK', 'redis-benchmark')}, runs in the namespace: "
+             f"`redis-benchmark -h 10.77.0.2 -p 6379 -d 100 -t TEST -c CLIENTS -P PIPELINE -n N "
+             f"--csv`, N = the rate of an unmeasured warm-up run x {run['SECONDS_PER_CONFIG']} s; "
+             f"{run['REPEAT']} measured runs per configuration, the median reported and the "
+             f"spread ((max - min) / median) of their rates shown. Whole run: "
+             f"{run.get('ELAPSED_S', '?')} s.")
+    hashes = {systems[n].get("server_sha256") for n in systems}
+    if len(hashes) == 1 and None not in hashes:
+        L.append(f"The same executable on both guests: sha256 {next(iter(hashes))[:16]}….")
+    L.append("")
+    head = ["test", "clients", "pipeline"]
+    for n in names:
+        head += [f"{NAMES.get(n, n)} req/s", "spread", "p50 µs", "p99 µs"]
+        if icount:
+            head += ["instructions/req"]
+    if base:
+        head += [f"req/s {NAMES.get(names[0])}/{NAMES.get(base)}", f"p99 {NAMES.get(base)}/{NAMES.get(names[0])}"]
+    L.append("| " + " | ".join(head) + " |")
+    L.append("| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |")
+    for t, c, p in redis_configs(run):
+        row = [t, str(c), str(p)]
+        for n in names:
+            r = rget(results, n, t, c, p)
+            if r is None:
+                row += ["failed", "—", "—", "—"] + (["—"] if icount else [])
+            else:
+                row += [f"{r['requests_per_s']:,.0f}", f"{100 * r['spread']:.0f}%",
+                        f"{r['p50_us']:.0f}", f"{r['p99_us']:.0f}"]
+                if icount:
+                    g = r.get("guest_instructions_per_request")
+                    row += ["—" if g is None else f"{g:,}"]
+        if base:
+            ra, rb = rget(results, names[0], t, c, p), rget(results, base, t, c, p)
+            q1 = ratio(ra and ra["requests_per_s"], rb and rb["requests_per_s"])
+            q2 = ratio(rb and rb["p99_us"], ra and ra["p99_us"])
+            row += ["—" if q1 is None else f"{q1:.2f}×", "—" if q2 is None else f"{q2:.2f}×"]
+        L.append("| " + " | ".join(row) + " |")
+    L.append("")
+    if base:
+        L.append("Ratios: above 1 means epunk does better.")
+        L.append("")
+    for n, info in systems.items():
+        if info["status"] != "ok":
+            L.append(f"- {NAMES.get(n, n)} **failed**: {info.get('reason', '')}")
+        if "leaks" in info:
+            L.append(f"- {NAMES.get(n, n)}'s leak counters after the benchmark: {info['leaks']} "
+                     f"(baseline `{info['counters_baseline']}`; after `{info['counters_after']}`).")
+    for r in results:
+        if r["status"] == "failed":
+            L.append(f"- {NAMES.get(r['system'], r['system'])} {r['test']} {r['clients']} "
+                     f"clients pipeline {r['pipeline']}: {r.get('error', '')}")
+    L.append("")
+    for n, info in systems.items():
+        L.append(f"{NAMES.get(n, n)} kernel command line: `{info['kernel_command_line']}`")
+        L.append("")
+    L.append("![redis: requests/s and p99 per configuration](results-redis.png)")
+    return L
+
+
+def write_plot_redis(root, run, systems, results):
+    """One line per configuration: its label, then requests/s and p99 of each system (NaN where
+    it failed)."""
+    names = list(systems)
+    lines = []
+    for t, c, p in redis_configs(run):
+        label = f"{t} {c}c" + (f" P{p}" if p > 1 else "")
+        cells = [f'"{label}"']
+        for key in ("requests_per_s", "p99_us"):
+            for n in names:
+                r = rget(results, n, t, c, p)
+                cells.append("NaN" if r is None else str(r[key]))
+        lines.append(" ".join(cells))
+    with open(os.path.join(root, "plot-redis.dat"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(root, "plot-redis.vars"), "w") as f:
+        f.write(f"nsys={len(names)}; "
+                f"title='redis: {' vs '.join(NAMES.get(n, n) for n in names)} ({run['ACCEL']})'; "
+                + "; ".join(f"sys{i + 1}='{NAMES.get(n, n)}'" for i, n in enumerate(names)) + "\n")
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    root = sys.argv[1]
+    echo = collect(root)
+    redis = collect_redis(root)
+    if not echo and not redis:
+        sys.exit(f"bench-report: no raw data in {root}/raw or {root}/raw-redis")
+    doc, md = {"results": []}, []
+    if echo:
+        run, conns, sizes, systems, results = echo
+        comparisons = echo_ratios(systems, conns, sizes, results)
+        names = list(systems)
+        doc.update({"run": run_doc(run), "systems": systems})
+        doc["results"] += results
+        if comparisons:
+            doc["ratios"] = {
+                "orientation": f"above 1 means {names[0]} does better: {names[0]}/{names[1]} for "
+                               f"requests_per_s and mb_per_s, {names[1]}/{names[0]} for p50, p99 "
+                               f"and qemu_cpu_us_per_request",
+                "configurations": comparisons,
+            }
+        md += write_md(run, conns, sizes, systems, results)
+        write_plot(root, sizes, conns, systems, results)
+    if redis:
+        run, systems, results = redis
+        names = list(systems)
+        doc["results"] += results
+        rdoc = {"run": dict(run_doc(run), repeat=int(run["REPEAT"]), server_args=run["REDIS_ARGS"],
+                            client=run.get("REDIS_BENCHMARK")),
+                "systems": systems}
+        comparisons = redis_ratios(run, systems, results)
+        if comparisons:
+            rdoc["ratios"] = {
+                "orientation": f"above 1 means {names[0]} does better: {names[0]}/{names[1]} for "
+                               f"requests_per_s, {names[1]}/{names[0]} for p50_us, p99_us and "
+                               f"qemu_cpu_us_per_request",
+                "configurations": comparisons,
+            }
+        doc["redis"] = rdoc
+        if md:
+            md.append("")
+        md += write_md_redis(run, systems, results)
+        write_plot_redis(root, run, systems, results)
     with open(os.path.join(root, "results.json"), "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
-    write_md(root, run, conns, sizes, systems, results, comparisons)
-    write_plot(root, sizes, conns, systems, results)
+    with open(os.path.join(root, "results.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
 
 
 if __name__ == "__main__":

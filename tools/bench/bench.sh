@@ -4,21 +4,38 @@
 # it with build/echobench over a matrix of connections x message sizes, and write the report
 # (results.md, results.json, results.png). With --baseline linux the same matrix runs, in the
 # same run, against a stock Debian Linux guest (tools/run/linux-guest.sh) in the same QEMU setup.
+# make bench-redis (--app redis): the same with build/redis/redis-server on both guests, driven
+# by Debian's redis-benchmark: SET and GET at 1 and 50 clients, and 50 clients pipelining 16,
+# 100-byte values, each configuration measured BENCH_REPEAT times; epunk's leak counters are
+# checked against their baseline afterwards. Its raw data goes to DIR/raw-redis (echo's to
+# DIR/raw); the report covers every app measured in DIR (results-redis.png is redis's plot).
 #
-# usage: tools/bench/bench.sh [--baseline linux] [--matrix full|quick] [--seconds N] [--out DIR]
+# usage: tools/bench/bench.sh [--app echo|redis] [--baseline linux] [--matrix full|quick]
+#                             [--seconds N] [--out DIR]
 #        tools/bench/bench.sh --smoke      one short configuration against epunk, for make test
 # Environment (the options win): BASELINE=linux, BENCH_MATRIX=full|quick, BENCH_SECONDS (5),
 #   BENCH_WARMUP (seconds of unmeasured traffic before each configuration, 1), BENCH_DEPTH
 #   (messages in flight per connection, 1), BENCH_THREADS (client threads, 1), BENCH_MEM (guest
 #   memory, 256M), BENCH_BUSY_POLL (microseconds of busy polling for both servers: epunk's and
-#   Linux's epoll_wait poll the NIC that long before sleeping; default 0, off), BENCH_EPUNK_APPEND
-#   (words added to epunk's kernel command line), BENCH_OFFLOAD_OFF=1 (epunk a second time with
-#   vnet_offload=off, as the system "epunk-nooffload", in the same run), BENCH_CONNS and
-#   BENCH_SIZES (lists that replace the matrix's), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60 for epunk,
-#   240 for Linux), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh, applied to both guests).
+#   Linux's epoll_wait poll the NIC that long before sleeping; default 0, off; for redis the
+#   kernels' defaults: busy_poll= and the net.core sysctls), BENCH_EPUNK_APPEND and
+#   BENCH_LINUX_APPEND (words added to that guest's kernel command line), BENCH_OFFLOAD_OFF=1
+#   (epunk a second time with vnet_offload=off, as the system "epunk-nooffload", in the same
+#   run), BENCH_CONNS and BENCH_SIZES (lists that replace the matrix's), BENCH_BOOT_TIMEOUT
+#   (seconds from QEMU's start to the ready line: 60 for epunk, 240 for Linux), BENCH_REPEAT
+#   (redis: measured runs per configuration, 3), BENCH_REDIS_CONFIGS (redis: the
+#   TEST:CLIENTS:PIPELINE list, default all six), BENCH_PROFILE (redis: after each
+#   configuration's measured runs, one more run of about that many seconds under
+#   tools/bench/profile.py, its output in RAW/SYSTEM/TAG.profile; the Linux guest then boots with
+#   nokaslr and prints its kallsyms), BENCH_ICOUNT=1 (redis, TCG: both guests under -icount
+#   shift=0, and each configuration's measured runs counted in guest instructions per request,
+#   ICOUNT_PER_REQUEST in its .env; requests/s are then those of an instruction-timed machine,
+#   not comparable with a run without), ACCEL, FIRMWARE, QEMUFLAGS (as for tools/run/qemu.sh,
+#   applied to both guests).
 #
 # Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384; quick = 1 100 x 64 16384;
 # bulk = 1 10 x 65536 1048576 (large messages: throughput in MB/s).
+# redis: SET and GET x (1 client, 50 clients, 50 clients pipelining 16); --matrix is ignored.
 # Network: namespace epunk-bench-PID with tap0 = 10.77.0.1/24, the guest 10.77.0.2; nothing is
 # sent anywhere else. The namespace and every QEMU are removed on exit, whatever happens.
 #
@@ -30,7 +47,9 @@ cd "$(dirname "$0")/../.." || exit 1
 . tools/lib.sh
 
 baseline=${BASELINE:-}
+app=echo
 matrix=${BENCH_MATRIX:-full}
+repeat=${BENCH_REPEAT:-3}
 seconds=${BENCH_SECONDS:-5}
 warmup=${BENCH_WARMUP:-1}
 depth=${BENCH_DEPTH:-1}
@@ -44,11 +63,12 @@ case "$busy_poll" in *[!0-9]*) echo "bench: BENCH_BUSY_POLL must be a number of 
 smoke=0
 out=""
 usage() {
-	sed -n 's/^# \{0,1\}//; 8,9p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 13,15p' "$0" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--app) app=${2:-}; shift 2 || usage ;;
 	--baseline) baseline=${2:-}; shift 2 || usage ;;
 	--matrix) matrix=${2:-}; shift 2 || usage ;;
 	--seconds) seconds=${2:-}; shift 2 || usage ;;
@@ -57,6 +77,10 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
+case "$app" in
+echo | redis) ;;
+*) echo "bench: --app must be echo or redis, not '$app'" >&2; exit 2 ;;
+esac
 case "$baseline" in
 "" | none) baseline="" ;;
 linux) ;;
@@ -83,8 +107,22 @@ if [ "$smoke" = 0 ]; then
 		[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_CONNS and BENCH_SIZES are lists of whole numbers (got '$v')" >&2; exit 2; }
 	done
 fi
-for v in seconds warmup depth threads; do
-	if ! [[ ${!v} =~ ^[0-9]+$ ]] || { [ "$v" != warmup ] && [ "${!v}" = 0 ]; }; then
+if [ "$app" = redis ]; then
+	# TEST:CLIENTS:PIPELINE; SET before GET, so that GET finds the 100-byte value.
+	redis_configs=${BENCH_REDIS_CONFIGS:-SET:1:1 GET:1:1 SET:50:1 GET:50:1 SET:50:16 GET:50:16}
+	for cfg in $redis_configs; do
+		if ! [[ $cfg =~ ^(SET|GET):[1-9][0-9]*:[1-9][0-9]*$ ]]; then
+			echo "bench: BENCH_REDIS_CONFIGS: '$cfg' is not SET|GET:CLIENTS:PIPELINE" >&2
+			exit 2
+		fi
+	done
+	matrix=redis conns_list="1 50" sizes_list=100
+fi
+profile=${BENCH_PROFILE:-0}
+icount=${BENCH_ICOUNT:-0}
+case "$icount" in 0 | 1) ;; *) echo "bench: BENCH_ICOUNT must be 0 or 1, not '$icount'" >&2; exit 2 ;; esac
+for v in seconds warmup depth threads repeat profile; do
+	if ! [[ ${!v} =~ ^[0-9]+$ ]] || { [ "$v" != warmup ] && [ "$v" != profile ] && [ "${!v}" = 0 ]; }; then
 		echo "bench: $v must be a whole number (got '${!v}')" >&2
 		exit 2
 	fi
@@ -102,12 +140,19 @@ skip_or_fail() {
 [ "$(id -u)" = 0 ] || skip_or_fail "needs root (it creates a network namespace and a tap device)"
 
 tools/build/deps.sh bench || exit 1
-if [ ! -x build/echobench ] || [ tools/bench/echobench.c -nt build/echobench ]; then
+if [ "$app" = echo ] && { [ ! -x build/echobench ] || [ tools/bench/echobench.c -nt build/echobench ]; }; then
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory build/echobench || exit 1
 fi
 [ -f build/epunk.elf ] || { echo "bench: no build/epunk.elf (run make first)" >&2; exit 1; }
+redis_server=build/redis/redis-server
+if [ "$app" = redis ]; then
+	tools/build/deps.sh redis || exit 1
+	[ -f build/redis/initrd.cpio ] || { echo "bench: no build/redis/initrd.cpio (run make redis)" >&2; exit 1; }
+fi
 if [ -n "$baseline" ]; then
-	tools/run/linux-guest.sh || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
+	guest_args=()
+	[ "$app" = redis ] && guest_args=(--redis "$redis_server")
+	tools/run/linux-guest.sh "${guest_args[@]}" || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
 fi
 
 accel=${ACCEL:-}
@@ -122,17 +167,25 @@ if [ -z "$firmware" ]; then
 	firmware=seabios
 	[ -f /usr/share/qemu/qboot.rom ] && firmware=qboot
 fi
+if [ "$icount" = 1 ] && [ "$accel" != tcg ]; then
+	echo "bench: BENCH_ICOUNT=1 needs TCG (-icount), not $accel" >&2
+	exit 2
+fi
 export ACCEL=$accel FIRMWARE=$firmware MEM=$mem
 unset NET	# tools/run/qemu.sh's own NIC: the benchmark adds its tap NIC itself
 
-# Only our own files: build/bench also holds make bench-epoll's.
-rm -rf "$out/raw" "$out"/results.md "$out"/results.json "$out"/results.png "$out"/plot.dat "$out"/plot.vars
-mkdir -p "$out/raw"
+# Only our own files: build/bench also holds make bench-epoll's, and the other app's raw data,
+# which the report keeps.
+raw=$out/raw
+[ "$app" = redis ] && raw=$out/raw-redis
+rm -rf "$raw" "$out"/results.md "$out"/results.json "$out"/results*.png "$out"/plot*.dat "$out"/plot*.vars
+mkdir -p "$raw"
 ns=epunk-bench-$$
 host_ip=10.77.0.1
 guest_ip=10.77.0.2
 prefix=24
 port=7
+[ "$app" = redis ] && port=6379
 clk_tck=$(getconf CLK_TCK)
 qpid=""		# the running QEMU job: ip netns exec -> tools/run/qemu.sh -> timeout -> qemu
 qemu_pidfile=""	# QEMU's own pid, written by QEMU (-pidfile)
@@ -185,6 +238,10 @@ netdev=(-netdev tap,id=net0,ifname=tap0,script=no,downscript=no
 
 nconfigs=$(($(wc -w <<< "$conns_list") * $(wc -w <<< "$sizes_list")))
 per_config=$((warmup + seconds + 2 * 60))
+if [ "$app" = redis ]; then
+	nconfigs=$(wc -w <<< "$redis_configs")
+	per_config=$((seconds * (repeat + 1) * 3 + 2 * 60))
+fi
 
 # cpu_ticks PID: utime + stime of PID in clock ticks (fields 14 and 15 of /proc/PID/stat).
 cpu_ticks() {
@@ -195,10 +252,163 @@ cpu_ticks() {
 	echo $((${12} + ${13}))
 }
 
+# measure_echo NAME DIR QEMU_PID: the echo matrix against the booted guest NAME.
+measure_echo() {
+	local sys=$1 dir=$2 qemu_pid=$3 c s tag rc c0 c1 w0 w1 alive=1
+	for c in $conns_list; do
+		for s in $sizes_list; do
+			tag=c$c-s$s
+			if [ "$alive" = 0 ]; then
+				echo "RC=skipped" > "$dir/$tag.env"
+				continue
+			fi
+			if [ "$warmup" -gt 0 ]; then
+				timeout -k 5 $((warmup + 60)) ip netns exec "$ns" build/echobench -c "$c" -s "$s" \
+					-p "$depth" -t "$threads" -d "$warmup" -q "$guest_ip" "$port" \
+					> "$dir/$tag.warmup" 2>&1
+			fi
+			c0=$(cpu_ticks "$qemu_pid")
+			w0=$(date +%s%N)
+			timeout -k 5 $((seconds + 60)) ip netns exec "$ns" build/echobench -c "$c" -s "$s" \
+				-p "$depth" -t "$threads" -d "$seconds" -w 0 --json "$guest_ip" "$port" \
+				> "$dir/$tag.json" 2> "$dir/$tag.err"
+			rc=$?
+			w1=$(date +%s%N)
+			c1=$(cpu_ticks "$qemu_pid")
+			{
+				echo "RC=$rc"
+				# (none when QEMU was gone by the end)
+				[ "$c1" -ge "$c0" ] && [ "$c1" != 0 ] &&
+					echo "CPU_S=$(awk -v t=$((c1 - c0)) -v h="$clk_tck" 'BEGIN { printf "%.3f", t / h }')"
+				echo "WALL_S=$(awk -v n=$((w1 - w0)) 'BEGIN { printf "%.3f", n / 1e9 }')"
+			} > "$dir/$tag.env"
+			printf '   %-5s conns %5d x %5d B: ' "$sys" "$c" "$s"
+			if [ "$rc" = 0 ]; then
+				python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]
+print("%9.0f req/s %8.2f MB/s  p50 %8.1f us  p99 %8.1f us" % (r["requests_per_s"], r["mb_per_s"], l["p50"], l["p99"]))' "$dir/$tag.json"
+			else
+				echo "FAILED (echobench status $rc: $(tail -1 "$dir/$tag.err"))"
+				failures=$((failures + 1))
+				if ! kill -0 "$qpid" 2>/dev/null; then
+					echo "bench: $sys: QEMU is gone; the remaining configurations are skipped" >&2
+					alive=0
+				fi
+			fi
+		done
+	done
+}
+
+redis_args="--save '' --appendonly no --protected-mode no"
+# rb ARGS...: redis-benchmark against the guest, from the namespace, 100-byte values.
+rb() { timeout -k 5 "$rb_timeout" ip netns exec "$ns" redis-benchmark -h "$guest_ip" -p "$port" -d 100 "$@"; }
+# csv_field FILE N: field N (1: test, 2: rps, 5: p50 ms, 7: p99 ms) of redis-benchmark's CSV row.
+csv_field() { tail -1 "$1" | tr -d '"' | cut -d, -f"$2"; }
+
+# measure_redis NAME DIR QEMU_PID: the redis configurations against the booted guest NAME: each a
+# warm-up run that also sizes the measured ones (its rate x BENCH_SECONDS requests), then
+# BENCH_REPEAT measured runs. On epunk, the leak counters are then checked against the baseline
+# taken after a warm-up of 60 clients at once (the descriptor table keeps its grown size, as
+# Linux's does).
+# profile_run SYS DIR TAG TEST CLIENTS PIPELINE RATE: one more run of TEST, sized for $profile
+# seconds at twice RATE and cut off after them, while tools/bench/profile.py samples the guest
+# through its QMP socket; the profile goes to DIR/TAG.profile. Its figures are not reported: the
+# samples stop the guest, which slows it down.
+profile_run() {
+	local sys=$1 dir=$2 tag=$3 t=$4 c=$5 p=$6 rate=$7 ksyms=build/epunk.elf rbpid
+	[ "$sys" = linux ] && ksyms=$dir/kallsyms
+	rb_timeout=$((profile + 3))
+	rb -t "$t" -c "$c" -P "$p" -n $((rate * profile * 2 + 1000)) --csv > "$dir/$tag-profiled.csv" 2>&1 &
+	rbpid=$!
+	sleep 0.5
+	tools/bench/profile.py "$dir/qmp.sock" "$ksyms" "$redis_server" --seconds "$profile" \
+		> "$dir/$tag.profile" 2>&1 || echo "bench: $sys $tag: profile.py failed (see $dir/$tag.profile)" >&2
+	wait "$rbpid"
+	printf '   %-5s %-3s clients %2d pipeline %2d: profiled (%s)\n' "$sys" "$t" "$c" "$p" "$dir/$tag.profile"
+}
+
+measure_redis() {
+	local sys=$1 dir=$2 qemu_pid=$3 cfg t c p tag n i rc est c0 c1 w0 w1 i0 i1 alive=1 base=""
+	rb_timeout=120
+	rb -c 60 -n 3000 -t ping -q > "$dir/warmup-ping.txt" 2>&1
+	if [ "$sys" = epunk ] && counters_wait "$dir/serial.log" 3; then
+		base=$(counters_latest "$dir/serial.log")
+		echo "$base" > "$dir/counters-base.txt"
+	fi
+	for cfg in $redis_configs; do
+		IFS=: read -r t c p <<< "$cfg"
+		tag=$t-c$c-P$p
+		if [ "$alive" = 0 ]; then
+			echo "RC=skipped" > "$dir/$tag.env"
+			continue
+		fi
+		n=$((500 * c * p))
+		[ "$n" -ge 1000 ] || n=1000
+		[ "$n" -le 50000 ] || n=50000
+		rb_timeout=$((warmup + seconds * 10 + 60))
+		rb -t "$t" -c "$c" -P "$p" -n "$n" --csv > "$dir/$tag.warmup" 2>&1
+		est=$(csv_field "$dir/$tag.warmup" 2 | cut -d. -f1)
+		n=$(( ${est:-0} * seconds ))
+		[ "$n" -ge 1000 ] || n=1000
+		c0=$(cpu_ticks "$qemu_pid")
+		w0=$(date +%s%N)
+		i0=""
+		[ "$icount" = 1 ] && i0=$(tools/bench/profile.py "$dir/qmp.sock" --icount)
+		rc=0
+		printf '   %-5s %-3s clients %2d pipeline %2d: ' "$sys" "$t" "$c" "$p"
+		for i in $(seq "$repeat"); do
+			rb -t "$t" -c "$c" -P "$p" -n "$n" --csv > "$dir/$tag-$i.csv" 2> "$dir/$tag-$i.err" || rc=$?
+			[ "$(csv_field "$dir/$tag-$i.csv" 1)" = "$t" ] || rc=${rc/#0/1}
+			[ "$rc" = 0 ] || break
+			printf '%9.0f' "$(csv_field "$dir/$tag-$i.csv" 2)"
+		done
+		w1=$(date +%s%N)
+		c1=$(cpu_ticks "$qemu_pid")
+		i1=""
+		[ -n "$i0" ] && i1=$(tools/bench/profile.py "$dir/qmp.sock" --icount)
+		{
+			[ -n "$i1" ] && echo "ICOUNT_PER_REQUEST=$(((i1 - i0) / (n * i)))"
+			echo "RC=$rc"
+			echo "REQUESTS=$n"
+			echo "RUNS=$i"
+			[ "$c1" -ge "$c0" ] && [ "$c1" != 0 ] &&
+				echo "CPU_S=$(awk -v t=$((c1 - c0)) -v h="$clk_tck" 'BEGIN { printf "%.3f", t / h }')"
+			echo "WALL_S=$(awk -v n=$((w1 - w0)) 'BEGIN { printf "%.3f", n / 1e9 }')"
+		} > "$dir/$tag.env"
+		if [ "$rc" = 0 ]; then
+			echo " req/s ($n requests each; p99 $(csv_field "$dir/$tag-$i.csv" 7) ms${i1:+; $(((i1 - i0) / (n * i))) guest instructions per request})"
+			[ "$profile" = 0 ] || profile_run "$sys" "$dir" "$tag" "$t" "$c" "$p" "${est:-0}"
+		else
+			echo " FAILED (redis-benchmark status $rc: $(tail -1 "$dir/$tag-$i.err" 2>/dev/null))"
+			failures=$((failures + 1))
+			if ! kill -0 "$qpid" 2>/dev/null; then
+				echo "bench: $sys: QEMU is gone; the remaining configurations are skipped" >&2
+				alive=0
+			fi
+		fi
+	done
+	[ "$sys" = epunk ] || return 0
+	# Every counter back to its baseline once the clients are gone (TIME_WAIT lasts 2 s here).
+	local t0=$SECONDS now d="no baseline (no counters line)"
+	while [ -n "$base" ] && [ "$alive" = 1 ] && counters_wait "$dir/serial.log" 1; do
+		now=$(counters_latest "$dir/serial.log")
+		d=$(leak_diff "$base" "$now")
+		[ -n "$d" ] && [ $((SECONDS - t0)) -lt 60 ] || break
+	done
+	echo "${now:-}" > "$dir/counters-after.txt"
+	if [ -z "$d" ]; then
+		echo "LEAKS=\"none: every counter back to its baseline $((SECONDS - t0)) s after the last run\"" >> "$dir/system.env"
+		echo "== $sys: leak counters back to their baseline"
+	else
+		echo "LEAKS=\"$d\"" >> "$dir/system.env"
+		echo "bench: $sys: leak counters not back to their baseline: $d" >&2
+		failures=$((failures + 1))
+	fi
+}
+
 # run_system NAME: boot NAME (epunk or linux), wait for its ready line, run the matrix, stop it.
-# Everything it learns goes to $out/raw/NAME/ for tools/bench/bench-report.py.
+# Everything it learns goes to $raw/NAME/ for tools/bench/bench-report.py.
 run_system() {
-	local sys=$1 dir=$out/raw/$1 kernel append ready_re boot_timeout extra=()
+	local sys=$1 dir=$raw/$1 kernel append ready_re boot_timeout extra=()
 	mkdir -p "$dir"
 	case "$sys" in
 	epunk | epunk-nooffload)
@@ -206,23 +416,39 @@ run_system() {
 		append="quiet app=echo args=\"port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}\" ip=$guest_ip/$prefix gw=$host_ip${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
 		[ "$sys" = epunk-nooffload ] && append="$append vnet_offload=off"
 		ready_re='echo: listening'
+		server=build/apps/echo	# the initrd's /bin/echo (Makefile)
+		if [ "$app" = redis ]; then
+			# net_stats: the leak counters, checked after the matrix; tcp_msl: TIME_WAIT
+			# over in 2 s, so that the check need not wait 2 minutes.
+			append="quiet app=redis-server args=\"$redis_args\" ip=$guest_ip/$prefix gw=$host_ip"
+			# busy_poll= is the kernel's default, as net.core.busy_poll is Linux's:
+			# redis does not ask for it itself.
+			append+=" net_stats=1 tcp_msl=1000${busy_poll:+ busy_poll=$busy_poll}"
+			append+="${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
+			ready_re='Ready to accept connections'
+			server=$redis_server
+			extra=(-initrd build/redis/initrd.cpio)
+		fi
 		boot_timeout=${BENCH_BOOT_TIMEOUT:-60}
 		echo "IMAGE=build/epunk.elf" > "$dir/system.env"
 		echo "IMAGE_BYTES=$(stat -c %s "$kernel")" >> "$dir/system.env"
 		echo "LOADED_BYTES=$(size -B "$kernel" | awk 'NR == 2 { print $1 + $2 }')" >> "$dir/system.env"
-		# the initrd's /bin/echo is build/apps/echo (Makefile)
-		echo "SERVER_SHA256=$(sha256sum < build/apps/echo | cut -d' ' -f1)" >> "$dir/system.env"
+		echo "SERVER_SHA256=$(sha256sum < "$server" | cut -d' ' -f1)" >> "$dir/system.env"
 		;;
 	linux)
 		kernel=build/linux-guest/vmlinuz
 		append="console=ttyS0 quiet panic=-1 ip=$guest_ip/$prefix gw=$host_ip port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}"
 		ready_re='linux-guest: ready'
 		boot_timeout=${BENCH_BOOT_TIMEOUT:-240}
-		extra=(-initrd build/linux-guest/initramfs.cpio.gz)
-		# shellcheck disable=SC1091
-		. build/linux-guest/guest.env
+		local variant=""
+		[ "$app" = redis ] && variant=-redis append+=" app=redis"
+		append+="${BENCH_LINUX_APPEND:+ $BENCH_LINUX_APPEND}"
+		extra=(-initrd "build/linux-guest/initramfs$variant.cpio.gz")
+		# shellcheck disable=SC1090
+		. "build/linux-guest/guest$variant.env"
+		[ "$app" = redis ] && SERVER_SHA256=$REDIS_SHA256
 		{
-			echo "IMAGE=\"build/linux-guest/vmlinuz + initramfs.cpio.gz\""
+			echo "IMAGE=\"build/linux-guest/vmlinuz + initramfs$variant.cpio.gz\""
 			echo "IMAGE_BYTES=$((VMLINUZ_BYTES + INITRAMFS_BYTES))"
 			echo "KERNEL_VERSION=$KERNEL_VERSION"
 			echo "KERNEL_PKG=$KERNEL_PKG"
@@ -234,6 +460,11 @@ run_system() {
 		} > "$dir/system.env"
 		;;
 	esac
+	if [ "$profile" != 0 ] || [ "$icount" = 1 ]; then
+		extra+=(-qmp "unix:$dir/qmp.sock,server=on,wait=off")
+	fi
+	[ "$profile" != 0 ] && [ "$sys" = linux ] && append+=" nokaslr kallsyms"
+	[ "$icount" = 1 ] && extra+=(-icount shift=0,sleep=on,align=off -rtc clock=vm)
 	echo "MEM=$mem" >> "$dir/system.env"
 	echo "APPEND=\"${append//\"/\\\"}\"" >> "$dir/system.env"
 	local qemu_timeout=$((boot_timeout + nconfigs * per_config + 60))
@@ -241,7 +472,7 @@ run_system() {
 	local t0 now
 	t0=$(date +%s%N)
 	qemu_pidfile=$dir/qemu.pid
-	QEMU=$out/raw/qemu-logged QEMU_ARGS_LOG=$dir/qemu-cmdline.txt ip netns exec "$ns" \
+	QEMU=$raw/qemu-logged QEMU_ARGS_LOG=$dir/qemu-cmdline.txt ip netns exec "$ns" \
 		tools/run/qemu.sh --kernel "$kernel" --timeout "$qemu_timeout" --append "$append" \
 		--log "$dir/serial.log" -- "${extra[@]}" "${netdev[@]}" -pidfile "$qemu_pidfile" \
 		> "$dir/qemu.out" 2>&1 < /dev/null &
@@ -291,49 +522,17 @@ run_system() {
 	fi
 	echo "STATUS=ok" >> "$dir/system.env"
 	echo "== $sys: ready after $(sed -n 's/^READY_S=//p' "$dir/system.env") s; QEMU pid $qemu_pid"
+	if [ "$profile" != 0 ] && [ "$sys" = linux ]; then
+		tr -d '\r' < "$dir/serial.log" |
+			sed -n '/^linux-guest: kallsyms begin/,/^linux-guest: kallsyms end/{/^linux-guest:/!p}' \
+			> "$dir/kallsyms"
+	fi
 
-	local c s tag rc c0 c1 w0 w1 alive=1
-	for c in $conns_list; do
-		for s in $sizes_list; do
-			tag=c$c-s$s
-			if [ "$alive" = 0 ]; then
-				echo "RC=skipped" > "$dir/$tag.env"
-				continue
-			fi
-			if [ "$warmup" -gt 0 ]; then
-				timeout -k 5 $((warmup + 60)) ip netns exec "$ns" build/echobench -c "$c" -s "$s" \
-					-p "$depth" -t "$threads" -d "$warmup" -q "$guest_ip" "$port" \
-					> "$dir/$tag.warmup" 2>&1
-			fi
-			c0=$(cpu_ticks "$qemu_pid")
-			w0=$(date +%s%N)
-			timeout -k 5 $((seconds + 60)) ip netns exec "$ns" build/echobench -c "$c" -s "$s" \
-				-p "$depth" -t "$threads" -d "$seconds" -w 0 --json "$guest_ip" "$port" \
-				> "$dir/$tag.json" 2> "$dir/$tag.err"
-			rc=$?
-			w1=$(date +%s%N)
-			c1=$(cpu_ticks "$qemu_pid")
-			{
-				echo "RC=$rc"
-				# (none when QEMU was gone by the end)
-				[ "$c1" -ge "$c0" ] && [ "$c1" != 0 ] &&
-					echo "CPU_S=$(awk -v t=$((c1 - c0)) -v h="$clk_tck" 'BEGIN { printf "%.3f", t / h }')"
-				echo "WALL_S=$(awk -v n=$((w1 - w0)) 'BEGIN { printf "%.3f", n / 1e9 }')"
-			} > "$dir/$tag.env"
-			printf '   %-5s conns %5d x %5d B: ' "$sys" "$c" "$s"
-			if [ "$rc" = 0 ]; then
-				python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]
-print("%9.0f req/s %8.2f MB/s  p50 %8.1f us  p99 %8.1f us" % (r["requests_per_s"], r["mb_per_s"], l["p50"], l["p99"]))' "$dir/$tag.json"
-			else
-				echo "FAILED (echobench status $rc: $(tail -1 "$dir/$tag.err"))"
-				failures=$((failures + 1))
-				if ! kill -0 "$qpid" 2>/dev/null; then
-					echo "bench: $sys: QEMU is gone; the remaining configurations are skipped" >&2
-					alive=0
-				fi
-			fi
-		done
-	done
+	if [ "$app" = redis ]; then
+		measure_redis "$sys" "$dir" "$qemu_pid"
+	else
+		measure_echo "$sys" "$dir" "$qemu_pid"
+	fi
 	stop_qemu
 }
 
@@ -357,40 +556,56 @@ start=$(date +%s)
 	# The report compares the first with the second (the baseline when there is one).
 	echo "SYSTEMS=\"epunk${baseline:+ $baseline}${offload_off:+ epunk-nooffload}\""
 	echo "NETDEV=\"${netdev[*]}\""
-} > "$out/raw/run.env"
+	echo "APP=$app"
+	if [ "$app" = redis ]; then
+		echo "REDIS_CONFIGS=\"$redis_configs\""
+		echo "REPEAT=$repeat"
+		echo "ICOUNT=$icount"
+		echo "REDIS_ARGS=\"${redis_args//\"/\\\"}\""
+		echo "REDIS_BENCHMARK=\"$(redis-benchmark --version 2>/dev/null | head -1)\""
+	fi
+} > "$raw/run.env"
 
 # tools/run/qemu.sh runs $QEMU: this one notes its exact arguments, then becomes QEMU (same pid).
-cat > "$out/raw/qemu-logged" <<'EOF'
+cat > "$raw/qemu-logged" <<'EOF'
 #!/bin/sh
 printf '%s\n' "$BENCH_QEMU" "$@" > "$QEMU_ARGS_LOG"
 exec "$BENCH_QEMU" "$@"
 EOF
-chmod +x "$out/raw/qemu-logged"
+chmod +x "$raw/qemu-logged"
 export BENCH_QEMU=${QEMU:-qemu-system-x86_64}
 
 run_system epunk
 epunk_ok=$?
 if [ "$smoke" = 1 ] && [ "$epunk_ok" != 0 ]; then
 	# Networking in progress: no echo app, no ip=, or it never listens. Not a failure yet.
-	skip_or_fail "epunk cannot serve echo yet: $(cat "$out/raw/epunk/reason.txt")"
+	skip_or_fail "epunk cannot serve echo yet: $(cat "$raw/epunk/reason.txt")"
 fi
 [ -n "$offload_off" ] && run_system epunk-nooffload
 [ -n "$baseline" ] && run_system "$baseline"
 cleanup
 trap - EXIT
-echo "ELAPSED_S=$(($(date +%s) - start))" >> "$out/raw/run.env"
+echo "ELAPSED_S=$(($(date +%s) - start))" >> "$raw/run.env"
 
 python3 tools/bench/bench-report.py "$out" || { echo "bench: report failed" >&2; exit 1; }
-gnuplot -e "datafile='$out/plot.dat'; outfile='$out/results.png'; $(cat "$out/plot.vars")" \
-	tools/bench/bench-plot.gp || { echo "bench: plot failed" >&2; failures=$((failures + 1)); }
-echo "== report: $out/results.md, $out/results.json, $out/results.png ($(($(date +%s) - start)) s)"
+# The plots of every app measured in $out: echo's results.png, redis's results-redis.png.
+for a in echo redis; do
+	suffix=${a/echo/}
+	suffix=${suffix:+-$suffix}
+	[ -f "$out/plot$suffix.vars" ] || continue
+	gnuplot -e "datafile='$out/plot$suffix.dat'; outfile='$out/results$suffix.png'; $(cat "$out/plot$suffix.vars")" \
+		"tools/bench/bench${suffix}-plot.gp" || { echo "bench: plot failed" >&2; failures=$((failures + 1)); }
+done
+png=results.png
+[ "$app" = redis ] && png=results-redis.png
+echo "== report: $out/results.md, $out/results.json, $out/$png ($(($(date +%s) - start)) s)"
 
 if [ "$smoke" = 1 ]; then
 	for f in results.md results.json results.png; do
 		[ -s "$out/$f" ] || { echo "FAIL: $out/$f was not written"; exit 1; }
 	done
-	if [ "$(sed -n 's/^RC=//p' "$out/raw/epunk/c1-s64.env")" != 0 ]; then
-		echo "FAIL: echobench did not verify every byte (see $out/raw/epunk/c1-s64.err)"
+	if [ "$(sed -n 's/^RC=//p' "$raw/epunk/c1-s64.env")" != 0 ]; then
+		echo "FAIL: echobench did not verify every byte (see $raw/epunk/c1-s64.err)"
 		exit 1
 	fi
 	echo "PASS: 1 connection x 64 B for ${seconds}s, every byte verified; report written"

@@ -105,37 +105,12 @@ MEM=$mem nsx tools/run/qemu.sh --timeout "$qtimeout" --log "$serial" --append "$
 	-device virtio-net-pci,disable-legacy=on,netdev=n0 > "$out/qemu.out" 2>&1 < /dev/null &
 qpid=$!
 
-# counters_lines: how many counters lines the guest printed so far (one a second).
-counters_lines() { tr -d '\r' 2>/dev/null < "$serial" | grep -c '^counters: '; }
-# wait_counters N: wait for N more counters lines (the newest then reflects the present); 1 if
-# the guest stopped printing them within N + 30 s.
-wait_counters() {
-	local want=$(($(counters_lines) + $1)) i
-	for i in $(seq $((($1 + 30) * 10))); do
-		[ "$(counters_lines)" -ge "$want" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# latest: the newest counters line, as "key=value ..." words.
-latest() { tr -d '\r' < "$serial" | grep '^counters: ' | tail -1 | sed 's/^counters: //'; }
-# field LINE KEY
-field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
+# wait_counters N / latest: the guest's counters (tools/lib.sh) on this run's serial log.
+wait_counters() { counters_wait "$serial" "$1"; }
+latest() { counters_latest "$serial"; }
 guest_alive() { kill -0 "$qpid" 2>/dev/null; }
 crashes() { tr -d '\r' < "$serial" | grep -ciE 'panic|BUG_ON|assertion|page fault|general protection'; }
 
-# Compared against the baseline after each workload: everything a connection holds in the kernel
-# (kernel_objs: the slab objects but the application's memory regions, which its allocator keeps).
-LEAK_KEYS="socks unix files fds epitems tcp_active tcp_listen tcp_tw tcp_bound lwip_heap lwip_pools pcbs segs pbufs kernel_objs large"
-# leak_diff BASE NOW: "key base->now ..." for every key that differs; empty when none do.
-leak_diff() {
-	local k d=""
-	for k in $LEAK_KEYS; do
-		[ "$(field "$1" "$k")" = "$(field "$2" "$k")" ] ||
-			d+="$k $(field "$1" "$k")->$(field "$2" "$k") "
-	done
-	echo "$d"
-}
 # back_to_baseline NAME: wait (up to 2*MSL + 60 s) for the counters to equal the baseline.
 leaks=0
 back_to_baseline() {

@@ -6,6 +6,7 @@
 #   bench        the benchmark's plot (tools/bench/bench.sh)
 #   linux-guest  building the Linux baseline guest's initramfs (tools/run/linux-guest.sh)
 #   fuzz         clang and libFuzzer for the fuzz targets (make fuzz, tests/fuzz.sh)
+#   redis        Debian's redis-cli and redis-benchmark (the redis test stage, make bench-redis)
 set -eu
 need=""
 check() {	# check COMMAND PACKAGE
@@ -37,6 +38,9 @@ for group in "$@"; do
 		check cpio cpio
 		check dpkg-deb dpkg
 		command -v modinfo >/dev/null 2>&1 || [ -x /sbin/modinfo ] || need="$need kmod" ;;
+	redis)
+		check redis-cli redis-tools
+		check redis-benchmark redis-tools ;;
 	fuzz)
 		check clang-14 clang-14
 		ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||

@@ -9,19 +9,12 @@
 #
 # Idempotent: a tree patched by the current series is left alone (its stamp is a hash of the
 # series and the patches), any other is unpacked again; a downloaded tarball is reused. The
-# download goes through apt ("apt-get source --download-only"), which needs source indexes
-# (deb-src). When the machine has none, root adds them: a copy of the machine's own
-# /etc/apt/sources.list.d/debian.sources (or of the "deb" lines of /etc/apt/sources.list) with
-# the type changed to deb-src, then "apt-get update". Nothing here names an archive host: they
-# come from the machine's own apt configuration. As another user without deb-src, it says what
-# to run.
+# download is tools/build/apt-source.sh's (apt, with deb-src entries added by root when the
+# machine has none).
 set -eu
 want=2.1.3
 dir=${1:-build/lwip}
 patches=$(cd "$(dirname "$0")/../../net/lwip/patches" && pwd)
-srcs=/etc/apt/sources.list.d/epunk-deb-src.sources
-list=/etc/apt/sources.list.d/epunk-deb-src.list
-
 say() { echo "fetch-lwip: $*" >&2; }
 
 series=$(grep -v '^[[:space:]]*\(#\|$\)' "$patches/series")
@@ -31,62 +24,16 @@ if [ "$(cat "$dir/lwip-$want/.epunk-patches" 2>/dev/null)" = "$stamp" ]; then
 fi
 
 mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)	# apt-get source runs in $dir: make the log paths absolute
+dir=$(cd "$dir" && pwd)
 tree=$dir/lwip-$want
 
 orig() {	# the upstream tarball apt-get source left in $dir, if any
 	ls "$dir"/lwip_"$want"*.orig.tar.* 2>/dev/null | head -n 1
 }
 
-download() {
-	# apt-get source downloads into the current directory; -qq keeps it to errors.
-	(cd "$dir" && apt-get source --download-only -qq lwip >/dev/null 2>"$dir/apt-source.log") &&
-		[ -n "$(orig)" ]
-}
-
-enable_deb_src() {
-	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		# deb822 format: the same stanzas, "Types: deb" becoming "Types: deb-src".
-		sed -e 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' \
-			/etc/apt/sources.list.d/debian.sources > "$srcs.new"
-		grep -q '^Types: deb-src$' "$srcs.new" || {
-			rm -f "$srcs.new"
-			return 1
-		}
-		mv "$srcs.new" "$srcs"
-		say "added $srcs (deb-src twin of debian.sources)"
-	elif [ -f /etc/apt/sources.list ] && grep -q '^deb[[:space:]]' /etc/apt/sources.list; then
-		# One-line format: each "deb ..." line again as "deb-src ...".
-		sed -n 's/^deb\([[:space:]]\)/deb-src\1/p' /etc/apt/sources.list > "$list"
-		say "added $list (deb-src twin of sources.list)"
-	else
-		return 1
-	fi
-}
-
-if [ -z "$(orig)" ] && ! download; then
-	if [ "$(id -u)" != 0 ]; then
-		say "cannot download Debian's lwip source package (no deb-src entries in apt?)"
-		say "run once as root: sudo tools/build/fetch-lwip.sh $dir   (or: sudo make)"
-		say "it adds a deb-src twin of /etc/apt/sources.list.d/debian.sources and runs apt-get update"
-		sed 's/^/  apt: /' "$dir/apt-source.log" >&2 || true
-		exit 1
-	fi
-	if ! command -v apt-get >/dev/null 2>&1; then
-		say "apt-get not found: this needs a Debian (12) machine"
-		exit 1
-	fi
-	if ! enable_deb_src; then
-		say "found no apt sources to derive deb-src entries from"
-		exit 1
-	fi
-	say "apt-get update (source indexes)"
-	apt-get update -qq >&2
-	if ! download; then
-		say "apt-get source --download-only lwip failed:"
-		cat "$dir/apt-source.log" >&2
-		exit 1
-	fi
+if [ -z "$(orig)" ]; then
+	"$(dirname "$0")/apt-source.sh" lwip "$dir" >/dev/null
+	[ -n "$(orig)" ] || { say "the lwip source package holds no lwip_$want orig tarball"; exit 1; }
 fi
 
 need=""

@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: MIT
 # /init of the Linux baseline guest (tools/run/linux-guest.sh builds the initramfs around it): loads
 # virtio-net, configures lo and eth0 from the kernel command line, starts apps/echo.c (built
-# static) and prints "linux-guest: ready ..." on the serial console. Never returns: if the server
-# stops, the guest powers off.
+# static), or redis-server with app=redis, and prints "linux-guest: ready ..." on the serial
+# console. Never returns: if the server stops, the guest powers off.
 #
 # Kernel command line words read here (the rest is the kernel's):
-#   ip=ADDR/PREFIX  gw=ADDR  port=N (default 7)  mode=et|lt (default et)
-#   busy_poll=USECS (default none: net.core.busy_poll and busy_read set to it, and the server
-#   asked to busy-poll)
-# The same ip= and gw= words are what epunk is given.
+#   ip=ADDR/PREFIX  gw=ADDR  app=echo|redis (default echo)
+#   port=N (default 7 for echo, 6379 for redis)  mode=et|lt (echo's; default et)
+#   busy_poll=USECS (default none: net.core.busy_poll and busy_read set to it, and the echo
+#   server asked to busy-poll; redis is not asked, the sysctls alone apply to it)
+#   kallsyms: print /proc/kallsyms (modules loaded) between "linux-guest: kallsyms begin" and
+#   "... end", for tools/bench/profile.py (boot with nokaslr too)
+# The same ip= and gw= words are what epunk is given; redis gets the arguments epunk's gets
+# (make bench-redis).
 /bin/busybox --install -s /bin
 export PATH=/bin
 
@@ -23,14 +27,16 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-ip="" gw="" port=7 mode=et busy_poll=""
+ip="" gw="" port="" mode=et app=echo busy_poll="" kallsyms=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	ip=*) ip=${w#ip=} ;;
 	gw=*) gw=${w#gw=} ;;
 	port=*) port=${w#port=} ;;
 	mode=*) mode=${w#mode=} ;;
+	app=*) app=${w#app=} ;;
 	busy_poll=*) busy_poll=${w#busy_poll=} ;;
+	kallsyms) kallsyms=1 ;;
 	esac
 done
 [ -n "$ip" ] || fail "no ip=ADDR/PREFIX on the kernel command line"
@@ -40,6 +46,12 @@ while read -r m; do
 	[ -n "$m" ] || continue
 	insmod "/lib/modules/$m.ko" || fail "insmod $m"
 done < /etc/modules.order
+
+if [ "$kallsyms" = 1 ]; then
+	echo "linux-guest: kallsyms begin"
+	cat /proc/kallsyms
+	echo "linux-guest: kallsyms end"
+fi
 
 # eth0 appears once virtio_net has probed the device: give it a bounded time.
 i=0
@@ -61,19 +73,31 @@ if [ -n "$busy_poll" ]; then
 	echo "$busy_poll" > /proc/sys/net/core/busy_poll || fail "net.core.busy_poll"
 	echo "$busy_poll" > /proc/sys/net/core/busy_read || fail "net.core.busy_read"
 fi
-/bin/echo-server "port=$port" "mode=$mode" ${busy_poll:+"busy_poll=$busy_poll"} &
+case "$app" in
+echo)
+	port=${port:-7}
+	/bin/echo-server "port=$port" "mode=$mode" ${busy_poll:+"busy_poll=$busy_poll"} &
+	what="echo on TCP port $port ($mode)" ;;
+redis)
+	port=${port:-6379}
+	[ -x /bin/redis-server ] || fail "no /bin/redis-server in this initramfs (linux-guest.sh --redis)"
+	cd /tmp
+	/bin/redis-server --port "$port" --save '' --appendonly no --protected-mode no &
+	what="redis-server on TCP port $port" ;;
+*) fail "app=$app: expected echo or redis" ;;
+esac
 server=$!
 
 # Ready once the port is listening: /proc/net/tcp shows it as local :PORT in state 0A.
 hexport=$(printf '%04X' "$port")
 i=0
 until grep -q "^ *[0-9]*: [0-9A-F]*:$hexport [0-9A-F]*:0000 0A" /proc/net/tcp; do
-	kill -0 "$server" 2>/dev/null || fail "the echo server exited"
+	kill -0 "$server" 2>/dev/null || fail "the $app server exited"
 	i=$((i + 1))
-	[ "$i" -le 100 ] || fail "the echo server is not listening on port $port after 10 s"
+	[ "$i" -le 100 ] || fail "the $app server is not listening on port $port after 10 s"
 	sleep 0.1
 done
-echo "linux-guest: ready: $(uname -r), eth0 $ip, echo on TCP port $port ($mode)"
+echo "linux-guest: ready: $(uname -r), eth0 $ip, $what"
 
 wait "$server"
-fail "the echo server exited with status $?"
+fail "the $app server exited with status $?"

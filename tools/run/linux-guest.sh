@@ -5,17 +5,31 @@
 # initramfs holding virtio-net's modules for that exact kernel and the echo server epunk runs
 # (build/apps/echo, static, musl),
 # with tools/run/linux-guest-init.sh as /init. Packages come through `apt-get download`.
+# With --redis FILE, a second initramfs also holds FILE as /bin/redis-server (the very
+# executable epunk runs, build/redis/redis-server), which /init starts instead of the echo
+# server when the kernel command line says app=redis (make bench-redis BASELINE=linux).
 #
-# usage: tools/run/linux-guest.sh [--print]
+# usage: tools/run/linux-guest.sh [--redis FILE] [--print]
 # Everything is cached under build/linux-guest/ and rebuilt only when an input changed:
 #   debs/              the downloaded .deb files (delete to fetch again)
 #   vmlinuz            the kernel          initramfs.cpio.gz   the initramfs
 #   guest.env          KERNEL_VERSION, KERNEL_PKG, BUSYBOX_PKG, MODULES (load order), sizes,
 #                      SERVER_SHA256 (the echo server's executable)
+#   initramfs-redis.cpio.gz, guest-redis.env   the same with redis-server (--redis); its
+#                      REDIS_SHA256 is redis-server's
 # Environment: LINUX_GUEST_KERNEL_PKG (default: what linux-image-amd64 depends on).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=build/linux-guest
+redis_bin=""
+print=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--redis) redis_bin=${2:?--redis needs a file}; shift 2 ;;
+	--print) print=1; shift ;;
+	*) echo "usage: tools/run/linux-guest.sh [--redis FILE] [--print]" >&2; exit 2 ;;
+	esac
+done
 debs=$out/debs
 mkdir -p "$debs"
 
@@ -106,31 +120,35 @@ need_module() {
 need_module virtio_pci
 need_module virtio_net
 
-# Rebuild the initramfs when any input is newer than it.
-initramfs=$out/initramfs.cpio.gz
 echo_bin=${ECHO_BIN:-build/apps/echo}
 if [ ! -x "$echo_bin" ]; then
 	echo "linux-guest: no $echo_bin (run make first)" >&2
 	exit 1
 fi
-inputs=(tools/run/linux-guest-init.sh tools/run/linux-guest.sh "$echo_bin" "$kernel_deb" "$busybox_deb")
-stale=0
-if [ ! -f "$initramfs" ] || [ ! -f "$out/guest.env" ]; then
-	stale=1
+if [ -n "$redis_bin" ] && [ ! -x "$redis_bin" ]; then
+	echo "linux-guest: no $redis_bin (run make redis first)" >&2
+	exit 1
 fi
-for f in "${inputs[@]}"; do
-	if [ "$f" -nt "$initramfs" ]; then
-		stale=1
-	fi
-done
-if [ "$stale" = 1 ]; then
-	root=$out/root
+
+# build_initramfs SUFFIX [REDIS]: $out/initramfs$SUFFIX.cpio.gz and $out/guest$SUFFIX.env, rebuilt
+# when any input is newer than them; with REDIS, it also holds /bin/redis-server.
+build_initramfs() {
+	local suffix=$1 redis=${2:-} initramfs=$out/initramfs$1.cpio.gz env=$out/guest$1.env
+	local inputs=(tools/run/linux-guest-init.sh tools/run/linux-guest.sh "$echo_bin" "$kernel_deb"
+		"$busybox_deb" ${redis:+"$redis"})
+	local stale=0 f root=$out/root$suffix
+	[ -f "$initramfs" ] && [ -f "$env" ] || stale=1
+	for f in "${inputs[@]}"; do
+		[ "$f" -nt "$initramfs" ] && stale=1
+	done
+	[ "$stale" = 1 ] || return 0
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,lib/modules}
 	cp "$out/busybox/bin/busybox" "$root/bin/busybox"
 	ln -s busybox "$root/bin/sh"
-	# The server: the very executable epunk runs (static, musl).
+	# The servers: the very executables epunk runs (static, musl).
 	cp "$echo_bin" "$root/bin/echo-server"
+	[ -z "$redis" ] || cp "$redis" "$root/bin/redis-server"
 	for m in "${order[@]}"; do
 		cp "$(modfile "$m")" "$root/lib/modules/$m.ko"
 	done
@@ -147,9 +165,13 @@ if [ "$stale" = 1 ]; then
 		echo "VMLINUZ_BYTES=$(stat -c %s "$out/vmlinuz")"
 		echo "INITRAMFS_BYTES=$(stat -c %s "$initramfs")"
 		echo "SERVER_SHA256=$(sha256sum < "$root/bin/echo-server" | cut -d' ' -f1)"
-	} > "$out/guest.env"
+		[ -z "$redis" ] || echo "REDIS_SHA256=$(sha256sum < "$root/bin/redis-server" | cut -d' ' -f1)"
+	} > "$env"
+	rm -rf "$root"
 	echo "linux-guest: built $out/vmlinuz ($kver) and $initramfs (modules: ${order[*]})" >&2
-fi
-if [ "${1:-}" = --print ]; then
-	cat "$out/guest.env"
+}
+build_initramfs ""
+[ -z "$redis_bin" ] || build_initramfs -redis "$redis_bin"
+if [ "$print" = 1 ]; then
+	cat "$out/guest${redis_bin:+-redis}.env"
 fi

@@ -18,6 +18,17 @@ struct file;
 struct poll_table;
 struct iovec;
 
+/* A directory's walk (getdents64): the file's iterate operation calls emit for each entry from
+ * ctx->pos on, setting ctx->pos to the entry's position first; it stops at the first entry emit
+ * refuses (no room), whose position becomes the file's. */
+struct dir_context {
+	/* emit: one entry (@name of @len bytes, inode number, DT_* type); false when it does not
+	 * fit. */
+	bool (*emit)(struct dir_context *ctx, const char *name, size_t len, uint64_t ino,
+		     unsigned type);
+	long long pos;		/* the entry being emitted */
+};
+
 struct file_operations {
 	/* read/write: bytes moved, or a negative errno (-EAGAIN when non-blocking and none). */
 	ssize_t (*read)(struct file *f, void *buf, size_t len);
@@ -35,6 +46,19 @@ struct file_operations {
 	/* ioctl: the file's own requests (sys_ioctl handles the generic ones first); -ENOTTY for
 	 * one it does not know. NULL: none. */
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
+	/* llseek: the new position for SEEK_SET..SEEK_HOLE (the caller refuses other values), or
+	 * a negative errno. NULL: the file has no position (a pipe, a socket): ESPIPE. */
+	long long (*llseek)(struct file *f, long long off, int whence);
+	/* pread/pwrite: read/write at byte @pos (>= 0), the file's position left alone. NULL: the
+	 * file has no position: ESPIPE. */
+	ssize_t (*pread)(struct file *f, void *buf, size_t len, long long pos);
+	ssize_t (*pwrite)(struct file *f, const void *buf, size_t len, long long pos);
+	/* iterate: a directory's entries from its position on (struct dir_context). NULL: not a
+	 * directory. */
+	int (*iterate)(struct file *f, struct dir_context *ctx);
+	/* getattr: the mode and size fstat reports of this open file, when they are its own
+	 * rather than its kind's (a file of the tree). NULL: the kind's mode below, size 0. */
+	void (*getattr)(const struct file *f, unsigned *mode, uint64_t *size);
 	const char *name;	/* "pipe", "eventfd", "eventpoll", "socket": for reports */
 	/* What fstat says of this kind of file, as Linux says it of the same kind: the type and
 	 * permission bits (S_IFIFO | 0600 for a pipe; an anonymous inode's, eventfd's and epoll's,
@@ -74,6 +98,11 @@ static inline bool file_can_poll(const struct file *f)
 {
 	return f->f_op->poll != NULL;
 }
+/* Operations for files whose position means nothing (Linux's noop_llseek and the memory
+ * devices): every seek answers 0, and pread/pwrite are read/write. */
+long long file_llseek_zero(struct file *f, long long off, int whence);
+ssize_t file_pread_unpositioned(struct file *f, void *buf, size_t len, long long pos);
+ssize_t file_pwrite_unpositioned(struct file *f, const void *buf, size_t len, long long pos);
 
 /* The descriptor table. */
 #define FD_DEFAULT_LIMIT	65536

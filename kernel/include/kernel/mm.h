@@ -13,6 +13,7 @@
 #define MM_MIN_ADDR	0x10000ULL		/* nothing is mapped below (Linux's mmap_min_addr) */
 #define MM_STACK_TOP	0x7ffffffde000ULL	/* the main thread's stack ends here */
 #define MM_STACK_SIZE	(8ULL << 20)		/* and may grow this far (RLIMIT_STACK) */
+#define MM_VDSO_BASE	(MM_STACK_TOP + (64ULL << 10))	/* the vDSO, above the stack's top */
 #define MM_MMAP_TOP	(MM_STACK_TOP - MM_STACK_SIZE - (128ULL << 20))	/* mmap searches below */
 
 #define VMA_STACK	0x1	/* a thread's stack */
@@ -52,6 +53,7 @@ struct mm_stats {
 	long regions;		/* regions */
 	uintptr_t brk_start;	/* the heap's bounds */
 	uintptr_t brk;
+	uint64_t bytes;		/* the regions' total size (the virtual memory size) */
 };
 void mm_stats(struct mm_stats *s);
 

@@ -62,6 +62,11 @@ bool proc_fault(struct trap_frame *f, unsigned vec, uint64_t addr, bool user_mod
 const char *proc_name(void);
 /** proc_threads - user threads alive. */
 int proc_threads(void);
+/** proc_start_ns - ktime_ns() when the program started (0 before). */
+uint64_t proc_start_ns(void);
+/** proc_comm - the process's name as Linux's comm: its main thread's (PR_SET_NAME changes it),
+ * NUL-padded to 16 bytes. */
+void proc_comm(char name[16]);
 
 struct thread;
 /**

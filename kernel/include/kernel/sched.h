@@ -176,6 +176,10 @@ void sched_print_threads(void);
 const char *sched_guard_owner(uint64_t addr);
 /** sched_for_each_thread - call @fn on every thread, run-queue lock held (@fn must not sleep). */
 void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
+/** thread_set_name - @t's name becomes @name, cut to THREAD_NAME_MAX - 1 bytes (Linux's comm). */
+void thread_set_name(struct thread *t, const char *name);
+/** thread_get_name - a copy of @t's name, NUL-padded to THREAD_NAME_MAX bytes. */
+void thread_get_name(struct thread *t, char name[THREAD_NAME_MAX]);
 /** thread_cpu_time_ns - the time @t has run on the CPU, up to now if it is running. */
 uint64_t thread_cpu_time_ns(struct thread *t);
 /** thread_count - threads alive (idle included). */

@@ -22,6 +22,12 @@ long sys_read(int fd, void *buf, size_t len);
 long sys_write(int fd, const void *buf, size_t len);
 long sys_readv(int fd, const struct iovec *iov, int iovcnt);
 long sys_writev(int fd, const struct iovec *iov, int iovcnt);
+long sys_pread64(int fd, void *buf, size_t len, long long pos);
+long sys_pwrite64(int fd, const void *buf, size_t len, long long pos);
+long sys_preadv(int fd, const struct iovec *iov, int iovcnt, long long pos);
+long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, long long pos);
+long sys_lseek(int fd, long long off, unsigned whence);
+long sys_getdents64(int fd, void *dirp, unsigned count);
 long sys_close(int fd);
 long sys_open(const char *path, int flags, unsigned mode);
 long sys_openat(int dirfd, const char *path, int flags, unsigned mode);
@@ -54,6 +60,8 @@ long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
 		      const struct timespec *timeout, const sigset_t *mask, size_t sigsetsize);
 /** clock_realtime_ns - CLOCK_REALTIME in nanoseconds since the epoch (kernel/sys_misc.c). */
 uint64_t clock_realtime_ns(void);
+/** clock_realtime_base_ns - CLOCK_REALTIME at ktime 0: clock_realtime_ns() is it plus ktime_ns(). */
+uint64_t clock_realtime_base_ns(void);
 long sys_clock_gettime(clockid_t clk, struct timespec *ts);
 long sys_clock_getres(clockid_t clk, struct timespec *res);
 long sys_nanosleep(const struct timespec *req, struct timespec *rem);
@@ -65,6 +73,8 @@ long sys_sched_getaffinity(int pid, size_t len, unsigned long *mask);
 long sys_sched_setaffinity(int pid, size_t len, const unsigned long *mask);
 long sys_getuid(void);
 long sys_uname(void *buf);
+long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
+	       unsigned long arg5);
 struct sysinfo;
 long sys_sysinfo(struct sysinfo *buf);
 struct rlimit;

@@ -18,5 +18,8 @@ uint64_t cycles_to_ns(uint64_t cycles);
 uint64_t ns_to_cycles(uint64_t ns);
 /** tsc_khz - the calibrated rate. */
 uint64_t time_tsc_khz(void);
+/** time_tsc_params - ktime_ns()'s own figures: ns = (TSC - *@zero) * *@ns_mult >> 32 (the vDSO
+ * computes the same). */
+void time_tsc_params(uint64_t *zero, uint64_t *ns_mult);
 
 #endif

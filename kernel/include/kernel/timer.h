@@ -30,7 +30,8 @@ bool timer_pending(const struct ktimer *t);
 
 /** timers_init - hook the LAPIC timer vector. */
 void timers_init(void);
-/** timer_stats - interrupts taken and callbacks run, for tests and reports. */
-void timer_stats(uint64_t *interrupts, uint64_t *fired);
+/** timer_stats - interrupts taken, callbacks run and writes to the LAPIC timer (each one an exit
+ * to the hypervisor), for tests and reports. */
+void timer_stats(uint64_t *interrupts, uint64_t *fired, uint64_t *programmed);
 
 #endif
