@@ -4,8 +4,9 @@
  * ethernet_input as the driver glue does). Checks our changes to lwIP (net/lwip/patches):
  * "arp-lru" (an ARP storm from more addresses than the table holds never evicts a peer in use,
  * a table full of entries in use refuses new ones, ordinary ARP still resolves, answers and
- * ages), "arp-short" (a truncated ARP message is dropped) and "syn-cookie" (a full backlog of
- * half-open connections does not lock out a real client; half-open ones stay bounded). */
+ * ages), "arp-short" (a truncated ARP message is dropped), "syn-cookie" (a full backlog of
+ * half-open connections does not lock out a real client; half-open ones stay bounded) and
+ * "pcb-hash" (segments reach their own connection, in TIME-WAIT too, through the hash tables). */
 #include <kernel/ktest.h>
 #include <net/net.h>
 #include <string.h>
@@ -359,11 +360,11 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 }
 
 /* A TCP segment from @sip:@sport to our TEST_PORT (checksums off on this interface), with an
- * MSS option if @mss is not 0. */
-static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
-			 uint16_t mss)
+ * MSS option if @mss is not 0, carrying @dlen bytes of @data. */
+static void feed_tcp_data(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			  uint16_t mss, const uint8_t *data, unsigned dlen)
 {
-	unsigned optlen = mss ? 4 : 0, len = 14 + 20 + 20 + optlen;
+	unsigned optlen = mss ? 4 : 0, len = 14 + 20 + 20 + optlen + dlen;
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 	if (!p)
 		return;
@@ -375,7 +376,8 @@ static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t s
 	f[12] = 0x08;
 	uint8_t *ip = f + 14, *t = ip + 20;
 	ip[0] = 0x45;
-	ip[3] = (uint8_t)(40 + optlen);
+	ip[2] = (uint8_t)((40 + optlen + dlen) >> 8);
+	ip[3] = (uint8_t)(40 + optlen + dlen);
 	ip[8] = 64;
 	ip[9] = 6;
 	put_be32(ip + 12, sip);
@@ -396,7 +398,15 @@ static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t s
 		t[22] = (uint8_t)(mss >> 8);
 		t[23] = (uint8_t)mss;
 	}
+	if (dlen)
+		memcpy(t + 20 + optlen, data, dlen);
 	tn.input(p, &tn);
+}
+
+static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			 uint16_t mss)
+{
+	feed_tcp_data(sip, sport, flags, seq, ack, mss, NULL, 0);
 }
 
 static void feed_tcp(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack)
@@ -526,5 +536,171 @@ KTEST(arp, half_open_capped_below_a_large_backlog)
 	net_syncookie_stats(&sent1, &ok1);
 	EXPECT_EQ(half_open(), NET_SYN_BACKLOG);
 	EXPECT_EQ(sent1 - sent0, 44);
+	flood_listener_done(ktest_ctx, lp);
+}
+
+/* ---- pcb-hash ---- */
+
+#define HASH_CONNS	1500
+#define HASH_PORT0	20000
+#define HASH_SEQ(k)	(100000u * (k))	/* the peer's initial sequence number on connection k */
+
+static struct tcp_pcb *hconn[HASH_CONNS];	/* connection k: from PEER:HASH_PORT0 + k */
+static uint32_t hiss[HASH_CONNS];		/* our initial sequence number on it */
+static uint16_t hgot[HASH_CONNS];		/* 1 + the last byte connection k received */
+static unsigned hbad;				/* segments delivered to the wrong pcb */
+
+static err_t hash_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	uintptr_t k = (uintptr_t)arg;
+	(void)err;
+	if (!p)
+		return ERR_OK;
+	if (k >= HASH_CONNS || hconn[k] != pcb || p->tot_len != 1)
+		hbad++;
+	else
+		hgot[k] = (uint16_t)(1 + *(const uint8_t *)p->payload);
+	tcp_recved(pcb, p->tot_len);
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+static err_t hash_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	(void)arg;
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	uintptr_t k = (uintptr_t)(pcb->remote_port - HASH_PORT0);
+	if (pcb->local_port != TEST_PORT || k >= HASH_CONNS || hconn[k]) {
+		hbad++;
+		return ERR_OK;
+	}
+	hconn[k] = pcb;
+	tcp_arg(pcb, (void *)k);
+	tcp_recv(pcb, hash_recv);
+	return ERR_OK;
+}
+
+/* Connection k's pcb, no longer held (its callbacks off), or NULL. */
+static struct tcp_pcb *hash_take(unsigned k)
+{
+	struct tcp_pcb *pcb = hconn[k];
+	hconn[k] = NULL;
+	if (pcb) {
+		tcp_arg(pcb, NULL);
+		tcp_recv(pcb, NULL);
+	}
+	return pcb;
+}
+
+/* One byte @b on connection k at the peer's sequence number @seq; what did we answer? */
+static uint8_t hash_send(unsigned k, uint32_t seq, uint8_t b)
+{
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp_data(PEER, (uint16_t)(HASH_PORT0 + k), 0x18, seq, hiss[k] + 1, 0, &b, 1);
+	return cap.last_tcp_flags;
+}
+
+/* Byte k + @add to every connection k still held, at the peer's sequence number + @off, in an
+ * order unlike the connections' (@stride prime to HASH_CONNS); how many connections did not
+ * receive their byte exactly (or received one while not held). */
+static unsigned hash_round(unsigned stride, uint32_t off, uint8_t add)
+{
+	unsigned wrong = 0;
+	memset(hgot, 0, sizeof(hgot));
+	for (unsigned i = 0; i < HASH_CONNS; i++) {
+		unsigned k = i * stride % HASH_CONNS;
+		if (hconn[k])
+			hash_send(k, HASH_SEQ(k) + off, (uint8_t)(k + add));
+	}
+	for (unsigned k = 0; k < HASH_CONNS; k++)
+		wrong += hgot[k] != (hconn[k] ? 1 + (uint8_t)(k + add) : 0);
+	return wrong;
+}
+
+/*
+ * 1,500 connections from one peer, told apart by port only, find their pcbs in the 4-tuple
+ * table (net/lwip/patches, "pcb-hash"): data in a shuffled order reaches each one's own pcb,
+ * after a third of them moved to TIME-WAIT (where data is answered by an ACK, not a reset by
+ * the listener) the rest still do, and aborted ones are gone. A listener on another port of
+ * the same bucket, registered later, stands first in the port chain and is passed over.
+ */
+KTEST(arp, pcb_hash_demultiplexes_connections_by_4_tuple)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);	/* one handshake at a time */
+	if (!lp)
+		return;
+	struct tcp_pcb *other = tcp_new(), *olp = NULL;
+	ip4_addr_t a;
+	ip4_addr_set_u32(&a, lwip_htonl(OUR));
+	if (other && tcp_bind(other, &a, TEST_PORT + (1u << TCP_LISTEN_HASH_BITS)) == ERR_OK)
+		olp = tcp_listen_with_backlog(other, 8);
+	EXPECT_TRUE(olp != NULL);
+	if (olp)
+		tcp_accept(olp, on_accept);
+	else if (other)
+		tcp_abort(other);
+	tcp_accept(lp, hash_accept);
+	memset(hconn, 0, sizeof(hconn));
+	memset(hgot, 0, sizeof(hgot));
+	hbad = 0;
+	accepted = 0;
+	unsigned made = 0;
+	for (unsigned k = 0; k < HASH_CONNS; k++) {
+		memset(&cap, 0, sizeof(cap));
+		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x02, HASH_SEQ(k), 0);
+		if (cap.last_tcp_flags != 0x12)
+			continue;
+		hiss[k] = cap.last_tcp_seq;
+		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x10, HASH_SEQ(k) + 1, hiss[k] + 1);
+		made += hconn[k] != NULL;
+	}
+	EXPECT_EQ(made, HASH_CONNS);
+	EXPECT_EQ(accepted, 0);		/* none went to the other port's listener */
+	EXPECT_EQ(hash_round(7, 1, 0), 0u);
+	EXPECT_EQ(hbad, 0u);
+	/* A third go to TIME-WAIT: our FIN, the peer's FIN acknowledging it. */
+	unsigned tw = 0, tw_acked = 0;
+	for (unsigned k = 0; k < HASH_CONNS; k += 3) {
+		struct tcp_pcb *pcb = hash_take(k);
+		memset(&cap, 0, sizeof(cap));
+		if (pcb && tcp_close(pcb) == ERR_OK && (cap.last_tcp_flags & 0x01)) {
+			feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x11, HASH_SEQ(k) + 2,
+				 cap.last_tcp_seq + 1);
+			tw++;
+		}
+	}
+	EXPECT_EQ(tw, (HASH_CONNS + 2) / 3);
+	unsigned in_tw = 0;
+	for (struct tcp_pcb *p = tcp_tw_pcbs; p; p = p->next)
+		in_tw += p->local_port == TEST_PORT;
+	EXPECT_EQ(in_tw, tw);
+	/* Data to a connection in TIME-WAIT is acknowledged there (rcv_nxt past the peer's FIN). */
+	for (unsigned k = 0; k < HASH_CONNS; k += 3)
+		tw_acked += hash_send(k, HASH_SEQ(k) + 3, 0) == 0x10 && cap.last_tcp_ack == HASH_SEQ(k) + 3;
+	EXPECT_EQ(tw_acked, tw);
+	/* The others still reach their own pcbs. */
+	EXPECT_EQ(hash_round(11, 2, 1), 0u);
+	EXPECT_EQ(hbad, 0u);
+	/* Aborted connections are gone: their data meets the listener, which resets it. */
+	unsigned reset = 0, aborted = 0;
+	for (unsigned k = 0; k < HASH_CONNS; k++) {
+		struct tcp_pcb *pcb = hash_take(k);
+		if (pcb)
+			tcp_abort(pcb);
+		if (pcb && k % 3 == 1) {
+			aborted++;
+			reset += (hash_send(k, HASH_SEQ(k) + 3, 0) & 0x04) != 0;
+		}
+	}
+	EXPECT_EQ(aborted, HASH_CONNS / 3);
+	EXPECT_EQ(reset, aborted);
+	for (struct tcp_pcb *p = tcp_tw_pcbs, *next; p; p = next) {
+		next = p->next;
+		if (p->local_port == TEST_PORT)
+			tcp_abort(p);
+	}
+	if (olp)
+		tcp_close(olp);
 	flood_listener_done(ktest_ctx, lp);
 }
