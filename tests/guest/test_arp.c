@@ -581,6 +581,27 @@ static err_t hash_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
+/* Connections 0..n-1 through @lp (whose accept callback becomes hash_accept), one handshake at a
+ * time; how many were made. */
+static unsigned hash_open(struct tcp_pcb *lp, unsigned n)
+{
+	unsigned made = 0;
+	tcp_accept(lp, hash_accept);
+	memset(hconn, 0, sizeof(hconn));
+	memset(hgot, 0, sizeof(hgot));
+	hbad = 0;
+	for (unsigned k = 0; k < n; k++) {
+		memset(&cap, 0, sizeof(cap));
+		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x02, HASH_SEQ(k), 0);
+		if (cap.last_tcp_flags != 0x12)
+			continue;
+		hiss[k] = cap.last_tcp_seq;
+		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x10, HASH_SEQ(k) + 1, hiss[k] + 1);
+		made += hconn[k] != NULL;
+	}
+	return made;
+}
+
 /* Connection k's pcb, no longer held (its callbacks off), or NULL. */
 static struct tcp_pcb *hash_take(unsigned k)
 {
@@ -591,6 +612,21 @@ static struct tcp_pcb *hash_take(unsigned k)
 		tcp_recv(pcb, NULL);
 	}
 	return pcb;
+}
+
+/* Abort every connection still held and every TIME-WAIT pcb of TEST_PORT. */
+static void hash_close_all(void)
+{
+	for (unsigned k = 0; k < HASH_CONNS; k++) {
+		struct tcp_pcb *pcb = hash_take(k);
+		if (pcb)
+			tcp_abort(pcb);
+	}
+	for (struct tcp_pcb *p = tcp_tw_pcbs, *next; p; p = next) {
+		next = p->next;
+		if (p->local_port == TEST_PORT)
+			tcp_abort(p);
+	}
 }
 
 /* One byte @b on connection k at the peer's sequence number @seq; what did we answer? */
@@ -640,22 +676,8 @@ KTEST(arp, pcb_hash_demultiplexes_connections_by_4_tuple)
 		tcp_accept(olp, on_accept);
 	else if (other)
 		tcp_abort(other);
-	tcp_accept(lp, hash_accept);
-	memset(hconn, 0, sizeof(hconn));
-	memset(hgot, 0, sizeof(hgot));
-	hbad = 0;
 	accepted = 0;
-	unsigned made = 0;
-	for (unsigned k = 0; k < HASH_CONNS; k++) {
-		memset(&cap, 0, sizeof(cap));
-		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x02, HASH_SEQ(k), 0);
-		if (cap.last_tcp_flags != 0x12)
-			continue;
-		hiss[k] = cap.last_tcp_seq;
-		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x10, HASH_SEQ(k) + 1, hiss[k] + 1);
-		made += hconn[k] != NULL;
-	}
-	EXPECT_EQ(made, HASH_CONNS);
+	EXPECT_EQ(hash_open(lp, HASH_CONNS), HASH_CONNS);
 	EXPECT_EQ(accepted, 0);		/* none went to the other port's listener */
 	EXPECT_EQ(hash_round(7, 1, 0), 0u);
 	EXPECT_EQ(hbad, 0u);
@@ -695,12 +717,79 @@ KTEST(arp, pcb_hash_demultiplexes_connections_by_4_tuple)
 	}
 	EXPECT_EQ(aborted, HASH_CONNS / 3);
 	EXPECT_EQ(reset, aborted);
-	for (struct tcp_pcb *p = tcp_tw_pcbs, *next; p; p = next) {
-		next = p->next;
-		if (p->local_port == TEST_PORT)
-			tcp_abort(p);
-	}
+	hash_close_all();
 	if (olp)
 		tcp_close(olp);
+	flood_listener_done(ktest_ctx, lp);
+}
+
+#define TMR_CONNS	40
+
+static unsigned timer_listed(void)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < TMR_CONNS; k++)
+		n += hconn[k] && hconn[k]->tmr_pprev != NULL;
+	return n;
+}
+
+/*
+ * The TCP timers visit only connections that may have timer work (net/lwip/patches,
+ * "pcb-timers"): idle connections leave their list once the delayed ACKs are out, data from the
+ * peer brings one back (its delayed ACK is still sent by the fast timer), and one that sends
+ * after leaving is retransmitted by the slow timer until acknowledged; keepalive keeps one on.
+ */
+KTEST(arp, pcb_timers_visit_only_connections_with_work)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);
+	if (!lp)
+		return;
+	EXPECT_EQ(hash_open(lp, TMR_CONNS), TMR_CONNS);
+	EXPECT_EQ(timer_listed(), TMR_CONNS);		/* new connections are on the list */
+	tcp_fasttmr();
+	tcp_slowtmr();
+	EXPECT_EQ(timer_listed(), 0u);			/* idle: all off */
+	/* Data from the peer: received, its ACK delayed, sent by the fast timer. */
+	uint8_t b = 1;
+	feed_tcp_data(PEER, HASH_PORT0 + 3, 0x18, HASH_SEQ(3) + 1, hiss[3] + 1, 0, &b, 1);
+	EXPECT_EQ(hgot[3], 2);
+	EXPECT_TRUE(hconn[3] && hconn[3]->tmr_pprev != NULL);
+	memset(&cap, 0, sizeof(cap));
+	tcp_fasttmr();
+	EXPECT_EQ(cap.last_tcp_flags, 0x10);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(3) + 2);
+	tcp_slowtmr();
+	EXPECT_EQ(timer_listed(), 0u);
+	/* We send on an idle connection and the peer never acknowledges: retransmitted. */
+	if (hconn[5]) {
+		EXPECT_EQ(tcp_write(hconn[5], "x", 1, TCP_WRITE_FLAG_COPY), ERR_OK);
+		memset(&cap, 0, sizeof(cap));
+		EXPECT_EQ(tcp_output(hconn[5]), ERR_OK);
+		EXPECT_EQ(cap.last_tcp_seq, hiss[5] + 1);
+		EXPECT_EQ(timer_listed(), 1u);
+		unsigned ticks = 0;
+		memset(&cap, 0, sizeof(cap));
+		while (cap.ip == 0 && ticks < 40) {
+			tcp_slowtmr();
+			ticks++;
+		}
+		EXPECT_TRUE(cap.ip > 0);			/* within 20 s of timer ticks */
+		EXPECT_EQ(cap.last_tcp_seq, hiss[5] + 1);
+		feed_tcp(PEER, HASH_PORT0 + 5, 0x10, HASH_SEQ(5) + 1, hiss[5] + 2);
+		tcp_fasttmr();
+		tcp_slowtmr();
+		EXPECT_EQ(timer_listed(), 0u);		/* acknowledged: off again */
+	}
+	/* Keepalive on: on the list, and it stays there. */
+	if (hconn[7]) {
+		ip_set_option(hconn[7], SOF_KEEPALIVE);
+		tcp_timer_arm(hconn[7]);
+		tcp_slowtmr();
+		EXPECT_EQ(timer_listed(), 1u);
+		ip_reset_option(hconn[7], SOF_KEEPALIVE);
+		tcp_slowtmr();
+		EXPECT_EQ(timer_listed(), 0u);
+	}
+	hash_close_all();
 	flood_listener_done(ktest_ctx, lp);
 }
