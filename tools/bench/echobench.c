@@ -382,6 +382,23 @@ int main(int argc, char **argv)
 		bytes += atomic_load(&ws[t].bytes);
 		errors += atomic_load(&ws[t].errors);
 	}
+	/* When anything went wrong, say what the connections saw: the cause of a failed run. */
+	unsigned never = 0, silent = 0, failed = 0;
+	for (int t = 0; t < cfg.threads; t++) {
+		for (int i = 0; i < ws[t].nconns; i++) {
+			const struct conn *c = &ws[t].conns[i];
+			if (c->fd < 0)
+				failed++;
+			else if (c->send_seq == 0 && c->send_off == 0)
+				never++;	/* nothing could be sent: the handshake never completed */
+			else if (c->recv_seq == 0 && c->recv_off == 0)
+				silent++;
+		}
+	}
+	if (errors || !done || never || silent)
+		fprintf(stderr, "echobench: of %d connections, %u never connected, %u got no reply, "
+			"%u failed; %llu messages echoed in %.1f s\n", cfg.conns, never, silent,
+			failed, (unsigned long long)done, secs);
 	double rps = (double)done / secs, mbps = (double)bytes / secs / 1e6;
 	if (cfg.json) {
 		printf("{\"connections\": %d, \"size\": %d, \"depth\": %d, \"seconds\": %.3f, "
