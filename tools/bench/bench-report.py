@@ -185,7 +185,8 @@ def write_md(root, run, conns, sizes, systems, results, comparisons):
              f"on its own best settings (machine, CPU model, NIC, kernel command line: the table "
              f"below).")
     L.append(f"Each configuration: {run['WARMUP']} s warm-up (a separate, unmeasured echobench "
-             f"run), then {run['SECONDS_PER_CONFIG']} s measured; {run['DEPTH']} message(s) in "
+             f"run), then {run['SECONDS_PER_CONFIG']} s measured from the moment every connection "
+             f"of the measured run has had a message echoed; {run['DEPTH']} message(s) in "
              f"flight per connection, {run['THREADS']} client thread(s); matrix "
              f"`{run['MATRIX']}`; every echoed byte verified. Whole run: "
              f"{run.get('ELAPSED_S', '?')} s.")
@@ -307,7 +308,8 @@ def write_md(root, run, conns, sizes, systems, results, comparisons):
             L.append("```")
             L.append("")
     L.append(f"Client: `echobench -c CONNS -s SIZE -p {run['DEPTH']} -t {run['THREADS']} -d "
-             f"{run['SECONDS_PER_CONFIG']} -w 0 --json 10.77.0.2 7` (`ip netns exec`).")
+             f"{run['SECONDS_PER_CONFIG']} -w 0 --all-connected --json 10.77.0.2 7` "
+             f"(`ip netns exec`).")
     L.append("")
     L.append("![throughput and p99 vs connections](results.png)")
     with open(os.path.join(root, "results.md"), "w") as f:
