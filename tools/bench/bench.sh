@@ -351,8 +351,10 @@ cause() {
 	case "$rc" in
 	124 | 137) what="echobench did not end within its time limit" ;;
 	esac
-	what+="${what:+; }$(grep -m1 '^echobench: of ' "$dir/$tag.err" | sed 's/^echobench: //')"
-	what+="${what:+; }$(grep -m1 'failed (' "$dir/$tag.err" | sed 's/^echobench: //')"
+	local line
+	for line in "$(grep -m1 '^echobench: of ' "$dir/$tag.err")" "$(grep -m1 'failed (' "$dir/$tag.err")"; do
+		[ -n "$line" ] && what+="${what:+; }${line#echobench: }"
+	done
 	[ -z "$what" ] && what="echobench status $rc: $(tail -1 "$dir/$tag.err")"
 	kill -0 "$qpid" 2>/dev/null || what+="; QEMU is gone"
 	console=$(tr -d '\r' 2>/dev/null < "$dir/serial.log" | tail -n +"$from" | grep -v '^[[:space:]]*$' |
