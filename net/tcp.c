@@ -167,6 +167,7 @@ static void sk_tcp_apply_options(struct sock *sk, struct tcp_pcb *pcb)
 	pcb->keep_idle = sk->keep_idle_s * 1000;
 	pcb->keep_intvl = sk->keep_intvl_s * 1000;
 	pcb->keep_cnt = sk->keep_cnt;
+	tcp_timer_arm(pcb);	/* the timers watch a connection with keepalive on */
 	if (sk->nodelay)
 		tcp_nagle_disable(pcb);
 	else

@@ -91,3 +91,22 @@ leak_diff() {
 	done
 	echo "$d"
 }
+
+# ---- QEMU ----
+# qmp_icount_in NS PORT: the count of guest instructions QEMU executed (QMP query-replay, under
+# -icount), from QEMU's QMP server at 127.0.0.1:PORT inside namespace NS; empty on failure.
+qmp_icount_in() {
+	ip netns exec "$1" python3 - "$2" <<'EOT' 2>/dev/null
+import json, socket, sys
+f = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10).makefile("rw")
+f.readline()
+for cmd in ("qmp_capabilities", "query-replay"):
+    f.write(json.dumps({"execute": cmd}) + "\n")
+    f.flush()
+    while True:
+        msg = json.loads(f.readline())
+        if "return" in msg:
+            break
+print(msg["return"].get("icount", ""))
+EOT
+}

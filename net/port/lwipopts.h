@@ -125,6 +125,11 @@
  * (leak checks that must see every pcb go). Default 60 s, Linux's TIME_WAIT. */
 #define TCP_MSL				net_tcp_msl_ms
 #define TCP_LISTEN_BACKLOG		1
+/* lwip/patches "pcb-hash": segments find their pcb in hash tables. 32,768 buckets of 8 bytes
+ * (256 KiB) for the 4-tuples of active and TIME-WAIT pcbs: chains stay short with the 10,000
+ * connections and the tens of thousands in TIME-WAIT that tools/bench/soak.sh makes. */
+#define TCP_CONN_HASH_BITS		15
+#define TCP_LISTEN_HASH_BITS		6
 #define TCP_DEFAULT_LISTEN_BACKLOG	0xff
 #define LWIP_TCP_KEEPALIVE		1
 #define TCP_QUEUE_OOSEQ			1

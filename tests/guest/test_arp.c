@@ -4,8 +4,9 @@
  * ethernet_input as the driver glue does). Checks our changes to lwIP (net/lwip/patches):
  * "arp-lru" (an ARP storm from more addresses than the table holds never evicts a peer in use,
  * a table full of entries in use refuses new ones, ordinary ARP still resolves, answers and
- * ages), "arp-short" (a truncated ARP message is dropped) and "syn-cookie" (a full backlog of
- * half-open connections does not lock out a real client; half-open ones stay bounded). */
+ * ages), "arp-short" (a truncated ARP message is dropped), "syn-cookie" (a full backlog of
+ * half-open connections does not lock out a real client; half-open ones stay bounded) and
+ * "pcb-hash" (segments reach their own connection, in TIME-WAIT too, through the hash tables). */
 #include <kernel/ktest.h>
 #include <net/net.h>
 #include <string.h>
@@ -359,11 +360,11 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 }
 
 /* A TCP segment from @sip:@sport to our TEST_PORT (checksums off on this interface), with an
- * MSS option if @mss is not 0. */
-static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
-			 uint16_t mss)
+ * MSS option if @mss is not 0, carrying @dlen bytes of @data. */
+static void feed_tcp_data(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			  uint16_t mss, const uint8_t *data, unsigned dlen)
 {
-	unsigned optlen = mss ? 4 : 0, len = 14 + 20 + 20 + optlen;
+	unsigned optlen = mss ? 4 : 0, len = 14 + 20 + 20 + optlen + dlen;
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 	if (!p)
 		return;
@@ -375,7 +376,8 @@ static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t s
 	f[12] = 0x08;
 	uint8_t *ip = f + 14, *t = ip + 20;
 	ip[0] = 0x45;
-	ip[3] = (uint8_t)(40 + optlen);
+	ip[2] = (uint8_t)((40 + optlen + dlen) >> 8);
+	ip[3] = (uint8_t)(40 + optlen + dlen);
 	ip[8] = 64;
 	ip[9] = 6;
 	put_be32(ip + 12, sip);
@@ -396,7 +398,15 @@ static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t s
 		t[22] = (uint8_t)(mss >> 8);
 		t[23] = (uint8_t)mss;
 	}
+	if (dlen)
+		memcpy(t + 20 + optlen, data, dlen);
 	tn.input(p, &tn);
+}
+
+static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			 uint16_t mss)
+{
+	feed_tcp_data(sip, sport, flags, seq, ack, mss, NULL, 0);
 }
 
 static void feed_tcp(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack)
@@ -526,5 +536,260 @@ KTEST(arp, half_open_capped_below_a_large_backlog)
 	net_syncookie_stats(&sent1, &ok1);
 	EXPECT_EQ(half_open(), NET_SYN_BACKLOG);
 	EXPECT_EQ(sent1 - sent0, 44);
+	flood_listener_done(ktest_ctx, lp);
+}
+
+/* ---- pcb-hash ---- */
+
+#define HASH_CONNS	1500
+#define HASH_PORT0	20000
+#define HASH_SEQ(k)	(100000u * (k))	/* the peer's initial sequence number on connection k */
+
+static struct tcp_pcb *hconn[HASH_CONNS];	/* connection k: from PEER:HASH_PORT0 + k */
+static uint32_t hiss[HASH_CONNS];		/* our initial sequence number on it */
+static uint16_t hgot[HASH_CONNS];		/* 1 + the last byte connection k received */
+static unsigned hbad;				/* segments delivered to the wrong pcb */
+
+static err_t hash_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	uintptr_t k = (uintptr_t)arg;
+	(void)err;
+	if (!p)
+		return ERR_OK;
+	if (k >= HASH_CONNS || hconn[k] != pcb || p->tot_len != 1)
+		hbad++;
+	else
+		hgot[k] = (uint16_t)(1 + *(const uint8_t *)p->payload);
+	tcp_recved(pcb, p->tot_len);
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+static err_t hash_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	(void)arg;
+	if (err != ERR_OK || !pcb)
+		return ERR_VAL;
+	uintptr_t k = (uintptr_t)(pcb->remote_port - HASH_PORT0);
+	if (pcb->local_port != TEST_PORT || k >= HASH_CONNS || hconn[k]) {
+		hbad++;
+		return ERR_OK;
+	}
+	hconn[k] = pcb;
+	tcp_arg(pcb, (void *)k);
+	tcp_recv(pcb, hash_recv);
+	return ERR_OK;
+}
+
+/* Connections 0..n-1 through @lp (whose accept callback becomes hash_accept), one handshake at a
+ * time; how many were made. */
+static unsigned hash_open(struct tcp_pcb *lp, unsigned n)
+{
+	unsigned made = 0;
+	tcp_accept(lp, hash_accept);
+	memset(hconn, 0, sizeof(hconn));
+	memset(hgot, 0, sizeof(hgot));
+	hbad = 0;
+	for (unsigned k = 0; k < n; k++) {
+		memset(&cap, 0, sizeof(cap));
+		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x02, HASH_SEQ(k), 0);
+		if (cap.last_tcp_flags != 0x12)
+			continue;
+		hiss[k] = cap.last_tcp_seq;
+		feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x10, HASH_SEQ(k) + 1, hiss[k] + 1);
+		made += hconn[k] != NULL;
+	}
+	return made;
+}
+
+/* Connection k's pcb, no longer held (its callbacks off), or NULL. */
+static struct tcp_pcb *hash_take(unsigned k)
+{
+	struct tcp_pcb *pcb = hconn[k];
+	hconn[k] = NULL;
+	if (pcb) {
+		tcp_arg(pcb, NULL);
+		tcp_recv(pcb, NULL);
+	}
+	return pcb;
+}
+
+/* Abort every connection still held and every TIME-WAIT pcb of TEST_PORT. */
+static void hash_close_all(void)
+{
+	for (unsigned k = 0; k < HASH_CONNS; k++) {
+		struct tcp_pcb *pcb = hash_take(k);
+		if (pcb)
+			tcp_abort(pcb);
+	}
+	for (struct tcp_pcb *p = tcp_tw_pcbs, *next; p; p = next) {
+		next = p->next;
+		if (p->local_port == TEST_PORT)
+			tcp_abort(p);
+	}
+}
+
+/* One byte @b on connection k at the peer's sequence number @seq; what did we answer? */
+static uint8_t hash_send(unsigned k, uint32_t seq, uint8_t b)
+{
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp_data(PEER, (uint16_t)(HASH_PORT0 + k), 0x18, seq, hiss[k] + 1, 0, &b, 1);
+	return cap.last_tcp_flags;
+}
+
+/* Byte k + @add to every connection k still held, at the peer's sequence number + @off, in an
+ * order unlike the connections' (@stride prime to HASH_CONNS); how many connections did not
+ * receive their byte exactly (or received one while not held). */
+static unsigned hash_round(unsigned stride, uint32_t off, uint8_t add)
+{
+	unsigned wrong = 0;
+	memset(hgot, 0, sizeof(hgot));
+	for (unsigned i = 0; i < HASH_CONNS; i++) {
+		unsigned k = i * stride % HASH_CONNS;
+		if (hconn[k])
+			hash_send(k, HASH_SEQ(k) + off, (uint8_t)(k + add));
+	}
+	for (unsigned k = 0; k < HASH_CONNS; k++)
+		wrong += hgot[k] != (hconn[k] ? 1 + (uint8_t)(k + add) : 0);
+	return wrong;
+}
+
+/*
+ * 1,500 connections from one peer, told apart by port only, find their pcbs in the 4-tuple
+ * table (net/lwip/patches, "pcb-hash"): data in a shuffled order reaches each one's own pcb,
+ * after a third of them moved to TIME-WAIT (where data is answered by an ACK, not a reset by
+ * the listener) the rest still do, and aborted ones are gone. A listener on another port of
+ * the same bucket, registered later, stands first in the port chain and is passed over.
+ */
+KTEST(arp, pcb_hash_demultiplexes_connections_by_4_tuple)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);	/* one handshake at a time */
+	if (!lp)
+		return;
+	struct tcp_pcb *other = tcp_new(), *olp = NULL;
+	ip4_addr_t a;
+	ip4_addr_set_u32(&a, lwip_htonl(OUR));
+	if (other && tcp_bind(other, &a, TEST_PORT + (1u << TCP_LISTEN_HASH_BITS)) == ERR_OK)
+		olp = tcp_listen_with_backlog(other, 8);
+	EXPECT_TRUE(olp != NULL);
+	if (olp)
+		tcp_accept(olp, on_accept);
+	else if (other)
+		tcp_abort(other);
+	accepted = 0;
+	EXPECT_EQ(hash_open(lp, HASH_CONNS), HASH_CONNS);
+	EXPECT_EQ(accepted, 0);		/* none went to the other port's listener */
+	EXPECT_EQ(hash_round(7, 1, 0), 0u);
+	EXPECT_EQ(hbad, 0u);
+	/* A third go to TIME-WAIT: our FIN, the peer's FIN acknowledging it. */
+	unsigned tw = 0, tw_acked = 0;
+	for (unsigned k = 0; k < HASH_CONNS; k += 3) {
+		struct tcp_pcb *pcb = hash_take(k);
+		memset(&cap, 0, sizeof(cap));
+		if (pcb && tcp_close(pcb) == ERR_OK && (cap.last_tcp_flags & 0x01)) {
+			feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x11, HASH_SEQ(k) + 2,
+				 cap.last_tcp_seq + 1);
+			tw++;
+		}
+	}
+	EXPECT_EQ(tw, (HASH_CONNS + 2) / 3);
+	unsigned in_tw = 0;
+	for (struct tcp_pcb *p = tcp_tw_pcbs; p; p = p->next)
+		in_tw += p->local_port == TEST_PORT;
+	EXPECT_EQ(in_tw, tw);
+	/* Data to a connection in TIME-WAIT is acknowledged there (rcv_nxt past the peer's FIN). */
+	for (unsigned k = 0; k < HASH_CONNS; k += 3)
+		tw_acked += hash_send(k, HASH_SEQ(k) + 3, 0) == 0x10 && cap.last_tcp_ack == HASH_SEQ(k) + 3;
+	EXPECT_EQ(tw_acked, tw);
+	/* The others still reach their own pcbs. */
+	EXPECT_EQ(hash_round(11, 2, 1), 0u);
+	EXPECT_EQ(hbad, 0u);
+	/* Aborted connections are gone: their data meets the listener, which resets it. */
+	unsigned reset = 0, aborted = 0;
+	for (unsigned k = 0; k < HASH_CONNS; k++) {
+		struct tcp_pcb *pcb = hash_take(k);
+		if (pcb)
+			tcp_abort(pcb);
+		if (pcb && k % 3 == 1) {
+			aborted++;
+			reset += (hash_send(k, HASH_SEQ(k) + 3, 0) & 0x04) != 0;
+		}
+	}
+	EXPECT_EQ(aborted, HASH_CONNS / 3);
+	EXPECT_EQ(reset, aborted);
+	hash_close_all();
+	if (olp)
+		tcp_close(olp);
+	flood_listener_done(ktest_ctx, lp);
+}
+
+#define TMR_CONNS	40
+
+static unsigned timer_listed(void)
+{
+	unsigned n = 0;
+	for (unsigned k = 0; k < TMR_CONNS; k++)
+		n += hconn[k] && hconn[k]->tmr_pprev != NULL;
+	return n;
+}
+
+/*
+ * The TCP timers visit only connections that may have timer work (net/lwip/patches,
+ * "pcb-timers"): idle connections leave their list once the delayed ACKs are out, data from the
+ * peer brings one back (its delayed ACK is still sent by the fast timer), and one that sends
+ * after leaving is retransmitted by the slow timer until acknowledged; keepalive keeps one on.
+ */
+KTEST(arp, pcb_timers_visit_only_connections_with_work)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);
+	if (!lp)
+		return;
+	EXPECT_EQ(hash_open(lp, TMR_CONNS), TMR_CONNS);
+	EXPECT_EQ(timer_listed(), TMR_CONNS);		/* new connections are on the list */
+	tcp_fasttmr();
+	tcp_slowtmr();
+	EXPECT_EQ(timer_listed(), 0u);			/* idle: all off */
+	/* Data from the peer: received, its ACK delayed, sent by the fast timer. */
+	uint8_t b = 1;
+	feed_tcp_data(PEER, HASH_PORT0 + 3, 0x18, HASH_SEQ(3) + 1, hiss[3] + 1, 0, &b, 1);
+	EXPECT_EQ(hgot[3], 2);
+	EXPECT_TRUE(hconn[3] && hconn[3]->tmr_pprev != NULL);
+	memset(&cap, 0, sizeof(cap));
+	tcp_fasttmr();
+	EXPECT_EQ(cap.last_tcp_flags, 0x10);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(3) + 2);
+	tcp_slowtmr();
+	EXPECT_EQ(timer_listed(), 0u);
+	/* We send on an idle connection and the peer never acknowledges: retransmitted. */
+	if (hconn[5]) {
+		EXPECT_EQ(tcp_write(hconn[5], "x", 1, TCP_WRITE_FLAG_COPY), ERR_OK);
+		memset(&cap, 0, sizeof(cap));
+		EXPECT_EQ(tcp_output(hconn[5]), ERR_OK);
+		EXPECT_EQ(cap.last_tcp_seq, hiss[5] + 1);
+		EXPECT_EQ(timer_listed(), 1u);
+		unsigned ticks = 0;
+		memset(&cap, 0, sizeof(cap));
+		while (cap.ip == 0 && ticks < 40) {
+			tcp_slowtmr();
+			ticks++;
+		}
+		EXPECT_TRUE(cap.ip > 0);			/* within 20 s of timer ticks */
+		EXPECT_EQ(cap.last_tcp_seq, hiss[5] + 1);
+		feed_tcp(PEER, HASH_PORT0 + 5, 0x10, HASH_SEQ(5) + 1, hiss[5] + 2);
+		tcp_fasttmr();
+		tcp_slowtmr();
+		EXPECT_EQ(timer_listed(), 0u);		/* acknowledged: off again */
+	}
+	/* Keepalive on: on the list, and it stays there. */
+	if (hconn[7]) {
+		ip_set_option(hconn[7], SOF_KEEPALIVE);
+		tcp_timer_arm(hconn[7]);
+		tcp_slowtmr();
+		EXPECT_EQ(timer_listed(), 1u);
+		ip_reset_option(hconn[7], SOF_KEEPALIVE);
+		tcp_slowtmr();
+		EXPECT_EQ(timer_listed(), 0u);
+	}
+	hash_close_all();
 	flood_listener_done(ktest_ctx, lp);
 }

@@ -53,13 +53,22 @@ def size_label(size):
     return f"{size // 1024} KiB" if size >= 1024 and size % 1024 == 0 else f"{size} B"
 
 
+def configs_of(run):
+    """The configurations run: every CONNS x SIZES pair, then EXTRA's CONNS:SIZE pairs."""
+    configs = [(int(c), int(s)) for c in run["CONNS"].split() for s in run["SIZES"].split()]
+    for pair in run.get("EXTRA", "").split():
+        c, s = pair.split(":")
+        configs.append((int(c), int(s)))
+    return configs
+
+
 def collect(root):
     """The echo benchmark's run, or None when DIR has none."""
     if not os.path.exists(os.path.join(root, "raw", "run.env")):
         return None
     run = read_env(os.path.join(root, "raw", "run.env"))
-    conns = [int(c) for c in run["CONNS"].split()]
-    sizes = [int(s) for s in run["SIZES"].split()]
+    conns = sorted({c for c, _ in configs_of(run)})
+    sizes = sorted({s for _, s in configs_of(run)})
     systems, results = {}, []
     for sysname in run["SYSTEMS"].split():
         d = os.path.join(root, "raw", sysname)
@@ -72,6 +81,10 @@ def collect(root):
             "memory": env.get("MEM"),
             "boot_to_ready_s": float(env["READY_S"]) if "READY_S" in env else None,
             "kernel_command_line": env.get("APPEND"),
+            "machine": env.get("MACHINE", "q35"),
+            "cpu": env.get("CPU", "max"),
+            "nic": env.get("NIC", "modern virtio-net-pci"),
+            "boots": int(env.get("BOOTS", "1")),
             "server_sha256": env.get("SERVER_SHA256") or None,
             "qemu_command_line": read_text(os.path.join(d, "qemu-cmdline.txt")).split("\n"),
         }
@@ -83,46 +96,50 @@ def collect(root):
                 if k in env:
                     info[k.lower()] = env[k]
         systems[sysname] = info
-        for c in conns:
-            for s in sizes:
-                r = {"system": sysname, "app": "echo", "connections": c, "size": s,
-                     "depth": int(run["DEPTH"]), "accelerator": run["ACCEL"]}
-                tag = f"c{c}-s{s}"
-                cenv = read_env(os.path.join(d, tag + ".env"))
-                if info["status"] != "ok":
-                    r["status"] = "not run"
-                    r["error"] = f"{sysname} did not boot to its ready line: {info.get('reason', '')}"
-                elif cenv.get("RC") == "skipped":
-                    r["status"] = "not run"
-                    r["error"] = "QEMU had exited"
-                elif not cenv:
-                    r["status"] = "not run"
-                else:
-                    rc = int(cenv["RC"])
-                    r["echobench_status"] = rc
-                    try:
-                        with open(os.path.join(d, tag + ".json")) as f:
-                            eb = json.loads(f.read().strip().splitlines()[-1])
-                    except (OSError, ValueError, IndexError):
-                        eb = None
-                    if eb:
-                        r.update({k: eb[k] for k in ("seconds", "requests", "requests_per_s",
-                                                     "mb_per_s", "bytes_verified", "errors",
-                                                     "latency_us")})
-                    cpu = float(cenv["CPU_S"]) if "CPU_S" in cenv else None
-                    wall = float(cenv["WALL_S"])
-                    r["qemu_cpu_s"] = cpu
-                    r["wall_s"] = wall
-                    r["qemu_cpu_utilisation"] = (round(cpu / wall, 3)
-                                                 if cpu is not None and wall > 0 else None)
-                    if eb and eb["requests"] and cpu is not None:
-                        r["qemu_cpu_us_per_request"] = round(cpu * 1e6 / eb["requests"], 2)
-                    r["status"] = "ok" if rc == 0 and eb else "failed"
-                    if r["status"] != "ok":
-                        err = read_text(os.path.join(d, tag + ".err")).splitlines()
-                        r["error"] = (f"echobench status {rc}" +
-                                      (f": {err[-1]}" if err else ""))
-                results.append(r)
+        for c, s in configs_of(run):
+            r = {"system": sysname, "app": "echo", "connections": c, "size": s,
+                 "depth": int(run["DEPTH"]), "accelerator": run["ACCEL"]}
+            tag = f"c{c}-s{s}"
+            cenv = read_env(os.path.join(d, tag + ".env"))
+            if info["status"] != "ok":
+                r["status"] = "not run"
+                r["error"] = f"{sysname} did not boot to its ready line: {info.get('reason', '')}"
+            elif cenv.get("RC") == "skipped":
+                r["status"] = "failed"
+                r["error"] = (read_text(os.path.join(d, tag + ".cause"))
+                              or "not run: QEMU had exited")
+            elif not cenv:
+                r["status"] = "not run"
+            else:
+                rc = int(cenv["RC"])
+                r["echobench_status"] = rc
+                try:
+                    with open(os.path.join(d, tag + ".json")) as f:
+                        eb = json.loads(f.read().strip().splitlines()[-1])
+                except (OSError, ValueError, IndexError):
+                    eb = None
+                if eb:
+                    r.update({k: eb[k] for k in ("seconds", "requests", "requests_per_s",
+                                                 "mb_per_s", "bytes_verified", "errors",
+                                                 "latency_us")})
+                cpu = float(cenv["CPU_S"]) if "CPU_S" in cenv else None
+                wall = float(cenv["WALL_S"])
+                r["qemu_cpu_s"] = cpu
+                r["wall_s"] = wall
+                r["qemu_cpu_utilisation"] = (round(cpu / wall, 3)
+                                             if cpu is not None and wall > 0 else None)
+                if eb and eb["requests"] and cpu is not None:
+                    r["qemu_cpu_us_per_request"] = round(cpu * 1e6 / eb["requests"], 2)
+                r["status"] = "ok" if rc == 0 and eb else "failed"
+                if r["status"] != "ok":
+                    err = read_text(os.path.join(d, tag + ".err")).splitlines()
+                    r["error"] = (read_text(os.path.join(d, tag + ".cause")) or
+                                  f"echobench status {rc}" + (f": {err[-1]}" if err else ""))
+            # A first attempt that failed: the row is the second, on a fresh boot.
+            first = read_text(os.path.join(d, tag + ".try1.cause"))
+            if first:
+                r["first_attempt_error"] = first
+            results.append(r)
     return run, conns, sizes, systems, results
 
 
@@ -158,7 +175,8 @@ def cell(r, key, spec):
         return "failed"
     if r.get("status") != "ok":
         return "—"
-    return fmt(metric(r, key), spec)
+    # ² marks a row measured on a fresh boot after its first attempt failed ("What failed")
+    return fmt(metric(r, key), spec) + (" ²" if r.get("first_attempt_error") else "")
 
 
 def write_md(run, conns, sizes, systems, results):
@@ -171,11 +189,14 @@ def write_md(run, conns, sizes, systems, results):
     L.append("")
     L.append(f"{run['DATE']}; host {run['HOST_CPU']} ({run['HOST_CPUS']} CPUs), Linux "
              f"{run['HOST_KERNEL']}; {run['QEMU_VERSION']}.")
-    L.append(f"Every guest: `-machine q35 -accel {run['ACCEL']} -smp 1 -m {run['MEM']}`, firmware "
-             f"{run['FIRMWARE']}, NIC virtio-net-pci (modern only) on a tap in a network namespace "
-             f"made for the run; the client (build/echobench) runs in the same namespace.")
+    L.append(f"Every guest: `-accel {run['ACCEL']} -smp 1 -m {run['MEM']}`, firmware "
+             f"{run['FIRMWARE']}, a virtio-net-pci NIC on a tap in a network namespace made for "
+             f"the run; the client (build/echobench) runs in the same namespace. Each system runs "
+             f"on its own best settings (machine, CPU model, NIC, kernel command line: the table "
+             f"below).")
     L.append(f"Each configuration: {run['WARMUP']} s warm-up (a separate, unmeasured echobench "
-             f"run), then {run['SECONDS_PER_CONFIG']} s measured; {run['DEPTH']} message(s) in "
+             f"run), then {run['SECONDS_PER_CONFIG']} s measured from the moment every connection "
+             f"of the measured run has had a message echoed; {run['DEPTH']} message(s) in "
              f"flight per connection, {run['THREADS']} client thread(s); matrix "
              f"`{run['MATRIX']}`; every echoed byte verified. Whole run: "
              f"{run.get('ELAPSED_S', '?')} s.")
@@ -185,8 +206,9 @@ def write_md(run, conns, sizes, systems, results):
     L.append("")
     L.append("## Systems")
     L.append("")
-    L.append("| system | status | image | image size | guest memory | QEMU start to ready |")
-    L.append("| --- | --- | --- | ---: | ---: | ---: |")
+    L.append("| system | status | image | image size | guest memory | QEMU start to ready | "
+             "settings |")
+    L.append("| --- | --- | --- | ---: | ---: | ---: | --- |")
     for n, info in systems.items():
         status = info["status"] if info["status"] == "ok" else f"**{info['status']}**: {info.get('reason', '')}"
         img = info["image"] or "—"
@@ -194,7 +216,9 @@ def write_md(run, conns, sizes, systems, results):
         if info.get("loaded_bytes"):
             size += f" ({info['loaded_bytes']:,} loaded)"
         ready = f"{info['boot_to_ready_s']:.2f} s" if info["boot_to_ready_s"] is not None and info["status"] == "ok" else "—"
-        L.append(f"| {NAMES.get(n, n)} | {status} | {img} | {size} | {info['memory'] or '—'} | {ready} |")
+        settings = f"`-machine {info['machine']} -cpu {info['cpu']}`, NIC {info['nic']}"
+        L.append(f"| {NAMES.get(n, n)} | {status} | {img} | {size} | {info['memory'] or '—'} | "
+                 f"{ready} | {settings} |")
     if "linux" in systems and systems["linux"].get("kernel_version"):
         li = systems["linux"]
         L.append("")
@@ -232,17 +256,16 @@ def write_md(run, conns, sizes, systems, results):
                 align.append("---:")
         L.append("| " + " | ".join(head) + " |")
         L.append("| " + " | ".join(align) + " |")
-        for c in conns:
-            for s in sizes:
-                row = [f"{c:,}", size_label(s)]
-                for label, key, spec, ratio_dir in cols:
-                    for n in names:
-                        row.append(cell(get(results, n, c, s), key, spec))
-                    if base and ratio_dir:
-                        a, b = (names[0], base) if ratio_dir == "epunk/base" else (base, names[0])
-                        q = ratio(metric(get(results, a, c, s), key), metric(get(results, b, c, s), key))
-                        row.append("—" if q is None else f"{q:.2f}×")
-                L.append("| " + " | ".join(row) + " |")
+        for c, s in configs_of(run):
+            row = [f"{c:,}", size_label(s)]
+            for label, key, spec, ratio_dir in cols:
+                for n in names:
+                    row.append(cell(get(results, n, c, s), key, spec))
+                if base and ratio_dir:
+                    a, b = (names[0], base) if ratio_dir == "epunk/base" else (base, names[0])
+                    q = ratio(metric(get(results, a, c, s), key), metric(get(results, b, c, s), key))
+                    row.append("—" if q is None else f"{q:.2f}×")
+            L.append("| " + " | ".join(row) + " |")
         L.append("")
 
     ratio_note = None
@@ -261,8 +284,13 @@ def write_md(run, conns, sizes, systems, results):
           "included); `QEMU CPU` is that time over the run's wall time (1.00 = one host core).")
 
     failed = [r for r in results if r["status"] == "failed"]
-    if failed or any(i["status"] != "ok" for i in systems.values()):
+    retried = [r for r in results if r.get("first_attempt_error")]
+    if failed or retried or any(i["status"] != "ok" for i in systems.values()):
         L.append("## What failed")
+        L.append("")
+        L.append("A configuration that fails runs once more on a fresh boot of its system; a row "
+                 "marked failed failed both times. epunk's failures fail `make bench`, the "
+                 "baseline's are marked here only.")
         L.append("")
         for n, info in systems.items():
             if info["status"] != "ok":
@@ -270,7 +298,14 @@ def write_md(run, conns, sizes, systems, results):
                          f"`raw/{n}/serial.log`)")
         for r in failed:
             L.append(f"- {NAMES.get(r['system'], r['system'])}, {r['connections']} connections x "
-                     f"{size_label(r['size'])}: {r.get('error', '')}")
+                     f"{size_label(r['size'])}: **failed twice**: {r.get('error', '')}"
+                     + (f" (first attempt: {r['first_attempt_error']})"
+                        if r.get("first_attempt_error") else ""))
+        for r in retried:
+            if r["status"] == "ok":
+                L.append(f"- {NAMES.get(r['system'], r['system'])}, {r['connections']} "
+                         f"connections x {size_label(r['size'])}: passed on a fresh boot; the "
+                         f"first attempt failed: {r['first_attempt_error']}")
         L.append("")
     L.append("## Command lines")
     L.append("")
@@ -283,7 +318,8 @@ def write_md(run, conns, sizes, systems, results):
             L.append("```")
             L.append("")
     L.append(f"Client: `echobench -c CONNS -s SIZE -p {run['DEPTH']} -t {run['THREADS']} -d "
-             f"{run['SECONDS_PER_CONFIG']} -w 0 --json 10.77.0.2 7` (`ip netns exec`).")
+             f"{run['SECONDS_PER_CONFIG']} -w 0 --all-connected --json 10.77.0.2 7` "
+             f"(`ip netns exec`).")
     L.append("")
     L.append("![throughput and p99 vs connections](results.png)")
     return L
@@ -314,16 +350,19 @@ def echo_ratios(systems, conns, sizes, results):
     names = list(systems)
     if len(names) > 1:
         a, b = names[0], names[1]
-        for c in conns:
-            for s in sizes:
-                ra, rb = get(results, a, c, s), get(results, b, c, s)
-                q = {"connections": c, "size": s}
-                for key, num, den in (("requests_per_s", ra, rb), ("mb_per_s", ra, rb),
-                                      ("p50", rb, ra), ("p99", rb, ra),
-                                      ("qemu_cpu_us_per_request", rb, ra)):
-                    v = ratio(metric(num, key), metric(den, key))
-                    q[key] = None if v is None else round(v, 3)
-                comparisons.append(q)
+        # The configurations both ran (the matrix, then its extra CONNS:SIZE pairs).
+        configs = [(r["connections"], r["size"]) for r in results if r["system"] == a]
+        for c, s in configs:
+            ra, rb = get(results, a, c, s), get(results, b, c, s)
+            if rb is None:
+                continue
+            q = {"connections": c, "size": s}
+            for key, num, den in (("requests_per_s", ra, rb), ("mb_per_s", ra, rb),
+                                  ("p50", rb, ra), ("p99", rb, ra),
+                                  ("qemu_cpu_us_per_request", rb, ra)):
+                v = ratio(metric(num, key), metric(den, key))
+                q[key] = None if v is None else round(v, 3)
+            comparisons.append(q)
     return comparisons
 
 
@@ -331,7 +370,7 @@ def run_doc(run):
     return {
         "date": run["DATE"], "host_kernel": run["HOST_KERNEL"], "host_cpu": run["HOST_CPU"],
         "host_cpus": int(run["HOST_CPUS"]), "qemu": run["QEMU_VERSION"],
-        "accelerator": run["ACCEL"], "machine": "q35", "smp": 1, "memory": run["MEM"],
+        "accelerator": run["ACCEL"], "smp": 1, "memory": run["MEM"],
         "firmware": run["FIRMWARE"], "nic": run["NETDEV"], "matrix": run["MATRIX"],
         "seconds_per_configuration": int(run["SECONDS_PER_CONFIG"]),
         "warmup_seconds": int(run["WARMUP"]), "depth": int(run["DEPTH"]),

@@ -7,6 +7,9 @@
  *   -p N   messages in flight per connection  -d S   measured seconds (default 10)
  *   -w S   warm-up seconds, not measured      -t N   threads (default: 1 per 64 connections, <= 8)
  *   -q     no per-second progress lines      --json one JSON object on stdout instead of text
+ *   --all-connected  the measured seconds begin only once every connection has had a message
+ *          echoed (after -w; at most 120 s more): connection set-up stays out of the figures,
+ *          and a connection that never had one fails the run
  *
  * Every connection keeps -p messages outstanding: each echoed message is checked byte for byte
  * against what was sent (a pattern unique to the connection and sequence number), its round trip
@@ -121,10 +124,11 @@ struct worker {
 static struct {
 	const char *host, *port;
 	int conns, size, depth, threads, duration, warmup;
-	bool quiet, json;
-} cfg = { NULL, NULL, 1, 64, 1, 0, 10, 1, false, false };
+	bool quiet, json, all_connected;
+} cfg = { NULL, NULL, 1, 64, 1, 0, 10, 1, false, false, false };
 
 static _Atomic int phase;	/* 0 warm-up, 1 measuring, 2 stop */
+static _Atomic int echoed_once;	/* connections that have had a message echoed */
 static struct addrinfo *target;
 
 static uint64_t now_ns(void)
@@ -200,7 +204,8 @@ static int conn_recv(struct worker *w, struct conn *c)
 			if (++c->recv_off == (size_t)cfg.size) {
 				uint64_t rtt = now_ns() - c->sent_at[c->recv_seq % (uint64_t)cfg.depth];
 				c->recv_off = 0;
-				c->recv_seq++;
+				if (c->recv_seq++ == 0)
+					atomic_fetch_add(&echoed_once, 1);
 				if (atomic_load(&phase) == 1) {
 					hist_add(&w->hist, rtt);
 					atomic_fetch_add(&w->done, 1);
@@ -264,7 +269,7 @@ static void *worker_main(void *arg)
 static void usage(void)
 {
 	fprintf(stderr, "usage: echobench [-c conns] [-s size] [-p depth] [-d seconds] [-w seconds] "
-		"[-t threads] [-q] [--json] HOST PORT\n");
+		"[-t threads] [-q] [--json] [--all-connected] HOST PORT\n");
 	exit(2);
 }
 
@@ -302,6 +307,8 @@ int main(int argc, char **argv)
 			cfg.quiet = true;
 		else if (!strcmp(a, "--json"))
 			cfg.json = cfg.quiet = true;
+		else if (!strcmp(a, "--all-connected"))
+			cfg.all_connected = true;
 		else if (a[0] == '-')
 			usage();
 		else if (pos == 0)
@@ -348,6 +355,11 @@ int main(int argc, char **argv)
 	struct timespec sec = { 1, 0 };
 	for (int s = 0; s < cfg.warmup; s++)
 		nanosleep(&sec, NULL);
+	if (cfg.all_connected) {
+		struct timespec tick = { 0, 10000000 };
+		for (int i = 0; i < 12000 && atomic_load(&echoed_once) < cfg.conns; i++)
+			nanosleep(&tick, NULL);
+	}
 	atomic_store(&phase, 1);
 	uint64_t t0 = now_ns(), last_done = 0;
 	for (int s = 1; s <= cfg.duration; s++) {
@@ -382,6 +394,23 @@ int main(int argc, char **argv)
 		bytes += atomic_load(&ws[t].bytes);
 		errors += atomic_load(&ws[t].errors);
 	}
+	/* When anything went wrong, say what the connections saw: the cause of a failed run. */
+	unsigned never = 0, silent = 0, failed = 0;
+	for (int t = 0; t < cfg.threads; t++) {
+		for (int i = 0; i < ws[t].nconns; i++) {
+			const struct conn *c = &ws[t].conns[i];
+			if (c->fd < 0)
+				failed++;
+			else if (c->send_seq == 0 && c->send_off == 0)
+				never++;	/* nothing could be sent: the handshake never completed */
+			else if (c->recv_seq == 0 && c->recv_off == 0)
+				silent++;
+		}
+	}
+	if (errors || !done || never || silent)
+		fprintf(stderr, "echobench: of %d connections, %u never connected, %u got no reply, "
+			"%u failed; %llu messages echoed in %.1f s\n", cfg.conns, never, silent,
+			failed, (unsigned long long)done, secs);
 	double rps = (double)done / secs, mbps = (double)bytes / secs / 1e6;
 	if (cfg.json) {
 		printf("{\"connections\": %d, \"size\": %d, \"depth\": %d, \"seconds\": %.3f, "
@@ -402,5 +431,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)(bytes * 2), (unsigned long long)errors);
 	}
 	freeaddrinfo(target);
-	return errors || !done ? 1 : 0;
+	/* --all-connected: a run whose connections did not all have a message echoed is not the
+	 * configuration asked for */
+	return errors || !done || (cfg.all_connected && (never || silent)) ? 1 : 0;
 }

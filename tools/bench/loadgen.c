@@ -19,6 +19,8 @@
  *   --connect-timeout S  seconds a connect may take before it is retried (default 10)
  *   --op-timeout S     seconds an echo or an awaited close may take (default 60)
  *   --deadline S       give up after this many seconds overall (default 3600)
+ *   --sources A/N      connect from the N addresses A, A+1, ... in turn (the host holds them):
+ *                      N times the ports for connections left in TIME_WAIT here (60 s each)
  *
  * Connection setup: ECONNREFUSED, ETIMEDOUT, ECONNRESET and connect timeouts (the server's
  * accept queue full drops SYNs) are counted and the connect retried with a growing pause, up to
@@ -70,6 +72,8 @@ static struct {
 	unsigned mix[3];
 	bool hold_stdin;
 	struct sockaddr_in addr;
+	uint32_t src0;		/* --sources: the first address (host order), */
+	long nsrc;		/* and how many; 0: the kernel's choice */
 } opt = { .n = 1000, .cycles = 10000, .inflight = 256, .size = 64, .retries = 8,
 	  .connect_timeout = 10, .op_timeout = 60, .deadline = 3600, .mix = { 1, 1, 1 } };
 
@@ -146,6 +150,18 @@ static void conn_start(struct lconn *c)
 		st.peak_open = open_now;
 	int one = 1;
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (opt.nsrc) {
+		static unsigned long next_src;
+		struct sockaddr_in s = { .sin_family = AF_INET };
+		s.sin_addr.s_addr = htonl(opt.src0 + (uint32_t)(next_src++ % (unsigned long)opt.nsrc));
+		/* the port is picked at connect, for the whole 4-tuple */
+		setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+		if (bind(c->fd, (struct sockaddr *)&s, sizeof(s))) {
+			fprintf(stderr, "loadgen: bind to %s: %s\n", inet_ntoa(s.sin_addr),
+				strerror(errno));
+			exit(1);
+		}
+	}
 	set_state(c, ST_CONNECTING);
 	c->deadline = now_ms() + (uint64_t)opt.connect_timeout * 1000;
 	if (connect(c->fd, (struct sockaddr *)&a, sizeof(a)) && errno != EINPROGRESS) {
@@ -363,7 +379,7 @@ static void usage(void)
 	fprintf(stderr, "usage: loadgen --mode hold|churn [-n N] [-m CYCLES] [-k INFLIGHT] [-s BYTES]\n"
 		"               [--close-port P] [--mix C:S:R] [--hold-stdin | --hold S]\n"
 		"               [--retries R] [--connect-timeout S] [--op-timeout S] [--deadline S]\n"
-		"               HOST PORT\n");
+		"               [--sources ADDR/N] HOST PORT\n");
 	exit(2);
 }
 
@@ -409,6 +425,20 @@ static void parse_args(int argc, char **argv)
 			opt.deadline = num_arg(a, v, 1, 1000000), i++;
 		else if (!strcmp(a, "--hold-stdin"))
 			opt.hold_stdin = true;
+		else if (!strcmp(a, "--sources") && v) {
+			char addr[32], *slash;
+			struct in_addr in;
+			snprintf(addr, sizeof(addr), "%s", argv[++i]);
+			slash = strchr(addr, '/');
+			if (slash)
+				*slash = 0;
+			if (!slash || inet_pton(AF_INET, addr, &in) != 1) {
+				fprintf(stderr, "loadgen: --sources wants ADDR/N, not '%s'\n", argv[i]);
+				usage();
+			}
+			opt.src0 = ntohl(in.s_addr);
+			opt.nsrc = num_arg("--sources N", slash + 1, 1, 256);
+		}
 		else if (!strcmp(a, "--mix") && v) {
 			if (sscanf(argv[++i], "%u:%u:%u", &opt.mix[0], &opt.mix[1], &opt.mix[2]) != 3 ||
 			    opt.mix[0] + opt.mix[1] + opt.mix[2] == 0 ||

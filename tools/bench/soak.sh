@@ -16,7 +16,11 @@
 #   --no-faults    do not run tests/net-faults.sh
 # Environment: SOAK_MEM (guest memory, 256M), SOAK_MSL (the guest's tcp_msl= in ms, 1000:
 # TIME_WAIT 2 s, so that "back to baseline" is checked after every TIME_WAIT pcb expired),
-# SOAK_INFLIGHT (churn cycles under way at once, 64), SOAK_SIZE (payload bytes, 64).
+# SOAK_INFLIGHT (churn cycles under way at once, 64), SOAK_SIZE (payload bytes, 64), SOAK_SOURCES
+# (host addresses the churn connects from, 16: each client-first close leaves the host a port in
+# TIME_WAIT for 60 s, and one address's ports run out at about 1,000 cycles/s).
+#
+# Each churn round prints its cycles/s, and fails when it falls below half the first round's.
 #
 # Prints PASS/FAIL lines, then the summary (connections held, cycles done, bytes verified, bytes
 # lost, leaks, crashes, memory per idle connection). Exit status 0 when every check passed, 1
@@ -37,6 +41,7 @@ mem=${SOAK_MEM:-256M}
 msl=${SOAK_MSL:-1000}
 inflight=${SOAK_INFLIGHT:-64}
 size=${SOAK_SIZE:-64}
+sources=${SOAK_SOURCES:-16}
 usage() {
 	sed -n 's/^# \{0,1\}//; 8,15p' "$0" >&2
 	exit 2
@@ -53,10 +58,11 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-for v in "$duration" "$conns" "$cycles" "$burst" "$msl" "$inflight" "$size"; do
+for v in "$duration" "$conns" "$cycles" "$burst" "$msl" "$inflight" "$size" "$sources"; do
 	isnum "$v" || { echo "soak: '$v' is not a number" >&2; usage; }
 done
-[ "$conns" -ge 1 ] && [ "$cycles" -ge 1 ] && [ "$burst" -ge 1 ] || usage
+[ "$conns" -ge 1 ] && [ "$cycles" -ge 1 ] && [ "$burst" -ge 1 ] && [ "$sources" -ge 1 ] &&
+	[ "$sources" -le 100 ] || usage
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP soak: needs root (network namespaces and tap)"
 	exit 77
@@ -94,6 +100,11 @@ if ! { netns_new "$ns" && netns_tap "$ns" tap0 "$host_ip/24" &&
 	echo "soak: cannot set up the network namespace" >&2
 	exit 1
 fi
+# The churn's source addresses, 10.77.13.100 on.
+for i in $(seq 0 $((sources - 1))); do
+	nsx ip addr add "10.77.13.$((100 + i))/24" dev tap0 ||
+		{ echo "soak: cannot add the churn's source addresses" >&2; exit 1; }
+done
 
 qtimeout=$((duration + 1800))
 append="quiet app=echo args=\"port=$port close_port=$close_port udp=off\" ip=$guest_ip/24"
@@ -220,20 +231,39 @@ back_to_baseline "burst"
 # ---- churn: rounds of connect/echo/close cycles ----
 round=0
 churn_s=0
+first_rate=0
+rates=""
 while :; do
 	round=$((round + 1))
-	echo "== churn round $round: $cycles cycles (client-first : server-first : RST = 2:1:1)"
+	echo "== churn round $round: $cycles cycles (client-first : server-first : RST = 2:1:1)," \
+		"from $sources host address(es)"
 	t0=$SECONDS
+	t0ns=$(date +%s%N)
 	nsx build/loadgen --mode churn -m "$cycles" -k "$inflight" -s "$size" --close-port "$close_port" \
-		--mix 2:1:1 --deadline 7200 "$guest_ip" "$port" > "$out/churn-$round.txt" 2> "$out/churn-$round.err"
+		--mix 2:1:1 --sources "10.77.13.100/$sources" --deadline 7200 "$guest_ip" "$port" \
+		> "$out/churn-$round.txt" 2> "$out/churn-$round.err"
 	rc=$?
+	ms=$((($(date +%s%N) - t0ns) / 1000000))
 	churn_s=$((churn_s + SECONDS - t0))
+	ok=0
 	if add_figures "$out/churn-$round.txt" && [ "$rc" = 0 ]; then
-		cycles_done=$((cycles_done + $(field "$summary" ok)))
+		ok=$(field "$summary" ok)
 		pass "churn round $round: $summary"
 	else
-		cycles_done=$((cycles_done + $(field "${summary:-ok=0}" ok)))
+		ok=$(field "${summary:-ok=0}" ok)
 		fail "churn round $round: loadgen" "status $rc: $(tail -3 "$out/churn-$round.err" | tr '\n' ' ')"
+	fi
+	cycles_done=$((cycles_done + ok))
+	# Its rate, and where the connections it closed wait: the host's TIME_WAIT sockets (in the
+	# namespace) and the guest's TIME_WAIT pcbs.
+	rate=$((ok * 1000 / (ms > 0 ? ms : 1)))
+	rates+="${rates:+ }$rate"
+	echo "   churn round $round: $rate cycles/s; TIME_WAIT: host $(($(nsx ss -tan state time-wait |
+		wc -l) - 1)), guest $(field "$(latest)" tcp_tw)"
+	if [ "$round" = 1 ]; then
+		first_rate=$rate
+	elif [ $((rate * 2)) -lt "$first_rate" ]; then
+		fail "churn round $round: rate" "$rate cycles/s, below half the first round's $first_rate"
 	fi
 	guest_alive || break
 	[ "$duration" -gt 0 ] || break
@@ -277,7 +307,7 @@ fi
 
 echo "== soak summary ($((SECONDS - t_start + 0)) s after boot, tcg unless ACCEL says otherwise)"
 echo "connections held:     $held (memory per idle connection: $per_conn bytes)"
-echo "cycles done:          $cycles_done (${churn_s} s of churn)"
+echo "cycles done:          $cycles_done (${churn_s} s of churn; cycles/s by round: ${rates:-none})"
 echo "bytes verified:       $bytes_verified"
 echo "bytes lost:           $bytes_lost"
 echo "connect refused/timed out/retried: $refused/$timeouts/$retries"

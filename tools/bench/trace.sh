@@ -6,12 +6,14 @@
 # (or, busy polling, from the poll that found the frame), computed exactly from the trace ring by
 # gdb ("epunk latency"), with each run's requests/s.
 #
-# usage: tools/bench/trace.sh [--icount] [--runs N] [--conns N] [--size BYTES] [--seconds S]
-#                             [--busy-poll USECS] [--out DIR]
+# usage: tools/bench/trace.sh [--icount] [--quick] [--runs N] [--conns N] [--size BYTES]
+#                             [--seconds S] [--busy-poll USECS] [--out DIR]
 #   --icount   TCG with -icount shift=0: the guest TSC then counts guest instructions, so the
 #              table is in instructions (median and most common per hop), identical run to run
 #   --runs N   boot and measure N times (default 1); with N > 1 the per-hop tables are compared
 #              and the script fails unless they are identical
+#   --quick    two passes with tracing off, their requests/s (and instructions per request),
+#              nothing else (TRACE_QUICK=1)
 #   --busy-poll USECS  the echo server busy-polls (EPIOCSPARAMS, prefer_busy_poll): the table is
 #              then of the frames busy polls found, from the poll to each hop
 # Environment: ICOUNT=1, TRACE_RUNS, TRACE_CONNS (1), TRACE_SIZE (64), TRACE_SECONDS (3),
@@ -26,6 +28,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tools/lib.sh
 
 icount=${ICOUNT:-0}
+quick=${TRACE_QUICK:-0}
 pin=${TRACE_PIN:-1}
 [ "$(nproc)" -lt 2 ] && pin=0
 client_cpus=()
@@ -36,12 +39,13 @@ seconds=${TRACE_SECONDS:-3}
 busy_poll=${TRACE_BUSY_POLL:-0}
 out=build/trace
 usage() {
-	sed -n 's/^# \{0,1\}//; 8,16p' "$0" >&2
+	sed -n 's/^# \{0,1\}//; 9,23p' "$0" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--icount) icount=1; shift ;;
+	--quick) quick=1; shift ;;
 	--runs) runs=${2:-}; shift 2 || usage ;;
 	--conns) conns=${2:-}; shift 2 || usage ;;
 	--size) size=${2:-}; shift 2 || usage ;;
@@ -125,11 +129,14 @@ gdb_run() {
 }
 
 # echo_run NAME: drive the echo server, print requests/s; every byte verified or it fails.
+# Under -icount also the guest instructions per echoed request: over the whole pass (the
+# connections' handshakes included), and in the steady state, the pass's second half (QEMU's
+# count read after each of the client's per-second lines).
 echo_run() {
-	local warm=1 i0 i1 reqs
-	[ "$icount" = 1 ] && warm=0 && i0=$(qmp_icount)
-	if ! nsx "${client_cpus[@]}" build/echobench -q -c "$conns" -s "$size" -w "$warm" -d "$seconds" "$guest_ip" 7 \
-		> "$dir/echobench-$1.txt" 2>&1; then
+	local warm=1 i0 i1 reqs quiet=-q
+	[ "$icount" = 1 ] && warm=0 && quiet= && i0=$(qmp_icount)
+	if ! nsx "${client_cpus[@]}" build/echobench $quiet -c "$conns" -s "$size" -w "$warm" -d "$seconds" \
+		"$guest_ip" 7 2>&1 | icount_lines > "$dir/echobench-$1.txt"; then
 		cat "$dir/echobench-$1.txt" >&2
 		echo "trace: the echo client failed (tracing $1)" >&2
 		return 1
@@ -139,26 +146,44 @@ echo_run() {
 		# Guest instructions per echoed request (the guest halts when idle: no idle count).
 		i1=$(qmp_icount)
 		reqs=$(($(sed -n 's/^verified \([0-9]*\) bytes.*/\1/p' "$dir/echobench-$1.txt") / (2 * size)))
-		[ -n "$i0" ] && [ -n "$i1" ] && [ "$reqs" -gt 0 ] && printf " (%d instr/req)" $(((i1 - i0) / reqs))
+		[ -n "$i0" ] && [ -n "$i1" ] && [ "$reqs" -gt 0 ] && printf " (%d instr/req" $(((i1 - i0) / reqs))
+		awk '/^\[ *[0-9]+s\]/ { n++; sub(/^\[ *[0-9]+s\] */, ""); r[n] = $1 }
+			/^icount [0-9]+$/ { c[n] = $2 }
+			END { m = int(n / 2); for (k = m + 1; k <= n; k++) q += r[k]
+				if (m > 0 && q > 0 && c[n] != "" && c[m] != "")
+					printf ", %d steady", (c[n] - c[m]) / q }' "$dir/echobench-$1.txt"
+		printf ")"
 	fi
 	echo
 }
 
-# qmp_icount: QEMU's count of guest instructions executed (QMP query-replay, with -icount).
-qmp_icount() {
-	nsx python3 - "$qmpport" <<'EOT' 2>/dev/null
-import json, socket, sys
+# qmp_icount: QEMU's count of guest instructions executed (tools/lib.sh).
+qmp_icount() { qmp_icount_in "$ns" "$qmpport"; }
+
+# icount_lines: stdin to stdout; under -icount, after each of echobench's per-second lines, a line
+# "icount N": QEMU's instruction count right then, over one QMP connection held open.
+icount_lines() {
+	if [ "$icount" != 1 ]; then
+		cat
+		return
+	fi
+	nsx python3 -u -c '
+import json, re, socket, sys
 f = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10).makefile("rw")
 f.readline()
-for cmd in ("qmp_capabilities", "query-replay"):
+def ask(cmd):
     f.write(json.dumps({"execute": cmd}) + "\n")
     f.flush()
     while True:
         msg = json.loads(f.readline())
         if "return" in msg:
-            break
-print(msg["return"].get("icount", ""))
-EOT
+            return msg["return"]
+ask("qmp_capabilities")
+for line in sys.stdin:
+    sys.stdout.write(line)
+    if re.match(r"\[ *[0-9]+s\]", line):
+        sys.stdout.write("icount %s\n" % ask("query-replay").get("icount", ""))
+' "$qmpport"
 }
 
 # pin_vcpu: the guest's CPU thread gets the last host CPU to itself; QEMU's other threads and
@@ -213,6 +238,14 @@ one_run() {
 	# Off and on alternate twice, so that the emulator's warm-up and drift weigh on both.
 	local off1 on1 off2 on2
 	off1=$(echo_run off1) || return 1
+	if [ "$quick" = 1 ]; then
+		off2=$(echo_run off2) || return 1
+		kill -TERM "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+		qpid=""
+		echo "echo requests/s: tracing off $off1 $off2 (two passes)"
+		return 0
+	fi
 	gdb_run "$dir/gdb-on1.txt" "epunk trace on"
 	grep -q "tracing on" "$dir/gdb-on1.txt" || { cat "$dir/gdb-on1.txt" >&2; return 1; }
 	on1=$(echo_run on1) || return 1

@@ -97,7 +97,10 @@ until grep -q "^ *[0-9]*: [0-9A-F]*:$hexport [0-9A-F]*:0000 0A" /proc/net/tcp; d
 	[ "$i" -le 100 ] || fail "the $app server is not listening on port $port after 10 s"
 	sleep 0.1
 done
-echo "linux-guest: ready: $(uname -r), eth0 $ip, $what"
+# The settings the kernel command line may change (sysctl.NAME=VALUE words), as they are.
+echo "linux-guest: ready: $(uname -r), eth0 $ip, $what;" \
+	"somaxconn $(cat /proc/sys/net/core/somaxconn)," \
+	"tcp_max_syn_backlog $(cat /proc/sys/net/ipv4/tcp_max_syn_backlog)"
 
 wait "$server"
 fail "the $app server exited with status $?"

@@ -20,6 +20,7 @@
 # Environment: ACCEL=kvm|tcg (default: kvm only with vmx/svm and a usable /dev/kvm), MEM (128M),
 # FIRMWARE=qboot|seabios (default qboot when installed: it boots ~30 ms faster than SeaBIOS and
 # the kernel needs nothing else from firmware), QEMUFLAGS (extra arguments), QEMU (binary),
+# MACHINE (QEMU's -machine, default q35), CPU (its -cpu: default max under TCG, host under KVM),
 # NET (default of --net), HOSTFWD (with user networking: QEMU hostfwd= rules, comma-separated,
 # e.g. hostfwd=tcp:127.0.0.1:5555-:7).
 #
@@ -60,8 +61,8 @@ if [ -z "$accel" ]; then
 	fi
 fi
 case "$accel" in
-kvm) cpu=host ;;
-tcg) cpu=max ;;
+kvm) cpu=${CPU:-host} ;;
+tcg) cpu=${CPU:-max} ;;
 *) echo "qemu.sh: ACCEL must be kvm or tcg, not '$accel'" >&2; exit 125 ;;
 esac
 firmware=${FIRMWARE:-}
@@ -102,7 +103,7 @@ if [ -n "$initrd" ]; then
 	initrdargs=(-initrd "$initrd")
 fi
 
-args=(-machine q35 -accel "$accel" -cpu "$cpu" -m "${MEM:-128M}" -smp 1
+args=(-machine "${MACHINE:-q35}" -accel "$accel" -cpu "$cpu" -m "${MEM:-128M}" -smp 1
 	"${fwargs[@]}" -kernel "$kernel" "${initrdargs[@]}" -append "$append"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -display none -nodefaults
 	"${netargs[@]}")
