@@ -14,10 +14,18 @@
 
 /* ---- send space ---- */
 
-/* Bytes queued (unsent and unacknowledged) and the room left, with SO_SNDBUF as a cap. */
+/* Bytes queued (unsent and unacknowledged) and the room left, with SO_SNDBUF as a cap. Both
+ * read pcb->snd_buf itself: with window scaling it is 32 bits wide and may pass 64 KiB, where
+ * lwIP's tcp_sndbuf() clamps it to 0xffff (the 16-bit length tcp_write() takes), and the room
+ * taken by that clamp would be counted as queued data. */
+static size_t sk_tcp_snd_buf(const struct sock *sk)
+{
+	return (size_t)sk->tcp->snd_buf;
+}
+
 static size_t sk_tcp_queued(const struct sock *sk)
 {
-	return sk->tcp ? (size_t)(TCP_SND_BUF - tcp_sndbuf(sk->tcp)) : 0;
+	return sk->tcp ? (size_t)TCP_SND_BUF - sk_tcp_snd_buf(sk) : 0;
 }
 
 static size_t sk_tcp_space(const struct sock *sk)
@@ -28,7 +36,7 @@ static size_t sk_tcp_space(const struct sock *sk)
 	size_t queued = sk_tcp_queued(sk);
 	if (queued >= limit || tcp_sndqueuelen(sk->tcp) >= TCP_SND_QUEUELEN - 1)
 		return 0;
-	return MIN(limit - queued, (size_t)tcp_sndbuf(sk->tcp));
+	return MIN(limit - queued, sk_tcp_snd_buf(sk));
 }
 
 static bool sk_tcp_writable(const struct sock *sk)

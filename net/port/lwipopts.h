@@ -12,12 +12,16 @@
  *    The MEMP_NUM_* values below then only feed lwIP's statistics and compile-time sanity
  *    checks. MEMP_STATS and MEM_STATS stay on: the socket tests check that every pcb, segment
  *    and pbuf comes back.
- *  - TCP: MSS 1460 (Ethernet), receive window and send buffer 44 * MSS = 64240 bytes (Linux's
- *    initial window; the most a 16-bit window holds in whole segments, so no window scaling),
- *    send queue up to 4 pbufs per MSS of buffer. Per connection that is at most ~63 KiB of
- *    received data waiting for the application plus ~63 KiB of unacknowledged or unsent data,
- *    on top of ~600 bytes of pcb (224), socket (208) and file (72), each rounded up by the
- *    allocator; an idle connection costs only the latter.
+ *  - TCP: MSS 1460 (Ethernet), receive window and send buffer 179 * MSS = 261,340 bytes, the
+ *    most whole segments a window scaled by 4 (TCP_RCV_SCALE 2) announces: with a 64 KiB window
+ *    one connection's bulk transfer waited on its window (and segmentation offload builds
+ *    segments of at most half the peer's window). A peer that offers no scaling gets 0xffff.
+ *    Send queue up to 4 pbufs per MSS of buffer. Per connection that is at most ~255 KiB of
+ *    received data waiting for the application plus ~255 KiB of unacknowledged or unsent data,
+ *    on top of ~600 bytes of pcb (248 with the 32-bit windows, 224 without: both in kmalloc's
+ *    256-byte class), socket (208) and file (72), each rounded up by the allocator; an idle
+ *    connection costs only the latter. lwIP's tcp_sndbuf() clamps the send space to 16 bits,
+ *    so net/tcp.c reads pcb->snd_buf itself.
  *    Keepalive is available per socket (SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT); SO_REUSEADDR.
  *  - ARP: 192 entries (lwIP's default is 10; past 0x7f its index type widens to 16 bits), more
  *    than the wire's 150 forged sources plus the real peers, as Linux's table (up to 1024) holds
@@ -118,9 +122,14 @@
 
 /* --- TCP --- */
 #define TCP_MSS				1460
-#define TCP_WND				(44 * TCP_MSS)
-#define TCP_SND_BUF			(44 * TCP_MSS)
+#define LWIP_WND_SCALE			1
+#define TCP_RCV_SCALE			2
+#define TCP_WND				(179 * TCP_MSS)
+#define TCP_SND_BUF			(179 * TCP_MSS)
 #define TCP_SND_QUEUELEN		((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
+/* Read only by lwIP's netconn API, which we do not build; its default (half the send buffer)
+ * fails lwIP's check that it fits 16 bits. */
+#define TCP_SNDLOWAT			(16 * TCP_MSS)
 /* TIME_WAIT lasts 2 * TCP_MSL; a variable so that tcp_msl=MS on the command line can shorten it
  * (leak checks that must see every pcb go). Default 60 s, Linux's TIME_WAIT. */
 #define TCP_MSL				net_tcp_msl_ms

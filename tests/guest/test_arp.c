@@ -360,11 +360,12 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 }
 
 /* A TCP segment from @sip:@sport to our TEST_PORT (checksums off on this interface), with an
- * MSS option if @mss is not 0, carrying @dlen bytes of @data. */
-static void feed_tcp_data(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
-			  uint16_t mss, const uint8_t *data, unsigned dlen)
+ * MSS option if @mss is not 0 and a window scale option (shift @ws) if @ws is not negative,
+ * carrying @dlen bytes of @data. */
+static void feed_tcp_full(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			  uint16_t mss, int ws, const uint8_t *data, unsigned dlen)
 {
-	unsigned optlen = mss ? 4 : 0, len = 14 + 20 + 20 + optlen + dlen;
+	unsigned optlen = (mss ? 4 : 0) + (ws >= 0 ? 4 : 0), len = 14 + 20 + 20 + optlen + dlen;
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
 	if (!p)
 		return;
@@ -392,21 +393,41 @@ static void feed_tcp_data(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t 
 	t[13] = flags;
 	t[14] = 0xff;
 	t[15] = 0xff;
+	uint8_t *o = t + 20;
 	if (mss) {
-		t[20] = 2;	/* MSS */
-		t[21] = 4;
-		t[22] = (uint8_t)(mss >> 8);
-		t[23] = (uint8_t)mss;
+		o[0] = 2;	/* MSS */
+		o[1] = 4;
+		o[2] = (uint8_t)(mss >> 8);
+		o[3] = (uint8_t)mss;
+		o += 4;
+	}
+	if (ws >= 0) {
+		o[0] = 1;	/* NOP, then window scale */
+		o[1] = 3;
+		o[2] = 3;
+		o[3] = (uint8_t)ws;
 	}
 	if (dlen)
 		memcpy(t + 20 + optlen, data, dlen);
 	tn.input(p, &tn);
 }
 
+static void feed_tcp_data(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			  uint16_t mss, const uint8_t *data, unsigned dlen)
+{
+	feed_tcp_full(sip, sport, flags, seq, ack, mss, -1, data, dlen);
+}
+
+static void feed_tcp_opts(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
+			  uint16_t mss, int ws)
+{
+	feed_tcp_full(sip, sport, flags, seq, ack, mss, ws, NULL, 0);
+}
+
 static void feed_tcp_mss(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
 			 uint16_t mss)
 {
-	feed_tcp_data(sip, sport, flags, seq, ack, mss, NULL, 0);
+	feed_tcp_full(sip, sport, flags, seq, ack, mss, -1, NULL, 0);
 }
 
 static void feed_tcp(uint32_t sip, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack)
@@ -512,8 +533,29 @@ KTEST(arp, syn_flood_answered_with_cookies)
 	EXPECT_EQ(accepted, 2);
 	if (accepted_pcb)
 		EXPECT_EQ(accepted_pcb->mss, 1400);
+	if (accepted_pcb) {
+		tcp_abort(accepted_pcb);
+		accepted_pcb = NULL;
+	}
+	/* A client offering window scaling as Linux's does (MSS 1460, shift 7): a cookie cannot
+	 * carry the option, so the SYN-ACK leaves it out and the connection runs unscaled, both
+	 * ways (its window field taken as it is, ours at most 0xffff). */
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp_opts(PEER, 40003, 0x02, 9000, 0, 1460, 7);
+	EXPECT_EQ(cap.last_tcp_flags, 0x12);
+	cookie = cap.last_tcp_seq;
+	feed_tcp(PEER, 40003, 0x10, 9001, cookie + 1);
+	EXPECT_EQ(accepted, 3);
+	if (accepted_pcb) {
+		EXPECT_EQ(accepted_pcb->mss, 1460);
+		EXPECT_EQ(accepted_pcb->flags & TF_WND_SCALE, 0);
+		EXPECT_EQ(accepted_pcb->snd_scale, 0);
+		EXPECT_EQ(accepted_pcb->rcv_scale, 0);
+		EXPECT_EQ(accepted_pcb->snd_wnd, 0xffff);
+		EXPECT_EQ(accepted_pcb->rcv_wnd, 0xffff);
+	}
 	net_syncookie_stats(&sent1, &ok1);
-	EXPECT_EQ(ok1 - ok0, 2);
+	EXPECT_EQ(ok1 - ok0, 3);
 	EXPECT_EQ(half_open(), 8);
 	if (accepted_pcb)
 		tcp_abort(accepted_pcb);

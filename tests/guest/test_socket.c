@@ -414,6 +414,94 @@ KTEST(socket, tcp_echo_1B_to_1MiB)
 	sys_close(l);
 }
 
+/*
+ * Windows and send buffers past 64 KiB (window scaling): a new connection is writable; a peer
+ * that does not read takes more than a 16-bit window and a 64 KiB send buffer together could
+ * hold; once it has read everything the writer is woken (EPOLLOUT) and every byte is there, in
+ * order; an 8 MiB echo completes.
+ */
+KTEST(socket, tcp_send_space_past_64KiB)
+{
+	enum { BIG = 8 << 20, CHUNK = 65536 };
+	uint16_t port;
+	int l = tcp_listener(8, &port), s = -1;
+	ASSERT_GE(l, 0);
+	int c = tcp_pair(l, port, &s);
+	ASSERT_GE(c, 0);
+	EXPECT_EQ(sys_fcntl(c, F_SETFL, O_NONBLOCK), 0);
+	EXPECT_EQ(wait_mask(c, M_EST), M_EST);
+
+	uint8_t *buf = kmalloc(CHUNK);
+	ASSERT_TRUE(buf != NULL);
+	size_t written = 0;
+	for (int idle = 0; idle < 3;) {
+		for (size_t i = 0; i < CHUNK; i++)
+			buf[i] = pattern(written + i, 0);
+		long w = sys_write(c, buf, CHUNK);
+		if (w > 0) {
+			written += (size_t)w;
+			idle = 0;
+			continue;
+		}
+		EXPECT_EQ(w, -EAGAIN);
+		if (w != -EAGAIN)
+			break;
+		idle++;
+		msleep(50);	/* let ACKs and window updates come back */
+	}
+	if (written <= 2 * 65535)
+		ktest_fail(ktest_ctx, __FILE__, __LINE__,
+			   "a peer that does not read took only %zu bytes", written);
+	EXPECT_EQ(pmask(c) & EPOLLOUT, 0u);
+
+	int ep = (int)sys_epoll_create1(0);
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET, .data.fd = c }, out = { 0 };
+	EXPECT_EQ(sys_epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev), 0);
+	EXPECT_EQ(sys_epoll_wait(ep, &out, 1, 0), 0);
+	size_t got = 0, bad = 0;
+	while (got < written) {
+		long r = recv_noaddr(s, buf, CHUNK, MSG_DONTWAIT);
+		if (r == -EAGAIN) {
+			msleep(1);
+			continue;
+		}
+		if (r <= 0)
+			break;
+		for (long i = 0; i < r; i++)
+			bad += buf[i] != pattern(got + (size_t)i, 0);
+		got += (size_t)r;
+	}
+	EXPECT_EQ(got, written);
+	EXPECT_EQ(bad, 0u);
+	EXPECT_EQ(sys_epoll_wait(ep, &out, 1, 2000), 1);
+	EXPECT_EQ(out.events & EPOLLOUT, (uint32_t)EPOLLOUT);
+	sys_close(ep);
+	kfree(buf);
+	sys_close(s);
+	sys_close(c);
+
+	/* 8 MiB through the echo thread. */
+	uint8_t *o = kmalloc(BIG), *in = kmalloc(BIG);
+	ASSERT_TRUE(o && in);
+	struct echo_server e = { 0 };
+	c = tcp_pair(l, port, &e.fd);
+	ASSERT_GE(c, 0);
+	EXPECT_EQ(sys_fcntl(c, F_SETFL, O_NONBLOCK), 0);
+	struct thread *th = thread_create("echo", echo_thread, &e, 0);
+	ASSERT_TRUE(th != NULL);
+	size_t same = echo_through(c, BIG, o, in);
+	if (same != BIG)
+		ktest_fail(ktest_ctx, __FILE__, __LINE__, "echo of 8 MiB: %zu came back right", same);
+	EXPECT_EQ(sys_shutdown(c, SHUT_WR), 0);
+	thread_join(th);
+	EXPECT_EQ(e.error, 0);
+	EXPECT_EQ(e.echoed, (size_t)BIG);
+	sys_close(c);
+	kfree(o);
+	kfree(in);
+	sys_close(l);
+}
+
 /* Blocking calls woken by another thread: accept, read, and a write larger than the buffers. */
 struct blocked {
 	int fd;
