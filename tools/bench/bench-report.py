@@ -20,7 +20,13 @@ import shlex
 import statistics
 import sys
 
-NAMES = {"epunk": "epunk", "linux": "Linux"}
+NAMES = {"epunk": "epunk", "linux": "Linux", "epunk-busy": "epunk busy-polling",
+         "linux-busy": "Linux busy-polling"}
+
+
+def is_busy(sysname):
+    """A system booted again with busy polling (make bench's BENCH_BUSY_ROWS)."""
+    return sysname.endswith("-busy")
 
 
 def read_env(path):
@@ -96,9 +102,14 @@ def collect(root):
                 if k in env:
                     info[k.lower()] = env[k]
         systems[sysname] = info
-        for c, s in configs_of(run):
+        configs = configs_of(run)
+        if is_busy(sysname):
+            configs = [tuple(int(x) for x in cs.split(":")) for cs in run["BUSY_CONFIGS"].split()]
+        for c, s in configs:
             r = {"system": sysname, "app": "echo", "connections": c, "size": s,
                  "depth": int(run["DEPTH"]), "accelerator": run["ACCEL"]}
+            if is_busy(sysname):
+                r["busy_poll_us"] = int(run["BUSY_ROWS"])
             tag = f"c{c}-s{s}"
             cenv = read_env(os.path.join(d, tag + ".env"))
             if info["status"] != "ok":
@@ -181,7 +192,7 @@ def cell(r, key, spec):
 
 def write_md(run, conns, sizes, systems, results):
     """The echo benchmark's section of results.md, as lines."""
-    names = list(systems)
+    names = [n for n in systems if not is_busy(n)]
     base = names[1] if len(names) > 1 else None
     L = []
     title = " vs ".join(NAMES.get(n, n) for n in names)
@@ -283,6 +294,10 @@ def write_md(run, conns, sizes, systems, results):
           "run, divided by the requests it completed (the run's connection set-up and tear-down "
           "included); `QEMU CPU` is that time over the run's wall time (1.00 = one host core).")
 
+    busy = [n for n in systems if is_busy(n)]
+    if busy:
+        L += busy_table(run, systems, results, busy)
+
     failed = [r for r in results if r["status"] == "failed"]
     retried = [r for r in results if r.get("first_attempt_error")]
     if failed or retried or any(i["status"] != "ok" for i in systems.values()):
@@ -325,10 +340,49 @@ def write_md(run, conns, sizes, systems, results):
     return L
 
 
+def busy_table(run, systems, results, busy):
+    """The busy-poll rows: each system booted again busy-polling, beside its interrupt mode."""
+    L = ["## Busy polling", ""]
+    L.append(f"Each system booted again with {run['BUSY_ROWS']} µs of busy polling: epunk's echo "
+             f"server sets it on its epoll instance (`EPIOCSPARAMS`, `prefer_busy_poll`); Linux's "
+             f"falls back to `SO_BUSY_POLL` on each socket (its 6.1 kernel has no "
+             f"`EPIOCSPARAMS`), with `net.core.busy_poll` and `busy_read` set to the same. "
+             f"`busy/irq` is the busy-polling boot's figure over the same system's in interrupt "
+             f"mode above (for p50, below 1 is better; for req/s, above 1).")
+    L.append("")
+    head = ["connections", "size"]
+    for b in busy:
+        n = b[:-len("-busy")]
+        head += [f"{NAMES.get(n, n)} p50 irq", "busy", "busy/irq",
+                 f"{NAMES.get(n, n)} req/s irq", "busy", "busy/irq"]
+    if "epunk-busy" in busy and "linux-busy" in busy:
+        head += ["busy p50 Linux/epunk", "busy req/s epunk/Linux"]
+    L.append("| " + " | ".join(head) + " |")
+    L.append("| " + " | ".join(["---:"] * len(head)) + " |")
+    for cs in run["BUSY_CONFIGS"].split():
+        c, s = (int(x) for x in cs.split(":"))
+        row = [f"{c:,}", size_label(s)]
+        for b in busy:
+            n = b[:-len("-busy")]
+            ri, rb = get(results, n, c, s), get(results, b, c, s)
+            for key, spec in (("p50", ".1f"), ("requests_per_s", ",.0f")):
+                q = ratio(metric(rb, key), metric(ri, key))
+                row += [cell(ri, key, spec), cell(rb, key, spec), "—" if q is None else f"{q:.2f}×"]
+        if "epunk-busy" in busy and "linux-busy" in busy:
+            e, li = get(results, "epunk-busy", c, s), get(results, "linux-busy", c, s)
+            for key, num, den in (("p50", li, e), ("requests_per_s", e, li)):
+                q = ratio(metric(num, key), metric(den, key))
+                row.append("—" if q is None else f"{q:.2f}×")
+        L.append("| " + " | ".join(row) + " |")
+    L.append("")
+    return L
+
+
 def write_plot(root, sizes, conns, systems, results):
     """One gnuplot data block per (system, size), systems in order, each block headed by its
     title; points that failed are NaN so every block has every connection count."""
-    plotted = [n for n in systems if any(r["system"] == n and r["status"] == "ok" for r in results)]
+    plotted = [n for n in systems if not is_busy(n) and
+               any(r["system"] == n and r["status"] == "ok" for r in results)]
     blocks = []
     for n in plotted:
         for s in sizes:
@@ -342,7 +396,7 @@ def write_plot(root, sizes, conns, systems, results):
         f.write("\n\n\n".join(blocks) + "\n")
     with open(os.path.join(root, "plot.vars"), "w") as f:
         f.write(f"nsys={len(plotted)}; nsizes={len(sizes)}; "
-                f"maxconns={max(conns)}; title='{' vs '.join(NAMES.get(n, n) for n in systems)}'\n")
+                f"maxconns={max(conns)}; title='{' vs '.join(NAMES.get(n, n) for n in plotted)}'\n")
 
 
 def echo_ratios(systems, conns, sizes, results):

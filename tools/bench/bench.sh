@@ -18,7 +18,9 @@
 #   (messages in flight per connection, 1), BENCH_THREADS (client threads, 1), BENCH_MEM (guest
 #   memory, 256M), BENCH_BUSY_POLL (microseconds of busy polling for both servers: epunk's and
 #   Linux's epoll_wait poll the NIC that long before sleeping; default 0, off; for redis the
-#   kernels' defaults: busy_poll= and the net.core sysctls), BENCH_EPUNK_APPEND (words added to
+#   kernels' defaults: busy_poll= and the net.core sysctls), BENCH_BUSY_ROWS (microseconds: the
+#   full and quick echo matrices end with each system booted again busy-polling that long, as
+#   "epunk-busy" and "linux-busy", for 1 and 100 connections x 64 B; default 50, 0: none), BENCH_EPUNK_APPEND (words added to
 #   epunk's kernel command line), BENCH_OFFLOAD_OFF=1 (epunk a second time with
 #   vnet_offload=off, as the system "epunk-nooffload", in the same run), BENCH_CONNS and
 #   BENCH_SIZES (lists that replace the matrix's), BENCH_CONFIGS (CONNS:SIZE pairs run instead
@@ -69,6 +71,10 @@ busy_poll=${BENCH_BUSY_POLL:-}
 offload_off=${BENCH_OFFLOAD_OFF:-}
 [ "$offload_off" = 0 ] && offload_off=""
 [ "$busy_poll" = 0 ] && busy_poll=""
+busy_rows=${BENCH_BUSY_ROWS:-50}
+case "$busy_rows" in "" | *[!0-9]*) echo "bench: BENCH_BUSY_ROWS must be a number of microseconds, not '$busy_rows'" >&2; exit 2 ;; esac
+[ "$busy_rows" = 0 ] && busy_rows=""
+busy_configs="1:64 100:64"
 case "$busy_poll" in *[!0-9]*) echo "bench: BENCH_BUSY_POLL must be a number of microseconds, not '$busy_poll'" >&2; exit 2 ;; esac
 smoke=0
 out=""
@@ -125,6 +131,8 @@ if [ -n "${BENCH_CONFIGS:-}" ] && [ "$smoke" = 0 ]; then	# CONNS:SIZE pairs inst
 			{ echo "bench: BENCH_CONFIGS wants CONNS:SIZE pairs, not '$cs'" >&2; exit 2; }
 	done
 fi
+case "$matrix" in full | quick) ;; *) busy_rows="" ;; esac
+[ -n "${BENCH_CONNS:-}${BENCH_SIZES:-}" ] && busy_rows=""
 systems=${BENCH_SYSTEMS:-epunk${baseline:+ $baseline}}
 case "$systems" in
 epunk | "epunk $baseline" | "$baseline") ;;
@@ -141,7 +149,7 @@ if [ "$app" = redis ]; then
 			exit 2
 		fi
 	done
-	matrix=redis conns_list="1 50" sizes_list=100 extra_list=""
+	matrix=redis conns_list="1 50" sizes_list=100 extra_list="" busy_rows=""
 fi
 profile=${BENCH_PROFILE:-0}
 icount=${BENCH_ICOUNT:-0}
@@ -410,12 +418,13 @@ linux_tuning="mitigations=off sysctl.net.core.somaxconn=65535 sysctl.net.ipv4.tc
 # boot_system SYS: start SYS's QEMU (its system.env describes it) and wait for the ready line;
 # 1 with $dir/reason.txt (and a line on stderr) when it does not come.
 boot_system() {
-	local sys=$1 kernel append ready_re boot_timeout extra=() machine=q35 cpu="" nic
+	local sys=$1 kernel append ready_re boot_timeout extra=() machine=q35 cpu="" nic bp=$busy_poll
+	case "$sys" in *-busy) bp=$busy_rows ;; esac
 	case "$sys" in
-	epunk | epunk-nooffload)
+	epunk | epunk-nooffload | epunk-busy)
 		nic=modern
 		kernel=build/epunk.elf
-		append="quiet app=echo args=\"port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}\" ip=$guest_ip/$prefix gw=$host_ip${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
+		append="quiet app=echo args=\"port=$port mode=et${bp:+ busy_poll=$bp}\" ip=$guest_ip/$prefix gw=$host_ip${BENCH_EPUNK_APPEND:+ $BENCH_EPUNK_APPEND}"
 		[ "$sys" = epunk-nooffload ] && append="$append vnet_offload=off"
 		ready_re='echo: listening'
 		server=build/apps/echo	# the initrd's /bin/echo (Makefile)
@@ -437,13 +446,13 @@ boot_system() {
 		echo "LOADED_BYTES=$(size -B "$kernel" | awk 'NR == 2 { print $1 + $2 }')" >> "$dir/system.env"
 		echo "SERVER_SHA256=$(sha256sum < "$server" | cut -d' ' -f1)" >> "$dir/system.env"
 		;;
-	linux)
+	linux | linux-busy)
 		# Linux's own best settings, as measured (docs/measurements/benchmark.md).
 		machine=${BENCH_LINUX_MACHINE:-pc}
 		cpu=${BENCH_LINUX_CPU:-qemu64}
 		nic=${BENCH_LINUX_NIC:-transitional}
 		kernel=build/linux-guest/vmlinuz
-		append="console=ttyS0 quiet panic=-1 ip=$guest_ip/$prefix gw=$host_ip port=$port mode=et${busy_poll:+ busy_poll=$busy_poll}"
+		append="console=ttyS0 quiet panic=-1 ip=$guest_ip/$prefix gw=$host_ip port=$port mode=et${bp:+ busy_poll=$bp}"
 		ready_re='linux-guest: ready'
 		boot_timeout=${BENCH_BOOT_TIMEOUT:-240}
 		local variant=""
@@ -628,8 +637,9 @@ run_system() {
 		stop_qemu
 		return 0
 	fi
-	local cs c s tag why
-	for cs in $configs; do
+	local cs c s tag why todo=$configs
+	case "$sys" in *-busy) todo=$busy_configs ;; esac
+	for cs in $todo; do
 		c=${cs%:*} s=${cs#*:}
 		tag=c$c-s$s
 		if [ -z "$qpid" ]; then
@@ -687,7 +697,13 @@ start=$(date +%s)
 	echo "DEPTH=$depth"
 	echo "THREADS=$threads"
 	# The report compares the first with the second (the baseline when there is one).
-	echo "SYSTEMS=\"$systems${offload_off:+ epunk-nooffload}\""
+	busy_systems=""
+	if [ -n "$busy_rows" ]; then
+		for sys in $systems; do busy_systems+=" $sys-busy"; done
+	fi
+	echo "SYSTEMS=\"$systems${offload_off:+ epunk-nooffload}$busy_systems\""
+	echo "BUSY_ROWS=$busy_rows"
+	echo "BUSY_CONFIGS=\"$busy_configs\""
 	echo "NETDEV=\"${netdev[*]}\""
 	echo "APP=$app"
 	if [ "$app" = redis ]; then
@@ -716,6 +732,9 @@ if [ "$smoke" = 1 ] && [ "$epunk_ok" != 0 ]; then
 fi
 [ -n "$offload_off" ] && run_system epunk-nooffload
 case " $systems " in *" $baseline "*) [ -n "$baseline" ] && run_system "$baseline" ;; esac
+for sys in $busy_systems; do
+	run_system "$sys"
+done
 cleanup
 trap - EXIT
 echo "ELAPSED_S=$(($(date +%s) - start))" >> "$raw/run.env"
