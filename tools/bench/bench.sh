@@ -20,7 +20,8 @@
 #   Linux's epoll_wait poll the NIC that long before sleeping; default 0, off; for redis the
 #   kernels' defaults: busy_poll= and the net.core sysctls), BENCH_BUSY_ROWS (microseconds: the
 #   full and quick echo matrices end with each system booted again busy-polling that long, as
-#   "epunk-busy" and "linux-busy", for 1 and 100 connections x 64 B; default 50, 0: none), BENCH_EPUNK_APPEND (words added to
+#   "epunk-busy" and "linux-busy", for 1 and 100 connections x 64 B; default 50, 0: none; with
+#   --smoke, only when given, for 1 x 64 B), BENCH_EPUNK_APPEND (words added to
 #   epunk's kernel command line), BENCH_OFFLOAD_OFF=1 (epunk a second time with
 #   vnet_offload=off, as the system "epunk-nooffload", in the same run), BENCH_CONNS and
 #   BENCH_SIZES (lists that replace the matrix's), BENCH_CONFIGS (CONNS:SIZE pairs run instead
@@ -131,7 +132,12 @@ if [ -n "${BENCH_CONFIGS:-}" ] && [ "$smoke" = 0 ]; then	# CONNS:SIZE pairs inst
 			{ echo "bench: BENCH_CONFIGS wants CONNS:SIZE pairs, not '$cs'" >&2; exit 2; }
 	done
 fi
-case "$matrix" in full | quick) ;; *) busy_rows="" ;; esac
+# The smoke run has them only when asked (make test's busy-polling smoke: 1 x 64 B).
+case "$matrix" in
+full | quick) ;;
+smoke) [ -n "${BENCH_BUSY_ROWS:-}" ] || busy_rows=""; busy_configs="1:64" ;;
+*) busy_rows="" ;;
+esac
 [ -n "${BENCH_CONNS:-}${BENCH_SIZES:-}" ] && busy_rows=""
 systems=${BENCH_SYSTEMS:-epunk${baseline:+ $baseline}}
 case "$systems" in
