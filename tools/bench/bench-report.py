@@ -105,6 +105,8 @@ def collect(root):
         configs = configs_of(run)
         if is_busy(sysname):
             configs = [tuple(int(x) for x in cs.split(":")) for cs in run["BUSY_CONFIGS"].split()]
+        elif sysname == "epunk-nooffload" and run.get("OFFLOAD_CONFIGS"):
+            configs = [tuple(int(x) for x in cs.split(":")) for cs in run["OFFLOAD_CONFIGS"].split()]
         for c, s in configs:
             r = {"system": sysname, "app": "echo", "connections": c, "size": s,
                  "depth": int(run["DEPTH"]), "accelerator": run["ACCEL"]}

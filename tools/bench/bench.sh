@@ -22,8 +22,9 @@
 #   full and quick echo matrices end with each system booted again busy-polling that long, as
 #   "epunk-busy" and "linux-busy", for 1 and 100 connections x 64 B; default 50, 0: none; with
 #   --smoke, only when given, for 1 x 64 B), BENCH_EPUNK_APPEND (words added to
-#   epunk's kernel command line), BENCH_OFFLOAD_OFF=1 (epunk a second time with
-#   vnet_offload=off, as the system "epunk-nooffload", in the same run), BENCH_CONNS and
+#   epunk's kernel command line), BENCH_OFFLOAD_OFF (1: epunk a second time with
+#   vnet_offload=off, as the system "epunk-nooffload", in the same run, for the configurations of
+#   16 KiB and more; the full matrix's default; 0: not), BENCH_CONNS and
 #   BENCH_SIZES (lists that replace the matrix's), BENCH_CONFIGS (CONNS:SIZE pairs run instead
 #   of the matrix), BENCH_SYSTEMS (epunk, linux or "epunk linux": which of them run; default
 #   epunk and the baseline), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60
@@ -40,8 +41,9 @@
 #   or modern), BENCH_LINUX_APPEND (the words after its addresses on its kernel command line;
 #   default: mitigations=off and the sysctls somaxconn and tcp_max_syn_backlog at 65535).
 #
-# Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384, and 10000 x 64; quick = 1 100 x
-# 64 16384; bulk = 1 10 x 65536 1048576 (large messages: throughput in MB/s).
+# Matrix: full = connections 1 10 100 1000 x sizes 64 1024 16384, and 10000 x 64, and 1 10 x
+# 65536 1048576; quick = 1 100 x 64 16384; bulk = 1 10 x 65536 1048576 (large messages:
+# throughput in MB/s).
 # redis: SET and GET x (1 client, 50 clients, 50 clients pipelining 16); --matrix is ignored.
 # Network: namespace epunk-bench-PID with tap0 = 10.77.0.1/24, the guest 10.77.0.2; nothing is
 # sent anywhere else. The namespace and every QEMU are removed on exit, whatever happens.
@@ -69,8 +71,7 @@ depth=${BENCH_DEPTH:-1}
 threads=${BENCH_THREADS:-1}
 mem=${BENCH_MEM:-256M}
 busy_poll=${BENCH_BUSY_POLL:-}
-offload_off=${BENCH_OFFLOAD_OFF:-}
-[ "$offload_off" = 0 ] && offload_off=""
+offload_off=${BENCH_OFFLOAD_OFF-default}
 [ "$busy_poll" = 0 ] && busy_poll=""
 busy_rows=${BENCH_BUSY_ROWS:-50}
 case "$busy_rows" in "" | *[!0-9]*) echo "bench: BENCH_BUSY_ROWS must be a number of microseconds, not '$busy_rows'" >&2; exit 2 ;; esac
@@ -111,7 +112,8 @@ if [ "$smoke" = 1 ]; then
 fi
 out=${out:-build/bench}
 case "$matrix" in
-full) conns_list="1 10 100 1000" sizes_list="64 1024 16384" extra_list="10000:64" ;;
+full) conns_list="1 10 100 1000" sizes_list="64 1024 16384"
+	extra_list="10000:64 1:65536 1:1048576 10:65536 10:1048576" ;;
 quick) conns_list="1 100" sizes_list="64 16384" extra_list="" ;;
 bulk) conns_list="1 10" sizes_list="65536 1048576" extra_list="" ;;
 smoke) conns_list="1" sizes_list="64" extra_list="" ;;
@@ -133,6 +135,13 @@ if [ -n "${BENCH_CONFIGS:-}" ] && [ "$smoke" = 0 ]; then	# CONNS:SIZE pairs inst
 	done
 fi
 # The smoke run has them only when asked (make test's busy-polling smoke: 1 x 64 B).
+# The offloads' share: by default the full matrix's rows of 16 KiB and more again with
+# vnet_offload=off (BENCH_OFFLOAD_OFF=0: not; 1: also in the other matrices).
+if [ "$offload_off" = default ]; then
+	offload_off=""
+	[ "$matrix" = full ] && [ "$app" = echo ] && offload_off=1
+fi
+[ "$offload_off" = 0 ] && offload_off=""
 case "$matrix" in
 full | quick) ;;
 smoke) [ -n "${BENCH_BUSY_ROWS:-}" ] || busy_rows=""; busy_configs="1:64" ;;
@@ -295,6 +304,12 @@ for c in $conns_list; do
 done
 configs+=$extra_list
 nconfigs=$(wc -w <<< "$configs")
+# epunk-nooffload's: those of 16 KiB and more (the offloads are for bulk data), or all.
+offload_configs=""
+for cs in $configs; do
+	[ "${cs#*:}" -ge 16384 ] && offload_configs+="$cs "
+done
+[ -n "$offload_configs" ] || offload_configs=$configs
 per_config=$((warmup + seconds + 2 * 60))
 if [ "$app" = redis ]; then
 	nconfigs=$(wc -w <<< "$redis_configs")
@@ -644,7 +659,10 @@ run_system() {
 		return 0
 	fi
 	local cs c s tag why todo=$configs
-	case "$sys" in *-busy) todo=$busy_configs ;; esac
+	case "$sys" in
+	*-busy) todo=$busy_configs ;;
+	epunk-nooffload) todo=$offload_configs ;;
+	esac
 	for cs in $todo; do
 		c=${cs%:*} s=${cs#*:}
 		tag=c$c-s$s
@@ -709,6 +727,7 @@ start=$(date +%s)
 	fi
 	echo "SYSTEMS=\"$systems${offload_off:+ epunk-nooffload}$busy_systems\""
 	echo "BUSY_ROWS=$busy_rows"
+	echo "OFFLOAD_CONFIGS=\"$offload_configs\""
 	echo "BUSY_CONFIGS=\"$busy_configs\""
 	echo "NETDEV=\"${netdev[*]}\""
 	echo "APP=$app"
