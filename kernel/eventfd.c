@@ -229,10 +229,7 @@ long sys_eventfd2(unsigned int initval, int flags)
 	struct file *f = eventfd_create(initval, (unsigned)flags, &err);
 	if (!f)
 		return err;
-	int fd = fd_install_new(f, (unsigned)flags & EFD_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_or_put(f, (unsigned)flags & EFD_CLOEXEC);
 }
 
 long sys_eventfd(unsigned int initval)

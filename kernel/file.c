@@ -174,6 +174,14 @@ int fd_install_new(struct file *f, unsigned flags)
 	return fd;
 }
 
+int fd_install_or_put(struct file *f, unsigned flags)
+{
+	int fd = fd_install_new(f, flags);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 static struct file *slot_file(uintptr_t slot)
 {
 	return (struct file *)(slot & ~FD_CLOEXEC_BIT);

@@ -244,10 +244,7 @@ long sys_openat(int dirfd, const char *upath, int flags, unsigned mode)
 	err = tree_open(&node, (unsigned)flags & OPEN_KEEP & ~O_CLOEXEC, &f);
 	if (err)
 		return err;
-	int fd = fd_install_new(f, (unsigned)flags & O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_or_put(f, (unsigned)flags & O_CLOEXEC);
 }
 
 long sys_open(const char *path, int flags, unsigned mode)

@@ -18,10 +18,7 @@ static long epoll_create_common(int flags)
 	struct file *f = ep_create((unsigned)flags, &err);
 	if (!f)
 		return err;
-	int fd = fd_install_new(f, (unsigned)flags & O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_or_put(f, (unsigned)flags & O_CLOEXEC);
 }
 
 long sys_epoll_create1(int flags)

@@ -73,10 +73,7 @@ long sys_socket(int family, int type, int protocol)
 	int err = sock_create(family, type & SOCK_TYPE_MASK, protocol, flags & SOCK_NONBLOCK, &f);
 	if (err)
 		return err;
-	int fd = fd_install_new(f, (unsigned)flags & O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_or_put(f, (unsigned)flags & O_CLOEXEC);
 }
 
 /* __sys_socketpair: the flags, then the array (EFAULT before anything is created), then the
@@ -162,10 +159,7 @@ long sys_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 			return err;
 		}
 	}
-	int nfd = fd_install_new(nf, (unsigned)flags & O_CLOEXEC);
-	if (nfd < 0)
-		file_put(nf);
-	return nfd;
+	return fd_install_or_put(nf, (unsigned)flags & O_CLOEXEC);
 }
 
 long sys_accept(int fd, struct sockaddr *addr, socklen_t *addrlen)

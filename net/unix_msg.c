@@ -244,6 +244,16 @@ out:
 	return sent ? (ssize_t)sent : err;
 }
 
+/* Copy @n of @skb's unread bytes (a datagram's: from its start) to user memory at @dst; false
+ * (nothing copied) when @dst is not writable. */
+static bool unix_skb_copy(const struct unix_skb *skb, void *dst, size_t n)
+{
+	if (n && !uaccess_write_ok(dst, n))
+		return false;
+	memcpy(dst, skb->data + skb->consumed, n);
+	return true;
+}
+
 static bool unix_stream_readable(struct sock *sk, void *arg)
 {
 	(void)arg;
@@ -311,12 +321,11 @@ ssize_t unix_stream_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 		if (peek) {
 			list_for_each_entry(skb, &u->rq, node) {
 				size_t n = MIN(skb->len - skb->consumed, size);
-				if (n && !uaccess_write_ok((char *)buf + copied, n)) {
+				if (!unix_skb_copy(skb, (char *)buf + copied, n)) {
 					if (!copied)
 						err = -EFAULT;
 					break;
 				}
-				memcpy((char *)buf + copied, skb->data + skb->consumed, n);
 				copied += n;
 				size -= n;
 				unix_copy_addr(skb, from, fromlen);
@@ -326,12 +335,11 @@ ssize_t unix_stream_recvmsg(struct sock *sk, void *buf, size_t len, int flags,
 			break;
 		}
 		size_t n = MIN(skb->len - skb->consumed, size);
-		if (n && !uaccess_write_ok((char *)buf + copied, n)) {
+		if (!unix_skb_copy(skb, (char *)buf + copied, n)) {
 			if (!copied)
 				err = -EFAULT;
 			break;
 		}
-		memcpy((char *)buf + copied, skb->data + skb->consumed, n);
 		unix_copy_addr(skb, from, fromlen);
 		copied += n;
 		size -= n;
@@ -555,12 +563,10 @@ static ssize_t unix_dgram_recv_locked(struct unix_sock *u, void *buf, size_t len
 		wake_up_key(&u->peer_wait, 1, poll_to_key(SK_WRITABLE_KEY));
 	unix_copy_addr(skb, from, fromlen);
 	size_t n = MIN(len, (size_t)skb->len);
-	if (n && !uaccess_write_ok(buf, n)) {
+	if (!unix_skb_copy(skb, buf, n))
 		err = -EFAULT;	/* the message is lost, as in Linux */
-	} else {
-		memcpy(buf, skb->data, n);
+	else
 		err = (flags & MSG_TRUNC) ? (ssize_t)skb->len : (ssize_t)n;
-	}
 	if (!(flags & MSG_PEEK))
 		unix_skb_free(skb);
 	return err;

@@ -59,13 +59,15 @@ def size_label(size):
     return f"{size // 1024} KiB" if size >= 1024 and size % 1024 == 0 else f"{size} B"
 
 
+def pairs(text):
+    """A run.env list of CONNS:SIZE words, as (connections, size) pairs."""
+    return [tuple(int(x) for x in word.split(":")) for word in text.split()]
+
+
 def configs_of(run):
     """The configurations run: every CONNS x SIZES pair, then EXTRA's CONNS:SIZE pairs."""
     configs = [(int(c), int(s)) for c in run["CONNS"].split() for s in run["SIZES"].split()]
-    for pair in run.get("EXTRA", "").split():
-        c, s = pair.split(":")
-        configs.append((int(c), int(s)))
-    return configs
+    return configs + pairs(run.get("EXTRA", ""))
 
 
 def collect(root):
@@ -104,9 +106,9 @@ def collect(root):
         systems[sysname] = info
         configs = configs_of(run)
         if is_busy(sysname):
-            configs = [tuple(int(x) for x in cs.split(":")) for cs in run["BUSY_CONFIGS"].split()]
+            configs = pairs(run["BUSY_CONFIGS"])
         elif sysname == "epunk-nooffload" and run.get("OFFLOAD_CONFIGS"):
-            configs = [tuple(int(x) for x in cs.split(":")) for cs in run["OFFLOAD_CONFIGS"].split()]
+            configs = pairs(run["OFFLOAD_CONFIGS"])
         for c, s in configs:
             r = {"system": sysname, "app": "echo", "connections": c, "size": s,
                  "depth": int(run["DEPTH"]), "accelerator": run["ACCEL"]}
@@ -361,8 +363,7 @@ def busy_table(run, systems, results, busy):
         head += ["busy p50 Linux/epunk", "busy req/s epunk/Linux"]
     L.append("| " + " | ".join(head) + " |")
     L.append("| " + " | ".join(["---:"] * len(head)) + " |")
-    for cs in run["BUSY_CONFIGS"].split():
-        c, s = (int(x) for x in cs.split(":"))
+    for c, s in pairs(run["BUSY_CONFIGS"]):
         row = [f"{c:,}", size_label(s)]
         for b in busy:
             n = b[:-len("-busy")]

@@ -110,6 +110,9 @@ ssize_t file_pwrite_unpositioned(struct file *f, const void *buf, size_t len, lo
 /** fd_install_new - give @f the lowest free descriptor (O_CLOEXEC in @flags sets FD_CLOEXEC);
  * the table takes over the caller's reference. Returns the descriptor or -EMFILE. */
 int fd_install_new(struct file *f, unsigned flags);
+/** fd_install_or_put - fd_install_new, and the caller's reference dropped when there is no free
+ * descriptor: what a call that has just made @f returns to its caller. */
+int fd_install_or_put(struct file *f, unsigned flags);
 /** fd_get - the file behind @fd with a reference taken, or NULL (caller returns -EBADF). */
 struct file *fd_get(int fd);
 /** fd_close - release descriptor @fd. Returns 0 or -EBADF. */
