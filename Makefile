@@ -109,8 +109,8 @@ $(patsubst %,$(B)/k/%.o,$(INIT_SRCS) $(UNIT_TEST_SRCS) $(GUEST_TEST_SRCS)): \
 	EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES)
 # The system-call table names every subsystem's calls.
 $(B)/k/arch/x86_64/syscall.c.o: EXTRA_CFLAGS := $(NET_INCLUDES)
-# The ARP and backlog tests drive lwIP directly; the checksum test holds the port's to lwIP's.
-$(B)/k/tests/guest/test_arp.c.o $(B)/k/tests/guest/test_chksum.c.o: \
+# The ARP, backlog and netif tests drive lwIP directly; the checksum test holds the port's to lwIP's.
+$(B)/k/tests/guest/test_arp.c.o $(B)/k/tests/guest/test_chksum.c.o $(B)/k/tests/guest/test_netif.c.o: \
 	EXTRA_CFLAGS := $(DRIVER_INCLUDES) $(NET_INCLUDES) $(LWIP_INCLUDES)
 
 # Applications: ordinary static Linux executables, built with Debian's musl (musl-gcc -static):

@@ -140,6 +140,9 @@ struct vnet {
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
 	bool tx_kick_pending;		/* frames published, doorbell decision left to NET_TX */
 	unsigned tx_unkicked;		/* frames published since the last doorbell decision */
+	bool tx_stopped;		/* a send was refused for want of room: wake when there is */
+	void (*tx_wake)(void *ctx);	/* vnet_set_tx_wake */
+	void *tx_wake_ctx;
 	uint64_t tx_unkicked_ns;	/* when the first of them was */
 	struct ktimer tx_timer;		/* polls the watchdog while frames are outstanding */
 	struct vnet_stats stats;
@@ -385,6 +388,27 @@ static void vnet_tx_reclaim(struct vnet *d)
 	}
 }
 
+/* Reclaim, then wake a sender stopped by a full ring once a frame of any shape fits again.
+ * Softirq, or bottom halves off: the wake may send. */
+static void vnet_tx_complete(struct vnet *d)
+{
+	vnet_tx_reclaim(d);
+	if (d->tx_stopped && virtq_num_free(&d->txq.vq) >= 1 + VNET_TX_MAX_SEGS) {
+		d->tx_stopped = false;
+		d->stats.tx_wakes++;
+		if (d->tx_wake)
+			d->tx_wake(d->tx_wake_ctx);
+	}
+}
+
+void vnet_set_tx_wake(struct vnet *d, void (*wake)(void *ctx), void *ctx)
+{
+	local_bh_disable();
+	d->tx_wake = wake;
+	d->tx_wake_ctx = ctx;
+	local_bh_enable();
+}
+
 int vnet_tx(struct vnet *d, const struct vnet_seg *segs, int nsegs, void (*done)(void *arg),
 	    void *arg)
 {
@@ -423,6 +447,7 @@ int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		vnet_tx_reclaim(d);	/* completions wait for a poll or for this (see vnet_poll) */
 	if (virtq_num_free(vq) < n) {
 		d->stats.tx_ring_full++;
+		d->tx_stopped = true;
 		/*
 		 * A full ring must always be moving: the device may stop with every buffer
 		 * published and avail_event left behind, so that event-idx suppression withholds
@@ -548,7 +573,7 @@ static void vnet_poll(struct vnet *d)
 	struct virtq *txq = &d->txq.vq;
 
 	int n = vnet_rx_poll(d, VNET_RX_BUDGET);
-	vnet_tx_reclaim(d);
+	vnet_tx_complete(d);
 	vnet_tx_watchdog(d);
 
 	/* A busy poller that keeps the receive interrupt off keeps it off, until the safety net
@@ -619,7 +644,7 @@ int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer)
 		trace_point(TRACE_BUSY_POLL, d, budget);
 		n = vnet_rx_poll(d, (int)budget);
 	}
-	vnet_tx_reclaim(d);
+	vnet_tx_complete(d);
 	d->stats.busy_polls++;
 	d->stats.busy_frames += (uint64_t)n;
 	local_bh_enable();	/* what the frames raised (transmit kicks, wake-ups) runs here */

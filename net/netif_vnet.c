@@ -13,7 +13,10 @@
  * are copied until some come back. TX is zero-copy too: the pbuf chain's pieces are handed to
  * the device
  * as segments, with a reference held until the device has consumed them (lwIP does not rewrite
- * a segment whose pbuf is still referenced, so retransmissions are safe).
+ * a segment whose pbuf is still referenced, so retransmissions are safe). While the device's
+ * ring is full, frames wait in a backlog (TX_BACKLOG of them, oldest first) that the driver's
+ * wake-up drains once completions make room: a burst of replies to many connections is sent
+ * late rather than lost (a loss would cost TCP a retransmission timeout).
  *
  * Checksum offload (when the driver negotiated it, vnet_offloads): lwIP's per-netif checksum
  * control leaves TCP checksums out on this netif; vnetif_linkoutput puts the pseudo-header sum
@@ -58,13 +61,22 @@
 #error "zero-copy RX needs LWIP_SUPPORT_CUSTOM_PBUF in net/port/lwipopts.h"
 #endif
 
+#define TX_BACKLOG	1024	/* frames held while the ring is full, at most (the default) */
+
 struct vnetif {
 	struct netif netif;	/* lwIP's interface; netif.state points back here */
 	struct vnet *dev;	/* the device under it */
 	unsigned offloads;	/* vnet_offloads(dev) */
 	int lent_max;		/* its buffers lent at most (rx_lent counts them) */
 	uint64_t rx_nomem;	/* frames dropped: no pbuf wrapper */
-	uint64_t tx_busy;	/* frames lwIP had to drop: the TX ring was full */
+	uint64_t tx_busy;	/* frames dropped: the ring and the backlog were full */
+	uint64_t tx_queued;	/* frames that waited in the backlog */
+	unsigned tx_backlog_max;	/* the backlog's longest */
+	/* Frames waiting for room in the device's ring, oldest first: Linux's queue in front of
+	 * a stopped device (its txqueuelen is 1000). Each holds a reference to its pbuf. */
+	unsigned bl_head, bl_len;
+	unsigned bl_limit;	/* frames that may wait: netif_vnet_set_txqueuelen, TX_BACKLOG */
+	struct pbuf *backlog[TX_BACKLOG];
 	uint64_t tx_lent;	/* frames dropped while the device was lent (below) */
 	uint64_t tx_flattened;	/* frames sent as a flat copy (too many pieces) */
 };
@@ -208,27 +220,22 @@ static int tx_csum_offload(struct pbuf *p, struct vnet_tx_offload *off)
 	return 1;
 }
 
-static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
+/* Hand frame @p to the device: 0 (the device holds its own reference until done), -EAGAIN
+ * (the ring is full: nothing held), or another negative errno (not sendable). */
+static int vnetif_xmit(struct vnetif *vi, struct pbuf *p)
 {
-	struct vnetif *vi = netif->state;
 	struct vnet_seg segs[VNET_TX_MAX_SEGS];
 	struct vnet_tx_offload off, *offp = NULL;
 	struct pbuf *send = p;
 	int n = 0;
 
-	/* A device whose frames go to someone else (an in-guest test took its receive handler)
-	 * carries none of lwIP's either meanwhile: they are lost, as on a wire, and counted. */
-	if (vnet_rx_owner(vi->dev) != vi) {
-		vi->tx_lent++;
-		return ERR_OK;
-	}
 	int csum = (vi->offloads & VNET_OFFLOAD_TX_CSUM) ? tx_csum_offload(p, &off) : 0;
 	for (struct pbuf *q = p; q; q = q->next) {
 		if (n == VNET_TX_MAX_SEGS || csum < 0) {
 			/* A chain longer than the device takes: send a flat copy instead. */
 			send = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
 			if (!send)
-				return ERR_MEM;
+				return -ENOMEM;
 			send->tso_mss = p->tso_mss;
 			vi->tx_flattened++;
 			segs[0] = (struct vnet_seg){ send->payload, send->len };
@@ -245,14 +252,62 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 	if (csum > 0)
 		offp = &off;
 	int err = vnet_tx_offload(vi->dev, segs, n, offp, tx_done, send);
-	if (err) {
+	if (err)
 		pbuf_free(send);
-		if (err == -EAGAIN) {
-			vi->tx_busy++;
-			return ERR_MEM;		/* dropped: TCP retransmits */
-		}
-		return ERR_IF;
+	return err;
+}
+
+/* Send what waits in the backlog, oldest first, until the ring is full again. A device lent
+ * to someone else takes none of it: those frames are lost, as in vnetif_linkoutput. */
+static void vnetif_tx_drain(void *ctx)
+{
+	struct vnetif *vi = ctx;
+
+	while (vi->bl_len) {
+		struct pbuf *p = vi->backlog[vi->bl_head];
+		if (vnet_rx_owner(vi->dev) != vi)
+			vi->tx_lent++;
+		else if (vnetif_xmit(vi, p) == -EAGAIN)
+			return;		/* woken again when there is room (vnet_set_tx_wake) */
+		vi->backlog[vi->bl_head] = NULL;
+		vi->bl_head = (vi->bl_head + 1) % TX_BACKLOG;
+		vi->bl_len--;
+		pbuf_free(p);
 	}
+}
+
+/*
+ * lwIP's output: straight to the device, or, while its ring is full, to the backlog behind
+ * the frames already there (order kept). Only a full backlog drops a frame (ERR_MEM: TCP
+ * retransmits it); a frame the device can never take is ERR_IF.
+ */
+static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct vnetif *vi = netif->state;
+
+	/* A device whose frames go to someone else (an in-guest test took its receive handler)
+	 * carries none of lwIP's either meanwhile: they are lost, as on a wire, and counted. */
+	if (vnet_rx_owner(vi->dev) != vi) {
+		vi->tx_lent++;
+		return ERR_OK;
+	}
+	if (vi->bl_len)
+		vnetif_tx_drain(vi);
+	if (!vi->bl_len) {
+		int err = vnetif_xmit(vi, p);
+		if (err != -EAGAIN)
+			return err == -ENOMEM ? ERR_MEM : err ? ERR_IF : ERR_OK;
+	}
+	if (vi->bl_len >= vi->bl_limit) {
+		vi->tx_busy++;
+		return ERR_MEM;
+	}
+	pbuf_ref(p);
+	vi->backlog[(vi->bl_head + vi->bl_len) % TX_BACKLOG] = p;
+	vi->bl_len++;
+	vi->tx_queued++;
+	if (vi->bl_len > vi->tx_backlog_max)
+		vi->tx_backlog_max = vi->bl_len;
 	return ERR_OK;
 }
 
@@ -371,6 +426,7 @@ int netif_vnet_init(char *err, size_t errlen)
 	for (int i = 0; i < ndev && i < VNET_MAX_DEVICES; i++) {
 		struct vnetif *vi = &ifs[i];
 		vi->dev = vnet_get(i);
+		vi->bl_limit = TX_BACKLOG;
 		bool first = i == 0;
 		if (!netif_add(&vi->netif, first ? &addr : IP4_ADDR_ANY4, first ? &mask : IP4_ADDR_ANY4,
 			       first ? &gw : IP4_ADDR_ANY4, vi, vnetif_init, ethernet_input))
@@ -378,6 +434,7 @@ int netif_vnet_init(char *err, size_t errlen)
 		nr_ifs++;
 		netif_set_status_callback(&vi->netif, vnetif_status);
 		vnet_set_rx_handler(vi->dev, vnetif_rx, vi);
+		vnet_set_tx_wake(vi->dev, vnetif_tx_drain, vi);
 		if (first)
 			netif_set_default(&vi->netif);
 		netif_set_up(&vi->netif);
@@ -410,13 +467,36 @@ bool netif_vnet_wait_address(uint64_t timeout_ns)
 	return left != 0;
 }
 
-void netif_vnet_counters(uint64_t *rx_nomem, uint64_t *tx_busy)
+int netif_vnet_stats(int index, struct netif_vnet_stats *st)
 {
-	*rx_nomem = *tx_busy = 0;
-	for (int i = 0; i < nr_ifs; i++) {
-		*rx_nomem += ifs[i].rx_nomem;
-		*tx_busy += ifs[i].tx_busy;
-	}
+	if (index < 0 || index >= nr_ifs)
+		return -ENODEV;
+	struct vnetif *vi = &ifs[index];
+	local_bh_disable();
+	*st = (struct netif_vnet_stats){
+		.rx_nomem = vi->rx_nomem,
+		.tx_dropped = vi->tx_busy,
+		.tx_queued = vi->tx_queued,
+		.tx_lent = vi->tx_lent,
+		.tx_backlog = vi->bl_len,
+		.tx_backlog_max = vi->tx_backlog_max,
+		.tx_backlog_limit = vi->bl_limit,
+	};
+	local_bh_enable();
+	return 0;
+}
+
+int netif_vnet_set_txqueuelen(int index, unsigned frames)
+{
+	if (index < 0 || index >= nr_ifs)
+		return -ENODEV;
+	if (frames > TX_BACKLOG)
+		return -EINVAL;
+	local_bh_disable();
+	ifs[index].bl_limit = frames;	/* frames already waiting past it still go out */
+	ifs[index].tx_backlog_max = ifs[index].bl_len;
+	local_bh_enable();
+	return 0;
 }
 
 void netif_vnet_print_stats(void)
@@ -427,7 +507,7 @@ void netif_vnet_print_stats(void)
 		struct vnet_stats v;
 		vnet_stats(ifs[i].dev, &v);
 		printk("net: eth%d rx %llu frames %llu bytes (bad len %llu, bad hdr %llu, no pbuf %llu), tx %llu frames "
-		       "(ring full %llu, dropped %llu, lent out %llu, watchdog %llu, doorbells %llu, plugged %llu), irqs %llu polls %llu, "
+		       "(ring full %llu, queued %llu (at most %u), dropped %llu, lent out %llu, watchdog %llu, doorbells %llu, plugged %llu), irqs %llu polls %llu, "
 		       "rx buffers lent %d; "
 		       "tcp %u active %u listen %u time-wait; lwIP heap %zu bytes\n", i,
 		       (unsigned long long)v.rx_frames, (unsigned long long)v.rx_bytes,
@@ -435,6 +515,7 @@ void netif_vnet_print_stats(void)
 		       (unsigned long long)(v.rx_dropped_bad_hdr + v.rx_bad_token),
 		       (unsigned long long)ifs[i].rx_nomem,
 		       (unsigned long long)v.tx_frames, (unsigned long long)v.tx_ring_full,
+		       (unsigned long long)ifs[i].tx_queued, ifs[i].tx_backlog_max,
 		       (unsigned long long)ifs[i].tx_busy, (unsigned long long)ifs[i].tx_lent,
 		       (unsigned long long)v.tx_watchdog_kicks,
 		       (unsigned long long)v.tx_doorbells, (unsigned long long)v.tx_plugged,

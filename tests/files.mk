@@ -41,6 +41,7 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_unix.c \
 	tests/guest/test_pci.c \
 	tests/guest/test_virtio_net.c \
+	tests/guest/test_netif.c \
 	tests/guest/test_badsys.c \
 	tests/guest/test_hardening.c \
 	tests/guest/test_arp.c

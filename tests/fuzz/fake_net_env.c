@@ -181,6 +181,9 @@ struct tx_done {
 #define TX_PENDING_MAX	256
 static struct tx_done tx_pending[TX_PENDING_MAX];
 static int ntx_pending;
+static bool tx_stopped;			/* a send was refused: wake the sender at completion */
+static void (*tx_wake)(void *ctx);
+static void *tx_wake_ctx;
 static fake_tx_fn tx_hook;
 
 struct vnet *vnet_get(int index)
@@ -296,8 +299,10 @@ int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 	(void)d;
 	if (nsegs < 1 || nsegs > VNET_TX_MAX_SEGS)
 		abort();
-	if (ntx_pending == TX_PENDING_MAX)
+	if (ntx_pending == TX_PENDING_MAX) {
+		tx_stopped = true;
 		return -11;	/* -EAGAIN: the ring is full */
+	}
 	for (int i = 0; i < nsegs; i++) {
 		if (len + segs[i].len > sizeof(frame))
 			abort();	/* lwIP handed down more than the MTU allows */
@@ -329,13 +334,26 @@ void fake_vnet_set_tx_hook(fake_tx_fn fn)
 	tx_hook = fn;
 }
 
-/* The device consumed what was queued: its completions run in the bottom half. */
+void vnet_set_tx_wake(struct vnet *d, void (*wake)(void *ctx), void *ctx)
+{
+	(void)d;
+	tx_wake = wake;
+	tx_wake_ctx = ctx;
+}
+
+/* The device consumed what was queued: its completions run in the bottom half, then a sender
+ * the full ring refused is woken, as the driver does. */
 void fake_vnet_tx_complete(void)
 {
 	local_bh_disable();
 	while (ntx_pending) {
 		struct tx_done t = tx_pending[--ntx_pending];
 		t.done(t.arg);
+	}
+	if (tx_stopped) {
+		tx_stopped = false;
+		if (tx_wake)
+			tx_wake(tx_wake_ctx);
 	}
 	local_bh_enable();
 }

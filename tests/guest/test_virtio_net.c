@@ -145,14 +145,6 @@ static int send_arp(struct vnet *d)
 	return rc;
 }
 
-/* Wait until @cond holds or @ms milliseconds pass; returns whether it held. */
-#define WAIT_FOR(cond, ms) ({ \
-	uint64_t end_ = ktime_ns() + (uint64_t)(ms) * NSEC_PER_MSEC; \
-	while (!(cond) && ktime_ns() < end_) \
-		msleep(1); \
-	(bool)(cond); \
-})
-
 KTEST(vnet, rx_length_validation)
 {
 	/* What the receive path checks before trusting a used length from the device. */

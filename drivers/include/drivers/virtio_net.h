@@ -107,6 +107,12 @@ struct vnet_tx_offload {
 	uint16_t gso_size;	/* non-zero: an IPv4 TCP segment to cut into this much payload each */
 	uint16_t hdr_len;	/* with gso_size: Ethernet + IPv4 + TCP header bytes */
 };
+/*
+ * A sender refused with -EAGAIN (the ring full) is told when a frame of any shape fits again:
+ * wake(ctx) runs after the device's completions are reclaimed (softirq, or a busy poll with
+ * bottom halves off), once per refusal, and may send. Linux's netif_stop_queue/netif_wake_queue.
+ */
+void vnet_set_tx_wake(struct vnet *d, void (*wake)(void *ctx), void *ctx);
 /** vnet_tx_offload - vnet_tx with offloads (@off NULL: none). */
 int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg);
@@ -138,6 +144,7 @@ struct vnet_stats {
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
 	uint64_t tx_ring_full;		/* vnet_tx calls answered -EAGAIN */
+	uint64_t tx_wakes;		/* senders woken after a refusal (vnet_set_tx_wake) */
 	uint64_t irqs;			/* hardware interrupts taken */
 	uint64_t polls;			/* vnet_rx_poll runs */
 	uint64_t tx_watchdog_kicks;	/* doorbells rung by the TX watchdog (see virtio_net.c) */

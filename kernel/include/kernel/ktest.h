@@ -66,6 +66,15 @@ void ktest_register(const struct ktest_case *c);
 #define KTEST(suite, name)		KTEST_DEFINE(suite, name, 0)
 #define KTEST_EXPLICIT(suite, name)	KTEST_DEFINE(suite, name, KTEST_F_EXPLICIT)
 
+/* Wait until @cond holds or @ms milliseconds pass, sleeping a millisecond at a time; returns
+ * whether it held. In-guest cases only (the user includes kernel/sched.h and kernel/time.h). */
+#define WAIT_FOR(cond, ms) ({ \
+	uint64_t end_ = ktime_ns() + (uint64_t)(ms) * NSEC_PER_MSEC; \
+	while (!(cond) && ktime_ns() < end_) \
+		msleep(1); \
+	(bool)(cond); \
+})
+
 #define KTEST_CHECK_OP(a, op, b, on_fail) do { \
 	long long ka_ = (long long)(a), kb_ = (long long)(b); \
 	if (!(ka_ op kb_)) { \
