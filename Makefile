@@ -382,10 +382,10 @@ test: $(REDIS_DIR)/initrd.cpio
 # make bench-redis [BASELINE=linux] [BENCH_SECONDS=5] [BENCH_REPEAT=3]: redis-server (make redis)
 # on epunk and, with BASELINE=linux, on the Linux guest, driven by redis-benchmark over tap in a
 # network namespace (tools/bench/bench.sh --app redis); rows in build/bench/results.json, a table
-# in results.md, a plot in results-redis.png.
+# in results.md, a plot in results-redis.png. The Linux guest's build packs the echo server too.
 BENCH_REPEAT ?= 3
 .PHONY: bench-redis
-bench-redis: $(B)/epunk.elf $(REDIS_DIR)/initrd.cpio
+bench-redis: $(B)/epunk.elf $(REDIS_DIR)/initrd.cpio $(B)/apps/echo
 	BENCH_REPEAT=$(BENCH_REPEAT) tools/bench/bench.sh --app redis --seconds $(BENCH_SECONDS) \
 		$(if $(BASELINE),--baseline $(BASELINE))
 
