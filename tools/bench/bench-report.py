@@ -496,6 +496,9 @@ def collect_redis(root):
                 r["error"] = f"{sysname} did not boot to its ready line: {info.get('reason', '')}"
             elif not cenv or cenv.get("RC") == "skipped":
                 r["status"] = "not run"
+                cause = read_text(os.path.join(d, tag + ".cause"))
+                if cause:
+                    r["status"], r["error"] = "failed", cause
             else:
                 runs = [x for x in (read_csv_row(os.path.join(d, f"{tag}-{i}.csv"))
                                     for i in range(1, int(cenv.get("RUNS", "0")) + 1)) if x]
@@ -518,8 +521,13 @@ def collect_redis(root):
                 if "ICOUNT_PER_REQUEST" in cenv:
                     r["guest_instructions_per_request"] = int(cenv["ICOUNT_PER_REQUEST"])
                 if not ok:
-                    r["error"] = f"redis-benchmark status {cenv['RC']}: " + read_text(
-                        os.path.join(d, f"{tag}-{cenv.get('RUNS', '1')}.err")).replace("\n", " ")[:200]
+                    r["error"] = read_text(os.path.join(d, tag + ".cause")) or (
+                        f"redis-benchmark status {cenv['RC']}: " + read_text(
+                            os.path.join(d, f"{tag}-{cenv.get('RUNS', '1')}.err")).replace("\n", " ")[:200])
+            # A first attempt that failed: the row is the second, on a fresh boot.
+            first = read_text(os.path.join(d, tag + ".try1.cause"))
+            if first:
+                r["first_attempt_error"] = first
             results.append(r)
     return run, systems, results
 
@@ -612,9 +620,13 @@ def write_md_redis(run, systems, results):
             L.append(f"- {NAMES.get(n, n)}'s leak counters after the benchmark: {info['leaks']} "
                      f"(baseline `{info['counters_baseline']}`; after `{info['counters_after']}`).")
     for r in results:
+        what = (f"- {NAMES.get(r['system'], r['system'])} {r['test']} {r['clients']} "
+                f"clients pipeline {r['pipeline']}")
         if r["status"] == "failed":
-            L.append(f"- {NAMES.get(r['system'], r['system'])} {r['test']} {r['clients']} "
-                     f"clients pipeline {r['pipeline']}: {r.get('error', '')}")
+            L.append(f"{what}: {r.get('error', '')}")
+        if r.get("first_attempt_error"):
+            L.append(f"{what}: the row is from a fresh boot; the first attempt failed: "
+                     f"{r['first_attempt_error']}")
     L.append("")
     for n, info in systems.items():
         L.append(f"{NAMES.get(n, n)} kernel command line: `{info['kernel_command_line']}`")

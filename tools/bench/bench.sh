@@ -331,9 +331,11 @@ rb() { timeout -k 5 "$rb_timeout" ip netns exec "$ns" redis-benchmark -h "$guest
 # csv_field FILE N: field N (1: test, 2: rps, 5: p50 ms, 7: p99 ms) of redis-benchmark's CSV row.
 csv_field() { tail -1 "$1" | tr -d '"' | cut -d, -f"$2"; }
 
-# measure_redis NAME DIR QEMU_PID: the redis configurations against the booted guest NAME: each a
-# warm-up run that also sizes the measured ones (its rate x BENCH_SECONDS requests), then
-# BENCH_REPEAT measured runs. On epunk, the leak counters are then checked against the baseline
+# measure_redis NAME DIR QEMU_PID CONFIGS: the redis configurations CONFIGS (TEST:CLIENTS:PIPELINE
+# words) against the booted guest NAME: each a warm-up run that also sizes the measured ones (its
+# rate x BENCH_SECONDS requests), then BENCH_REPEAT measured runs. Those that fail get
+# DIR/TAG.cause (redis-benchmark's status, the guest's console) and are added to $redis_failed.
+# BENCH_BREAK=SYS:TAG[:always] aims TAG's runs at a port nobody listens on, as for echo. On epunk, the leak counters are then checked against the baseline
 # taken after a warm-up of 60 clients at once (the descriptor table keeps its grown size, as
 # Linux's does).
 # profile_run SYS DIR TAG TEST CLIENTS PIPELINE RATE: one more run of TEST, sized for $profile
@@ -355,26 +357,36 @@ profile_run() {
 
 measure_redis() {
 	local sys=$1 dir=$2 qemu_pid=$3 cfg t c p tag n i rc est c0 c1 w0 w1 i0 i1 alive=1 base=""
+	local line0 why real_port=$port port=$port
 	rb_timeout=120
 	rb -c 60 -n 3000 -t ping -q > "$dir/warmup-ping.txt" 2>&1
 	if [ "$sys" = epunk ] && counters_wait "$dir/serial.log" 3; then
 		base=$(counters_latest "$dir/serial.log")
 		echo "$base" > "$dir/counters-base.txt"
 	fi
-	for cfg in $redis_configs; do
+	for cfg in $4; do
 		IFS=: read -r t c p <<< "$cfg"
 		tag=$t-c$c-P$p
 		if [ "$alive" = 0 ]; then
 			echo "RC=skipped" > "$dir/$tag.env"
+			echo "not run: QEMU was gone" > "$dir/$tag.cause"
+			redis_failed+=" $cfg"
 			continue
 		fi
+		line0=$(($(wc -l < "$dir/serial.log") + 1))
+		port=$real_port
+		case "${BENCH_BREAK:-}" in
+		"$sys:$tag:always") port=9 ;;
+		"$sys:$tag") [ "$boots" = 1 ] && port=9 ;;
+		esac
 		n=$((500 * c * p))
 		[ "$n" -ge 1000 ] || n=1000
 		[ "$n" -le 50000 ] || n=50000
 		rb_timeout=$((warmup + seconds * 10 + 60))
 		rb -t "$t" -c "$c" -P "$p" -n "$n" --csv > "$dir/$tag.warmup" 2>&1
 		est=$(csv_field "$dir/$tag.warmup" 2 | cut -d. -f1)
-		n=$(( ${est:-0} * seconds ))
+		[[ $est =~ ^[0-9]+$ ]] || est=0	# no rate: a warning, or nothing at all
+		n=$((est * seconds))
 		[ "$n" -ge 1000 ] || n=1000
 		c0=$(cpu_ticks "$qemu_pid")
 		w0=$(date +%s%N)
@@ -405,8 +417,15 @@ measure_redis() {
 			echo " req/s ($n requests each; p99 $(csv_field "$dir/$tag-$i.csv" 7) ms${i1:+; $(((i1 - i0) / (n * i))) guest instructions per request})"
 			[ "$profile" = 0 ] || profile_run "$sys" "$dir" "$tag" "$t" "$c" "$p" "${est:-0}"
 		else
-			echo " FAILED (redis-benchmark status $rc: $(tail -1 "$dir/$tag-$i.err" 2>/dev/null))"
-			count_failure "$sys"
+			why="redis-benchmark status $rc"
+			[ "$rc" = 124 ] && why+=" (no end within ${rb_timeout} s)"
+			why+=": $(tail -1 "$dir/$tag-$i.err" 2>/dev/null)"
+			kill -0 "$qpid" 2>/dev/null || why+="; QEMU is gone"
+			why+="; console: $(tr -d '\r' 2>/dev/null < "$dir/serial.log" | tail -n +"$line0" |
+				grep -v '^[[:space:]]*$' | tail -3 | tr '\n' '|' | sed 's/|$//; s/|/ | /g')"
+			echo "$why" > "$dir/$tag.cause"
+			echo " FAILED ($why)"
+			redis_failed+=" $cfg"
 			if ! kill -0 "$qpid" 2>/dev/null; then
 				echo "bench: $sys: QEMU is gone; the remaining configurations are skipped" >&2
 				alive=0
@@ -654,7 +673,35 @@ run_system() {
 		return 1
 	fi
 	if [ "$app" = redis ]; then
-		measure_redis "$sys" "$dir" "$qemu_pid"
+		redis_failed=""
+		measure_redis "$sys" "$dir" "$qemu_pid" "$redis_configs"
+		local retry=$redis_failed cfg t c p tag f
+		if [ -n "$retry" ]; then
+			# The failed configurations once more, on a fresh boot; the first attempt's
+			# files stay as TAG.try1.* for the report.
+			stop_qemu
+			for cfg in $retry; do
+				IFS=: read -r t c p <<< "$cfg"
+				tag=$t-c$c-P$p
+				for f in "$dir/$tag".env "$dir/$tag".cause "$dir/$tag"-[0-9]*.csv "$dir/$tag"-[0-9]*.err; do
+					[ -e "$f" ] && mv "$f" "${f/$tag/$tag.try1}"
+				done
+			done
+			echo "   $sys:$retry failed: again on a fresh boot"
+			boots=$((boots + 1))
+			if boot_system "$sys" > "$dir/reboot-$boots.txt" 2>&1; then
+				redis_failed=""
+				measure_redis "$sys" "$dir" "$qemu_pid" "$retry"
+			else
+				for cfg in $retry; do
+					IFS=: read -r t c p <<< "$cfg"
+					echo "RC=skipped" > "$dir/$t-c$c-P$p.env"
+					echo "$sys did not boot again: $(cat "$dir/reason.txt")" > "$dir/$t-c$c-P$p.cause"
+				done
+				echo "   $sys: no fresh boot: $(cat "$dir/reason.txt")"
+			fi
+			[ -z "$redis_failed" ] || count_failure "$sys" "$(wc -w <<< "$redis_failed")"
+		fi
 		stop_qemu
 		return 0
 	fi
