@@ -115,8 +115,9 @@ KTEST(netif, tx_backlog_holds_frames_while_the_ring_is_full)
 	EXPECT_LE(mem, 3000 - 1024);
 }
 
-/* A small limit: the burst overflows it for sure, and the frames past it are dropped and
- * counted, the others all sent. Then the bounds of the setting. */
+/* No backlog: the frame the full ring refuses first is dropped and counted, for sure (the
+ * ring fills before any doorbell); a small one: never more than it waits. Then the bounds of
+ * the setting. */
 KTEST(netif, tx_backlog_limit_drops_past_it)
 {
 	struct netif *n = vnet_netif_or_skip();
@@ -124,12 +125,13 @@ KTEST(netif, tx_backlog_limit_drops_past_it)
 		return;
 	int mem;
 	uint64_t queued;
-	burst_through_backlog(ktest_ctx, n, 4, 3000, &mem, &queued);
-	EXPECT_GT(mem, 0);
-	EXPECT_GT(queued, 0);
-	burst_through_backlog(ktest_ctx, n, 0, 1000, &mem, &queued);	/* no backlog at all */
+	burst_through_backlog(ktest_ctx, n, 0, 1000, &mem, &queued);
 	EXPECT_GT(mem, 0);
 	EXPECT_EQ(queued, 0);
+	/* Whether 4 overflow depends on how fast QEMU empties the ring once told: the checks
+	 * inside burst_through_backlog hold either way. */
+	burst_through_backlog(ktest_ctx, n, 4, 3000, &mem, &queued);
+	EXPECT_GT(queued, 0);
 	EXPECT_EQ(netif_vnet_set_txqueuelen(0, 1025), -EINVAL);
 	EXPECT_EQ(netif_vnet_set_txqueuelen(VNET_MAX_DEVICES, 8), -ENODEV);
 	EXPECT_EQ(netif_vnet_set_txqueuelen(0, 1024), 0);
