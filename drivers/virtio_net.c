@@ -388,6 +388,23 @@ static void vnet_tx_reclaim(struct vnet *d)
 	}
 }
 
+/*
+ * A sender was refused for want of room: the queue stops until vnet_tx_complete wakes it. A full
+ * ring must always be moving: the device may stop with every buffer published and avail_event
+ * left behind, so that event-idx suppression withholds the notification that would restart it.
+ * So the refusal that stops the queue rings the doorbell regardless of suppression; the ones
+ * after it, until the wake-up, do not (each would be one more exit, and a sender with a backlog
+ * was refused for every frame), and the TX watchdog covers the rest.
+ */
+static void vnet_tx_stop(struct vnet *d)
+{
+	if (d->tx_stopped)
+		return;
+	d->tx_stopped = true;
+	d->txq.vq.notify(&d->txq.vq);
+	raise_softirq(SOFTIRQ_NET_RX);	/* reclaim as soon as bottom halves run */
+}
+
 /* Reclaim, then wake a sender stopped by a full ring once a frame of any shape fits again.
  * Softirq, or bottom halves off: the wake may send. */
 static void vnet_tx_complete(struct vnet *d)
@@ -399,6 +416,19 @@ static void vnet_tx_complete(struct vnet *d)
 		if (d->tx_wake)
 			d->tx_wake(d->tx_wake_ctx);
 	}
+}
+
+bool vnet_tx_room(struct vnet *d)
+{
+	struct virtq *vq = &d->txq.vq;
+	BUG_ON(!in_softirq() || in_irq());
+	if (virtq_num_free(vq) < 1 + VNET_TX_MAX_SEGS)
+		vnet_tx_reclaim(d);
+	if (virtq_num_free(vq) >= 1 + VNET_TX_MAX_SEGS)
+		return true;
+	d->stats.tx_ring_full++;
+	vnet_tx_stop(d);	/* a refusal: the caller is woken */
+	return false;
 }
 
 void vnet_set_tx_wake(struct vnet *d, void (*wake)(void *ctx), void *ctx)
@@ -447,15 +477,7 @@ int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		vnet_tx_reclaim(d);	/* completions wait for a poll or for this (see vnet_poll) */
 	if (virtq_num_free(vq) < n) {
 		d->stats.tx_ring_full++;
-		d->tx_stopped = true;
-		/*
-		 * A full ring must always be moving: the device may stop with every buffer
-		 * published and avail_event left behind, so that event-idx suppression withholds
-		 * the notification that would restart it. A doorbell costs one exit and is rung
-		 * only in this state: ring it regardless of suppression.
-		 */
-		vq->notify(vq);
-		raise_softirq(SOFTIRQ_NET_RX);	/* reclaim as soon as bottom halves run */
+		vnet_tx_stop(d);
 		return -EAGAIN;
 	}
 	struct vnet_tx_slot *slot = &d->tx_slots[virtq_next_head(vq)];

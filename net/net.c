@@ -4,10 +4,11 @@
  * net/include/net/net.h.
  *
  * Timers: lwIP keeps its own list of timeouts (sys_timeout); one kernel timer is armed for the
- * earliest of them (sys_timeouts_sleeptime) and raises SOFTIRQ_NET_TIMER, whose handler runs
- * the due ones and re-arms. Whoever may have added an earlier timeout re-arms on the way out
- * of lwIP: net_unlock() for threads, the handler itself, or a NIC's RX bottom half through
- * net_timers_update(). lwIP's cyclic timers (ARP 1 s, IP reassembly 1 s, DHCP 0.5 s and 60 s,
+ * earliest of them and raises SOFTIRQ_NET_TIMER, whose handler runs the due ones and re-arms
+ * for the new earliest (net_timers_update). A timeout added ahead of the others arms it at
+ * once, from inside lwIP (net_timeout_first, the hook of
+ * net/lwip/patches/0013-timeouts-hook-first.patch), so nobody needs to ask on the way out of
+ * lwIP. lwIP's cyclic timers (ARP 1 s, IP reassembly 1 s, DHCP 0.5 s and 60 s,
  * TCP 0.25 s while any pcb exists) mean the guest takes up to a few wake-ups a second once
  * lwIP runs.
  *
@@ -49,13 +50,9 @@ void net_lock_violation(const char *file, int line)
 	      in_irq() ? "in a hard interrupt" : "bottom halves enabled");
 }
 
-void net_timers_update(void)
+/* Arm the kernel timer for @deadline (ktime) unless it is armed for an earlier one. */
+static void net_timer_arm_before(uint64_t deadline)
 {
-	net_assert_locked();
-	uint32_t ms = sys_timeouts_sleeptime();
-	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
-		return;		/* an armed timer may fire early: the handler copes */
-	uint64_t deadline = ktime_ns() + ms * NSEC_PER_MSEC;
 	unsigned long flags = arch_irq_save();
 	if (deadline < net_timer_deadline) {
 		net_timer_deadline = deadline;
@@ -64,10 +61,23 @@ void net_timers_update(void)
 	arch_irq_restore(flags);
 }
 
+void net_timers_update(void)
+{
+	net_assert_locked();
+	uint32_t ms = sys_timeouts_sleeptime();
+	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
+		return;		/* an armed timer may fire early: the handler copes */
+	net_timer_arm_before(ktime_ns() + ms * NSEC_PER_MSEC);
+}
+
+void net_timeout_first(uint32_t abs_ms)
+{
+	int32_t left = (int32_t)(abs_ms - sys_now());	/* lwIP's times wrap at 32 bits */
+	net_timer_arm_before(ktime_ns() + (left > 0 ? (uint64_t)left * NSEC_PER_MSEC : 0));
+}
+
 void net_unlock(void)
 {
-	if (net_up)
-		net_timers_update();
 	local_bh_enable();
 }
 
@@ -105,6 +115,7 @@ int net_init(void)
 	open_softirq(SOFTIRQ_NET_TIMER, net_timer_softirq);
 	net_lock();
 	lwip_init();	/* also adds "lo", 127.0.0.1/8, up */
+	net_timers_update();
 	net_up = true;
 	net_unlock();
 	return 0;

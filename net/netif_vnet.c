@@ -61,7 +61,10 @@
 #error "zero-copy RX needs LWIP_SUPPORT_CUSTOM_PBUF in net/port/lwipopts.h"
 #endif
 
-#define TX_BACKLOG	1024	/* frames held while the ring is full, at most (the default) */
+/* Frames held while the ring is full, at most (the default): one reply for each of 10,000
+ * connections fits, so a burst of them waits rather than costs retransmissions; an entry is a
+ * pointer (128 KiB per interface), the pbufs are TCP's own until acknowledged anyway. */
+#define TX_BACKLOG	16384
 
 struct vnetif {
 	struct netif netif;	/* lwIP's interface; netif.state points back here */
@@ -76,7 +79,7 @@ struct vnetif {
 	 * a stopped device (its txqueuelen is 1000). Each holds a reference to its pbuf. */
 	unsigned bl_head, bl_len;
 	unsigned bl_limit;	/* frames that may wait: netif_vnet_set_txqueuelen, TX_BACKLOG */
-	struct pbuf *backlog[TX_BACKLOG];
+	struct pbuf **backlog;	/* TX_BACKLOG entries */
 	uint64_t tx_lent;	/* frames dropped while the device was lent (below) */
 	uint64_t tx_flattened;	/* frames sent as a flat copy (too many pieces) */
 };
@@ -168,7 +171,6 @@ static void vnetif_rx(void *ctx, const struct vnet_rx_frag *f, int n, size_t len
 		p->flags |= PBUF_FLAG_CSUM_OK;
 	if (vi->netif.input(p, &vi->netif) != ERR_OK)
 		pbuf_free(p);
-	net_timers_update();	/* input may have asked lwIP for an earlier timeout */
 }
 
 static void tx_done(void *arg)
@@ -267,7 +269,7 @@ static void vnetif_tx_drain(void *ctx)
 		struct pbuf *p = vi->backlog[vi->bl_head];
 		if (vnet_rx_owner(vi->dev) != vi)
 			vi->tx_lent++;
-		else if (vnetif_xmit(vi, p) == -EAGAIN)
+		else if (!vnet_tx_room(vi->dev) || vnetif_xmit(vi, p) == -EAGAIN)
 			return;		/* woken again when there is room (vnet_set_tx_wake) */
 		vi->backlog[vi->bl_head] = NULL;
 		vi->bl_head = (vi->bl_head + 1) % TX_BACKLOG;
@@ -291,6 +293,8 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 		vi->tx_lent++;
 		return ERR_OK;
 	}
+	/* Frames waiting go first, as far as the ring takes them now (the attempt reclaims what
+	 * the device has finished; a refusal while stopped costs no doorbell). */
 	if (vi->bl_len)
 		vnetif_tx_drain(vi);
 	if (!vi->bl_len) {
@@ -426,6 +430,9 @@ int netif_vnet_init(char *err, size_t errlen)
 	for (int i = 0; i < ndev && i < VNET_MAX_DEVICES; i++) {
 		struct vnetif *vi = &ifs[i];
 		vi->dev = vnet_get(i);
+		vi->backlog = kzalloc(TX_BACKLOG * sizeof(*vi->backlog));
+		if (!vi->backlog)
+			continue;
 		vi->bl_limit = TX_BACKLOG;
 		bool first = i == 0;
 		if (!netif_add(&vi->netif, first ? &addr : IP4_ADDR_ANY4, first ? &mask : IP4_ADDR_ANY4,

@@ -40,6 +40,13 @@ struct tcp_pcb;
  */
 uint16_t net_tcp_tso_max(const struct tcp_pcb *pcb);
 
+/**
+ * net_timeout_first - LWIP_HOOK_TIMEOUT_FIRST: lwIP added a timeout due at @abs_ms (sys_now()
+ * milliseconds) ahead of all others; arm the kernel timer for it unless armed earlier
+ * (net/lwip/patches/0013-timeouts-hook-first.patch).
+ */
+void net_timeout_first(uint32_t abs_ms);
+
 /** net_calloc - mem_clib_calloc: zeroed @count * @size bytes from kmalloc, NULL on overflow. */
 void *net_calloc(size_t count, size_t size);
 

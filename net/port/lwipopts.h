@@ -68,6 +68,8 @@
 #define LWIP_HOOK_FILENAME		"hooks.h"
 /* Segments larger than the MSS where the NIC cuts them (net/lwip/patches/0011-...). */
 #define LWIP_HOOK_TCP_TSO_MAX(pcb)	net_tcp_tso_max(pcb)
+/* The kernel timer armed as soon as a timeout comes first (net/lwip/patches/0013-...). */
+#define LWIP_HOOK_TIMEOUT_FIRST(abs_ms)	net_timeout_first(abs_ms)
 /* net_assert_locked() of net/include/net/net.h, as a hook. */
 #define LWIP_ASSERT_CORE_LOCKED()	net_core_assert_locked(__FILE__, __LINE__)
 /* The Internet checksum by 64-bit words (net/port/hooks.c); lwIP's own (algorithm 2, 16 bits at a

@@ -334,6 +334,12 @@ void fake_vnet_set_tx_hook(fake_tx_fn fn)
 	tx_hook = fn;
 }
 
+bool vnet_tx_room(struct vnet *d)
+{
+	(void)d;
+	return ntx_pending < TX_PENDING_MAX;
+}
+
 void vnet_set_tx_wake(struct vnet *d, void (*wake)(void *ctx), void *ctx)
 {
 	(void)d;

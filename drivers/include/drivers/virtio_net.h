@@ -113,6 +113,10 @@ struct vnet_tx_offload {
  * bottom halves off), once per refusal, and may send. Linux's netif_stop_queue/netif_wake_queue.
  */
 void vnet_set_tx_wake(struct vnet *d, void (*wake)(void *ctx), void *ctx);
+/** vnet_tx_room - whether a frame of any shape fits in the ring now (what the device has
+ * finished reclaimed first); bottom halves off. false counts as a refusal: the caller is woken
+ * (vnet_set_tx_wake) once there is room. */
+bool vnet_tx_room(struct vnet *d);
 /** vnet_tx_offload - vnet_tx with offloads (@off NULL: none). */
 int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		    const struct vnet_tx_offload *off, void (*done)(void *arg), void *arg);
@@ -143,7 +147,7 @@ struct vnet_stats {
 	uint64_t rx_gso_frames;		/* large segments received (GUEST_TSO4) */
 	uint64_t tx_frames;		/* frames the device consumed (done called) */
 	uint64_t tx_bytes;
-	uint64_t tx_ring_full;		/* vnet_tx calls answered -EAGAIN */
+	uint64_t tx_ring_full;		/* vnet_tx calls answered -EAGAIN, vnet_tx_room false */
 	uint64_t tx_wakes;		/* senders woken after a refusal (vnet_set_tx_wake) */
 	uint64_t irqs;			/* hardware interrupts taken */
 	uint64_t polls;			/* vnet_rx_poll runs */

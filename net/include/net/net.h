@@ -24,11 +24,10 @@
  * Consequences:
  *  - Nothing sleeps under net_lock(): to wait, drop it, sleep, take it again and re-check.
  *    lwIP's callbacks (the socket layer's) run under it too and never sleep.
- *  - net_unlock() re-arms lwIP's timer if lwIP asked for an earlier one, and then runs the
- *    pending softirqs: a loopback packet queued inside the section is delivered right there,
- *    on the unlocking thread, before net_unlock() returns.
- *  - Softirq code that feeds lwIP from outside this file (a NIC's RX bottom half) calls
- *    net_timers_update() when it is done, for the same re-arming.
+ *  - net_unlock() runs the pending softirqs: a loopback packet queued inside the section is
+ *    delivered right there, on the unlocking thread, before net_unlock() returns. lwIP's
+ *    timer needs nothing from it: a timeout lwIP adds ahead of the others arms the kernel
+ *    timer at once (net/net.c).
  *  - The sections nest (the count is per CPU), and a softirq handler is already inside one.
  *
  * The rule is checked, not just stated: net_assert_locked() panics outside a softirq or a
@@ -41,7 +40,7 @@ static inline void net_lock(void)
 	local_bh_disable();
 }
 
-/** net_unlock - end a section: re-arm lwIP's timer, then let pending softirqs run. */
+/** net_unlock - end a section: let pending softirqs run. */
 void net_unlock(void);
 
 /** net_is_locked - true in a softirq or a bottom-half-disabled section (not a hard irq). */
@@ -66,7 +65,8 @@ NORETURN void net_lock_violation(const char *file, int line);
  */
 int net_init(void);
 
-/** net_timers_update - with the lock held: arm the kernel timer for lwIP's next timeout. */
+/** net_timers_update - with the lock held: arm the kernel timer for lwIP's next timeout
+ * (after the due ones ran, when the earliest left may be one that was already there). */
 void net_timers_update(void);
 
 /* lwIP's memory in use, for leak checks (tests). */

@@ -28,8 +28,8 @@ struct netif_vnet_stats {
 /** netif_vnet_stats - interface @index's counters: 0, or -ENODEV. */
 int netif_vnet_stats(int index, struct netif_vnet_stats *st);
 /** netif_vnet_set_txqueuelen - how many frames may wait for ring room on interface @index
- * (Linux's txqueuelen): 0..1024 (the default), 0 dropping every frame the ring refuses.
- * 0, -ENODEV, or -EINVAL past 1024. */
+ * (Linux's txqueuelen): 0..16384 (the default), 0 dropping every frame the ring refuses.
+ * 0, -ENODEV, or -EINVAL past 16384. */
 int netif_vnet_set_txqueuelen(int index, unsigned frames);
 
 /** netif_vnet_print_stats - one line per interface: the driver's, this glue's and lwIP's
