@@ -6,7 +6,7 @@
  * Timers: lwIP keeps its own list of timeouts (sys_timeout); one kernel timer is armed for the
  * earliest of them and raises SOFTIRQ_NET_TIMER, whose handler runs the due ones and re-arms
  * for the new earliest (net_timers_update). A timeout added ahead of the others arms it at
- * once, from inside lwIP (net_timeout_first, the hook of
+ * once, from inside lwIP (net_timeout_first in net/port/hooks.c, the hook of
  * net/lwip/patches/0013-timeouts-hook-first.patch), so nobody needs to ask on the way out of
  * lwIP. lwIP's cyclic timers (ARP 1 s, IP reassembly 1 s, DHCP 0.5 s and 60 s,
  * TCP 0.25 s while any pcb exists) mean the guest takes up to a few wake-ups a second once
@@ -50,8 +50,7 @@ void net_lock_violation(const char *file, int line)
 	      in_irq() ? "in a hard interrupt" : "bottom halves enabled");
 }
 
-/* Arm the kernel timer for @deadline (ktime) unless it is armed for an earlier one. */
-static void net_timer_arm_before(uint64_t deadline)
+void net_timers_arm(uint64_t deadline)
 {
 	unsigned long flags = arch_irq_save();
 	if (deadline < net_timer_deadline) {
@@ -67,13 +66,7 @@ void net_timers_update(void)
 	uint32_t ms = sys_timeouts_sleeptime();
 	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
 		return;		/* an armed timer may fire early: the handler copes */
-	net_timer_arm_before(ktime_ns() + ms * NSEC_PER_MSEC);
-}
-
-void net_timeout_first(uint32_t abs_ms)
-{
-	int32_t left = (int32_t)(abs_ms - sys_now());	/* lwIP's times wrap at 32 bits */
-	net_timer_arm_before(ktime_ns() + (left > 0 ? (uint64_t)left * NSEC_PER_MSEC : 0));
+	net_timers_arm(ktime_ns() + ms * NSEC_PER_MSEC);
 }
 
 void net_unlock(void)

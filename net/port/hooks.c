@@ -5,6 +5,7 @@
 #include <kernel/compiler.h>
 #include <kernel/slab.h>
 #include <kernel/softirq.h>
+#include <kernel/time.h>
 #include <net/net.h>
 #include <net/netif_vnet.h>
 #include <net/socket.h>
@@ -70,6 +71,12 @@ void net_loopback_signal(void *netif)
 {
 	(void)netif;
 	raise_softirq(SOFTIRQ_NET_TIMER);
+}
+
+void net_timeout_first(uint32_t abs_ms)
+{
+	int32_t left = (int32_t)(abs_ms - sys_now());	/* lwIP's times wrap at 32 bits */
+	net_timers_arm(ktime_ns() + (left > 0 ? (uint64_t)left * NSEC_PER_MSEC : 0));
 }
 
 uint16_t net_tcp_tso_max(const struct tcp_pcb *pcb)

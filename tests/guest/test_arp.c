@@ -5,8 +5,9 @@
  * "arp-lru" (an ARP storm from more addresses than the table holds never evicts a peer in use,
  * a table full of entries in use refuses new ones, ordinary ARP still resolves, answers and
  * ages), "arp-short" (a truncated ARP message is dropped), "syn-cookie" (a full backlog of
- * half-open connections does not lock out a real client; half-open ones stay bounded) and
- * "pcb-hash" (segments reach their own connection, in TIME-WAIT too, through the hash tables). */
+ * half-open connections does not lock out a real client; half-open ones stay bounded),
+ * "pcb-hash" (segments reach their own connection, in TIME-WAIT too, through the hash tables)
+ * and "window-update" (a read sends a window update only when the peer runs short). */
 #include <kernel/ktest.h>
 #include <net/net.h>
 #include <string.h>
@@ -39,6 +40,8 @@ static struct {
 	uint8_t last_tcp_flags;
 	uint32_t last_tcp_seq;
 	uint32_t last_tcp_ack;
+	uint16_t last_tcp_wnd;
+	unsigned tcp;			/* TCP segments sent */
 } cap;
 
 static struct netif tn;
@@ -81,6 +84,8 @@ static err_t capture(struct netif *netif, struct pbuf *p)
 			cap.last_tcp_flags = f[14 + 20 + 13];
 			cap.last_tcp_seq = be32(f + 14 + 20 + 4);
 			cap.last_tcp_ack = be32(f + 14 + 20 + 8);
+			cap.last_tcp_wnd = (uint16_t)(f[14 + 20 + 14] << 8 | f[14 + 20 + 15]);
+			cap.tcp++;
 		}
 	}
 	return ERR_OK;
@@ -833,5 +838,86 @@ KTEST(arp, pcb_timers_visit_only_connections_with_work)
 		EXPECT_EQ(timer_listed(), 0u);
 	}
 	hash_close_all();
+	flood_listener_done(ktest_ctx, lp);
+}
+
+/* What the window-update case's connection received and has not given back (tcp_recved). */
+static unsigned wu_held;
+
+static err_t wu_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	(void)arg;
+	(void)pcb;
+	(void)err;
+	if (p) {
+		wu_held += p->tot_len;
+		pbuf_free(p);
+	}
+	return ERR_OK;
+}
+
+/* @n bytes from the peer on connection 0, in segments of 1,000, from its sequence offset @off. */
+static void wu_send(uint32_t off, unsigned n)
+{
+	static uint8_t data[1000];
+	for (unsigned done = 0; done < n; done += sizeof(data)) {
+		unsigned len = n - done < sizeof(data) ? n - done : sizeof(data);
+		feed_tcp_data(PEER, HASH_PORT0, 0x18, HASH_SEQ(0) + 1 + off + done, hiss[0] + 1, 0,
+			      data, len);
+	}
+}
+
+/* @n bytes from the peer at its offset @off, all taken by lwIP; then the application gives
+ * @read of them back (tcp_recved) with the capture cleared: cap counts what that read sent. */
+static void wu_receive_then_read(struct ktest_ctx *ktest_ctx, struct tcp_pcb *pcb, uint32_t off,
+				 unsigned n, unsigned read)
+{
+	wu_held = 0;
+	wu_send(off, n);
+	EXPECT_EQ(wu_held, n);
+	memset(&cap, 0, sizeof(cap));
+	tcp_recved(pcb, (u16_t)read);
+}
+
+/*
+ * "window-update": the application's read (tcp_recved) sends a segment of its own only when the
+ * peer runs short of window: what it may still send under the last window announced is at most
+ * half the largest, and the new window at least twice that. The peer offers no window scaling,
+ * so the window is 65,535 bytes. Stock lwIP sent an update for any read of 4 MSS or more, the
+ * first case below.
+ */
+KTEST(arp, window_update_only_when_the_peer_runs_short)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);
+	if (!lp)
+		return;
+	ASSERT_EQ(hash_open(lp, 1), 1u);
+	struct tcp_pcb *pcb = hash_take(0);
+	tcp_recv(pcb, wu_recv);
+
+	/* 16,000 bytes in: 49,535 of the window left, more than half. A read of all of them
+	 * sends nothing; the window it opened goes out with our next segment. */
+	wu_receive_then_read(ktest_ctx, pcb, 0, 16000, 16000);
+	EXPECT_EQ(cap.tcp, 0u);
+	EXPECT_EQ(tcp_write(pcb, "x", 1, TCP_WRITE_FLAG_COPY), ERR_OK);
+	tcp_output(pcb);
+	EXPECT_EQ(cap.tcp, 1u);
+	EXPECT_EQ(cap.last_tcp_wnd, 0xffff);
+
+	/* 40,000 more: 25,535 left, under half. The read that gives them back sends the update,
+	 * a pure ACK announcing the whole window. */
+	wu_receive_then_read(ktest_ctx, pcb, 16000, 40000, 40000);
+	EXPECT_EQ(cap.tcp, 1u);
+	EXPECT_EQ(cap.last_tcp_flags, 0x10);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(0) + 1 + 56000);
+	EXPECT_EQ(cap.last_tcp_wnd, 0xffff);
+
+	/* The peer fills the window: the first read of 4 MSS or more reopens it at once. */
+	wu_receive_then_read(ktest_ctx, pcb, 56000, 65535, 8000);
+	EXPECT_EQ(cap.tcp, 1u);
+	EXPECT_EQ(cap.last_tcp_wnd, 8000);
+
+	tcp_recv(pcb, NULL);
+	tcp_abort(pcb);
 	flood_listener_done(ktest_ctx, lp);
 }

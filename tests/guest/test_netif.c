@@ -3,7 +3,8 @@
  * ring is full wait in the backlog and all reach the device, in one burst larger than the ring.
  * Needs the machine's first virtio-net device as lwIP's default interface (tools/run/qemu.sh
  * --net user); passes with "no device" without one. The frames go to nobody's MAC with a local
- * experimental EtherType: QEMU's user network drops them. */
+ * experimental EtherType: QEMU's user network drops them. And lwIP's timer (net/net.c): a
+ * timeout lwIP adds ahead of the others arms the kernel timer at once. */
 #include <drivers/virtio_net.h>
 #include <kernel/errno.h>
 #include <kernel/ktest.h>
@@ -16,6 +17,7 @@
 
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/timeouts.h"
 
 static struct netif *vnet_netif_or_skip(void)
 {
@@ -135,4 +137,45 @@ KTEST(netif, tx_backlog_limit_drops_past_it)
 	EXPECT_EQ(netif_vnet_set_txqueuelen(0, 16385), -EINVAL);
 	EXPECT_EQ(netif_vnet_set_txqueuelen(VNET_MAX_DEVICES, 8), -ENODEV);
 	EXPECT_EQ(netif_vnet_set_txqueuelen(0, 16384), 0);	/* the default again */
+}
+
+static volatile int to_fired;
+static volatile uint64_t to_at;
+
+static void to_cb(void *arg)
+{
+	(void)arg;
+	to_at = ktime_ns();
+	to_fired++;
+}
+
+/*
+ * Patch timeouts-hook-first: a timeout due in 3 ms, added while lwIP's earliest is 100 ms or
+ * more away, runs within 50 ms. Without the hook nothing re-arms the kernel timer on the way
+ * out of lwIP, and it would wait for the earlier deadline.
+ */
+KTEST(net, a_timeout_lwip_adds_first_arms_the_timer)
+{
+	uint32_t left = 0;
+	for (int i = 0; i < 200; i++) {
+		net_lock();
+		left = sys_timeouts_sleeptime();
+		if (left >= 100 && left != SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
+			to_fired = 0;
+			uint64_t t0 = ktime_ns();
+			sys_timeout(3, to_cb, NULL);
+			net_unlock();
+			bool ran = WAIT_FOR(to_fired, 2000);
+			printk("    lwIP's earliest timeout was %u ms away; the new one ran after %llu us\n",
+			       left, (unsigned long long)((to_at - t0) / 1000));
+			ASSERT_TRUE(ran);
+			EXPECT_EQ(to_fired, 1);
+			EXPECT_LT(to_at - t0, 50 * NSEC_PER_MSEC);
+			return;
+		}
+		net_unlock();
+		msleep(10);
+	}
+	printk("    lwIP's earliest timeout never 100 ms away (last %u ms)\n", left);
+	EXPECT_TRUE(false);
 }

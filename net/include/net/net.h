@@ -68,6 +68,9 @@ int net_init(void);
 /** net_timers_update - with the lock held: arm the kernel timer for lwIP's next timeout
  * (after the due ones ran, when the earliest left may be one that was already there). */
 void net_timers_update(void);
+/** net_timers_arm - arm the kernel timer for lwIP's timeouts at @deadline (ktime ns), unless it
+ * is armed for an earlier one. Any context. */
+void net_timers_arm(uint64_t deadline);
 
 /* lwIP's memory in use, for leak checks (tests). */
 struct net_mem_counters {
