@@ -63,6 +63,7 @@
 #define VNET_BUSY_SUSPEND_NS	(2 * NSEC_PER_MSEC)
 
 #define VNET_RING_MAX		256	/* entries per queue we use, at most */
+#define VNET_TX_ROOM		(1 + VNET_TX_MAX_SEGS)	/* descriptors a frame of any shape takes */
 #define VNET_RXQ		0
 #define VNET_TXQ		1
 #define MSIX_RX			0	/* MSI-X table entries */
@@ -140,10 +141,10 @@ struct vnet {
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
 	bool tx_kick_pending;		/* frames published, doorbell decision left to NET_TX */
 	unsigned tx_unkicked;		/* frames published since the last doorbell decision */
+	uint64_t tx_unkicked_ns;	/* when the first of them was */
 	bool tx_stopped;		/* a send was refused for want of room: wake when there is */
 	void (*tx_wake)(void *ctx);	/* vnet_set_tx_wake */
 	void *tx_wake_ctx;
-	uint64_t tx_unkicked_ns;	/* when the first of them was */
 	struct ktimer tx_timer;		/* polls the watchdog while frames are outstanding */
 	struct vnet_stats stats;
 };
@@ -405,12 +406,26 @@ static void vnet_tx_stop(struct vnet *d)
 	raise_softirq(SOFTIRQ_NET_RX);	/* reclaim as soon as bottom halves run */
 }
 
+/* Whether @n descriptors are free, reclaiming what the device finished when short (completions
+ * otherwise wait for a poll); if not, a refusal: counted, and the queue stops. */
+static bool vnet_tx_has(struct vnet *d, unsigned n)
+{
+	struct virtq *vq = &d->txq.vq;
+	if (virtq_num_free(vq) < n)
+		vnet_tx_reclaim(d);
+	if (virtq_num_free(vq) >= n)
+		return true;
+	d->stats.tx_ring_full++;
+	vnet_tx_stop(d);
+	return false;
+}
+
 /* Reclaim, then wake a sender stopped by a full ring once a frame of any shape fits again.
  * Softirq, or bottom halves off: the wake may send. */
 static void vnet_tx_complete(struct vnet *d)
 {
 	vnet_tx_reclaim(d);
-	if (d->tx_stopped && virtq_num_free(&d->txq.vq) >= 1 + VNET_TX_MAX_SEGS) {
+	if (d->tx_stopped && virtq_num_free(&d->txq.vq) >= VNET_TX_ROOM) {
 		d->tx_stopped = false;
 		d->stats.tx_wakes++;
 		if (d->tx_wake)
@@ -420,15 +435,8 @@ static void vnet_tx_complete(struct vnet *d)
 
 bool vnet_tx_room(struct vnet *d)
 {
-	struct virtq *vq = &d->txq.vq;
 	BUG_ON(!in_softirq() || in_irq());
-	if (virtq_num_free(vq) < 1 + VNET_TX_MAX_SEGS)
-		vnet_tx_reclaim(d);
-	if (virtq_num_free(vq) >= 1 + VNET_TX_MAX_SEGS)
-		return true;
-	d->stats.tx_ring_full++;
-	vnet_tx_stop(d);	/* a refusal: the caller is woken */
-	return false;
+	return vnet_tx_has(d, VNET_TX_ROOM);	/* false: a refusal, the caller is woken */
 }
 
 void vnet_set_tx_wake(struct vnet *d, void (*wake)(void *ctx), void *ctx)
@@ -473,13 +481,8 @@ int vnet_tx_offload(struct vnet *d, const struct vnet_seg *segs, int nsegs,
 		return -EINVAL;
 
 	struct virtq *vq = &d->txq.vq;
-	if (virtq_num_free(vq) < n)
-		vnet_tx_reclaim(d);	/* completions wait for a poll or for this (see vnet_poll) */
-	if (virtq_num_free(vq) < n) {
-		d->stats.tx_ring_full++;
-		vnet_tx_stop(d);
+	if (!vnet_tx_has(d, n))
 		return -EAGAIN;
-	}
 	struct vnet_tx_slot *slot = &d->tx_slots[virtq_next_head(vq)];
 	slot->done = done;
 	slot->arg = arg;

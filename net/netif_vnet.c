@@ -72,7 +72,7 @@ struct vnetif {
 	unsigned offloads;	/* vnet_offloads(dev) */
 	int lent_max;		/* its buffers lent at most (rx_lent counts them) */
 	uint64_t rx_nomem;	/* frames dropped: no pbuf wrapper */
-	uint64_t tx_busy;	/* frames dropped: the ring and the backlog were full */
+	uint64_t tx_dropped;	/* frames dropped: the ring and the backlog were full */
 	uint64_t tx_queued;	/* frames that waited in the backlog */
 	unsigned tx_backlog_max;	/* the backlog's longest */
 	/* Frames waiting for room in the device's ring, oldest first: Linux's queue in front of
@@ -303,7 +303,7 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 			return err == -ENOMEM ? ERR_MEM : err ? ERR_IF : ERR_OK;
 	}
 	if (vi->bl_len >= vi->bl_limit) {
-		vi->tx_busy++;
+		vi->tx_dropped++;
 		return ERR_MEM;
 	}
 	pbuf_ref(p);
@@ -482,7 +482,7 @@ int netif_vnet_stats(int index, struct netif_vnet_stats *st)
 	local_bh_disable();
 	*st = (struct netif_vnet_stats){
 		.rx_nomem = vi->rx_nomem,
-		.tx_dropped = vi->tx_busy,
+		.tx_dropped = vi->tx_dropped,
 		.tx_queued = vi->tx_queued,
 		.tx_lent = vi->tx_lent,
 		.tx_backlog = vi->bl_len,
@@ -523,7 +523,7 @@ void netif_vnet_print_stats(void)
 		       (unsigned long long)ifs[i].rx_nomem,
 		       (unsigned long long)v.tx_frames, (unsigned long long)v.tx_ring_full,
 		       (unsigned long long)ifs[i].tx_queued, ifs[i].tx_backlog_max,
-		       (unsigned long long)ifs[i].tx_busy, (unsigned long long)ifs[i].tx_lent,
+		       (unsigned long long)ifs[i].tx_dropped, (unsigned long long)ifs[i].tx_lent,
 		       (unsigned long long)v.tx_watchdog_kicks,
 		       (unsigned long long)v.tx_doorbells, (unsigned long long)v.tx_plugged,
 		       (unsigned long long)v.irqs,
