@@ -150,6 +150,9 @@ def collect(root):
                     err = read_text(os.path.join(d, tag + ".err")).splitlines()
                     r["error"] = (read_text(os.path.join(d, tag + ".cause")) or
                                   f"echobench status {rc}" + (f": {err[-1]}" if err else ""))
+            passes = read_text(os.path.join(d, tag + ".passes"))
+            if passes:
+                r["passes_requests_per_s"] = [float(x) for x in passes.split()]
             # A first attempt that failed: the row is the second, on a fresh boot.
             first = read_text(os.path.join(d, tag + ".try1.cause"))
             if first:
@@ -301,6 +304,26 @@ def write_md(run, conns, sizes, systems, results):
     busy = [n for n in systems if is_busy(n)]
     if busy:
         L += busy_table(run, systems, results, busy)
+
+    npass = int(run.get("PASSES", "1"))
+    with_passes = [r for r in results if r.get("passes_requests_per_s")]
+    if npass > 1 and with_passes:
+        L.append("## Passes")
+        L.append("")
+        L.append(f"Each system's boot ran {npass} passes over its configurations, one after "
+                 f"the other; every row above is the pass with the median requests/s. The "
+                 f"requests/s of each pass, and the spread (largest over smallest):")
+        L.append("")
+        L.append("| system | connections | size | " +
+                 " | ".join(f"pass {i}" for i in range(1, npass + 1)) + " | spread |")
+        L.append("| --- | ---: | ---: | " + " | ".join("---:" for _ in range(npass)) + " | ---: |")
+        for r in with_passes:
+            v = r["passes_requests_per_s"]
+            spread = f"{max(v) / min(v):.2f}×" if min(v) > 0 else "—"
+            L.append(f"| {NAMES.get(r['system'], r['system'])} | {r['connections']:,} | "
+                     f"{size_label(r['size'])} | " + " | ".join(f"{x:,.0f}" for x in v) +
+                     f" | {spread} |")
+        L.append("")
 
     failed = [r for r in results if r["status"] == "failed"]
     retried = [r for r in results if r.get("first_attempt_error")]

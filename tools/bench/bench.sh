@@ -25,7 +25,10 @@
 #   epunk's kernel command line), BENCH_OFFLOAD_OFF (1: epunk a second time with
 #   vnet_offload=off, as the system "epunk-nooffload", in the same run, for the configurations of
 #   16 KiB and more; the full matrix's default; 0: not), BENCH_CONNS and
-#   BENCH_SIZES (lists that replace the matrix's), BENCH_CONFIGS (CONNS:SIZE pairs run instead
+#   BENCH_SIZES (lists that replace the matrix's), BENCH_PASSES (echo: passes over the
+#   configurations on each boot, 1; with more, each row is the pass with the median requests/s
+#   and the report lists every pass: configurations interleave in time, so the host's drift
+#   weighs on all of them alike), BENCH_CONFIGS (CONNS:SIZE pairs run instead
 #   of the matrix), BENCH_SYSTEMS (epunk, linux or "epunk linux": which of them run; default
 #   epunk and the baseline), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60
 #   for epunk, 240 for Linux), BENCH_REPEAT (redis: measured runs per configuration, 3),
@@ -65,6 +68,7 @@ baseline=${BASELINE:-}
 app=echo
 matrix=${BENCH_MATRIX:-full}
 repeat=${BENCH_REPEAT:-3}
+passes=${BENCH_PASSES:-1}
 seconds=${BENCH_SECONDS:-5}
 warmup=${BENCH_WARMUP:-1}
 depth=${BENCH_DEPTH:-1}
@@ -164,12 +168,12 @@ if [ "$app" = redis ]; then
 			exit 2
 		fi
 	done
-	matrix=redis conns_list="1 50" sizes_list=100 extra_list="" busy_rows=""
+	matrix=redis conns_list="1 50" sizes_list=100 extra_list="" busy_rows="" passes=1
 fi
 profile=${BENCH_PROFILE:-0}
 icount=${BENCH_ICOUNT:-0}
 case "$icount" in 0 | 1) ;; *) echo "bench: BENCH_ICOUNT must be 0 or 1, not '$icount'" >&2; exit 2 ;; esac
-for v in seconds warmup depth threads repeat profile; do
+for v in seconds warmup depth threads repeat passes profile; do
 	if ! [[ ${!v} =~ ^[0-9]+$ ]] || { [ "$v" != warmup ] && [ "$v" != profile ] && [ "${!v}" = 0 ]; }; then
 		echo "bench: $v must be a whole number (got '${!v}')" >&2
 		exit 2
@@ -534,7 +538,7 @@ boot_system() {
 		echo "CPU=${cpu:-max}"
 		echo "NIC=\"$nic virtio-net-pci ($nicdev)\""
 	} >> "$dir/system.env"
-	local qemu_timeout=$((boot_timeout + nconfigs * per_config + 60))
+	local qemu_timeout=$((boot_timeout + nconfigs * passes * per_config + 60))
 	echo "== $sys: booting (QEMU $accel, -m $mem, timeout ${qemu_timeout}s)"
 	local t0 now
 	t0=$(date +%s%N)
@@ -660,6 +664,27 @@ attempt() {
 	return 1
 }
 
+# pick_median_pass DIR TAG: of TAG's passes (DIR/TAG.pN.*), the one with the median requests/s
+# becomes DIR/TAG.{json,err,env}; DIR/TAG.passes lists every pass's requests/s, in pass order.
+pick_median_pass() {
+	local median
+	median=$(python3 - "$1" "$2" "$passes" <<'PY'
+import json, sys
+d, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rps = []
+for p in range(1, n + 1):
+    with open(f"{d}/{tag}.p{p}.json") as f:
+        rps.append(json.loads(f.read().strip().splitlines()[-1])["requests_per_s"])
+with open(f"{d}/{tag}.passes", "w") as f:
+    f.write(" ".join("%.1f" % r for r in rps) + "\n")
+order = sorted(range(n), key=lambda i: rps[i])
+print(order[(n - 1) // 2] + 1)
+PY
+	) || { echo "bench: $2: cannot read its passes" >&2; return 1; }
+	local f
+	for f in json err env; do cp "$1/$2.p$median.$f" "$1/$2.$f"; done
+}
+
 # run_system NAME: boot NAME (epunk, epunk-nooffload or linux), wait for its ready line, run the
 # configurations, stop it. An echo configuration that fails is named with its cause and run once
 # more on a fresh boot; the matrix goes on on that boot. Everything it learns goes to $raw/NAME/
@@ -705,21 +730,26 @@ run_system() {
 		stop_qemu
 		return 0
 	fi
-	local cs c s tag why todo=$configs
+	local cs c s tag why todo=$configs pass failed="" f
 	case "$sys" in
 	*-busy) todo=$busy_configs ;;
 	epunk-nooffload) todo=$offload_configs ;;
 	esac
+	for ((pass = 1; pass <= passes; pass++)); do
 	for cs in $todo; do
 		c=${cs%:*} s=${cs#*:}
 		tag=c$c-s$s
+		# A configuration that failed stays failed: the later passes leave it out.
+		case " $failed " in *" $tag "*) continue ;; esac
 		if [ -z "$qpid" ]; then
 			echo "RC=skipped" > "$dir/$tag.env"
 			echo "$sys did not boot again after a failure: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
 			nfail=$((nfail + 1))
+			failed+=" $tag"
 			continue
 		fi
-		printf '   %-5s conns %5d x %5d B: ' "$sys" "$c" "$s"
+		printf '   %-5s conns %5d x %5d B%s: ' "$sys" "$c" "$s" \
+			"$([ "$passes" -gt 1 ] && echo " (pass $pass of $passes)")"
 		if ! attempt "$sys" "$c" "$s" "$tag"; then
 			echo "FAILED: $why; again on a fresh boot"
 			for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.try1.$f"; done
@@ -731,6 +761,7 @@ run_system() {
 				echo "$sys did not boot again: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
 				echo "   $sys: no fresh boot: $(cat "$dir/reason.txt")"
 				nfail=$((nfail + 1))
+				failed+=" $tag"
 				continue
 			fi
 			printf '   %-5s conns %5d x %5d B (fresh boot): ' "$sys" "$c" "$s"
@@ -738,12 +769,25 @@ run_system() {
 				echo "$why" > "$dir/$tag.cause"
 				echo "FAILED again: $why"
 				nfail=$((nfail + 1))
+				failed+=" $tag"
 				continue
 			fi
 		fi
 		python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]
 print("%9.0f req/s %8.2f MB/s  p50 %8.1f us  p99 %8.1f us" % (r["requests_per_s"], r["mb_per_s"], l["p50"], l["p99"]))' "$dir/$tag.json"
+		if [ "$passes" -gt 1 ]; then
+			for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.p$pass.$f"; done
+		fi
 	done
+	done
+	# Each row: the pass with the median requests/s; every pass's figure in TAG.passes.
+	if [ "$passes" -gt 1 ]; then
+		for cs in $todo; do
+			tag=c${cs%:*}-s${cs#*:}
+			case " $failed " in *" $tag "*) continue ;; esac
+			pick_median_pass "$dir" "$tag" || count_failure "$sys"
+		done
+	fi
 	stop_qemu
 	count_failure "$sys" "$nfail"
 }
@@ -767,6 +811,7 @@ start=$(date +%s)
 	echo "WARMUP=$warmup"
 	echo "DEPTH=$depth"
 	echo "THREADS=$threads"
+	echo "PASSES=$passes"
 	# The report compares the first with the second (the baseline when there is one).
 	busy_systems=""
 	if [ -n "$busy_rows" ]; then
