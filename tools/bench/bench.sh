@@ -736,49 +736,49 @@ run_system() {
 	epunk-nooffload) todo=$offload_configs ;;
 	esac
 	for ((pass = 1; pass <= passes; pass++)); do
-	for cs in $todo; do
-		c=${cs%:*} s=${cs#*:}
-		tag=c$c-s$s
-		# A configuration that failed stays failed: the later passes leave it out.
-		case " $failed " in *" $tag "*) continue ;; esac
-		if [ -z "$qpid" ]; then
-			echo "RC=skipped" > "$dir/$tag.env"
-			echo "$sys did not boot again after a failure: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
-			nfail=$((nfail + 1))
-			failed+=" $tag"
-			continue
-		fi
-		printf '   %-5s conns %5d x %5d B%s: ' "$sys" "$c" "$s" \
-			"$([ "$passes" -gt 1 ] && echo " (pass $pass of $passes)")"
-		if ! attempt "$sys" "$c" "$s" "$tag"; then
-			echo "FAILED: $why; again on a fresh boot"
-			for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.try1.$f"; done
-			echo "$why" > "$dir/$tag.try1.cause"
-			stop_qemu
-			boots=$((boots + 1))
-			if ! boot_system "$sys" > "$dir/reboot-$boots.txt" 2>&1; then
+		for cs in $todo; do
+			c=${cs%:*} s=${cs#*:}
+			tag=c$c-s$s
+			# A configuration that failed stays failed: the later passes leave it out.
+			case " $failed " in *" $tag "*) continue ;; esac
+			if [ -z "$qpid" ]; then
 				echo "RC=skipped" > "$dir/$tag.env"
-				echo "$sys did not boot again: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
-				echo "   $sys: no fresh boot: $(cat "$dir/reason.txt")"
+				echo "$sys did not boot again after a failure: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
 				nfail=$((nfail + 1))
 				failed+=" $tag"
 				continue
 			fi
-			printf '   %-5s conns %5d x %5d B (fresh boot): ' "$sys" "$c" "$s"
+			printf '   %-5s conns %5d x %5d B%s: ' "$sys" "$c" "$s" \
+				"$([ "$passes" -gt 1 ] && echo " (pass $pass of $passes)")"
 			if ! attempt "$sys" "$c" "$s" "$tag"; then
-				echo "$why" > "$dir/$tag.cause"
-				echo "FAILED again: $why"
-				nfail=$((nfail + 1))
-				failed+=" $tag"
-				continue
+				echo "FAILED: $why; again on a fresh boot"
+				for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.try1.$f"; done
+				echo "$why" > "$dir/$tag.try1.cause"
+				stop_qemu
+				boots=$((boots + 1))
+				if ! boot_system "$sys" > "$dir/reboot-$boots.txt" 2>&1; then
+					echo "RC=skipped" > "$dir/$tag.env"
+					echo "$sys did not boot again: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
+					echo "   $sys: no fresh boot: $(cat "$dir/reason.txt")"
+					nfail=$((nfail + 1))
+					failed+=" $tag"
+					continue
+				fi
+				printf '   %-5s conns %5d x %5d B (fresh boot): ' "$sys" "$c" "$s"
+				if ! attempt "$sys" "$c" "$s" "$tag"; then
+					echo "$why" > "$dir/$tag.cause"
+					echo "FAILED again: $why"
+					nfail=$((nfail + 1))
+					failed+=" $tag"
+					continue
+				fi
 			fi
-		fi
-		python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]
+			python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]
 print("%9.0f req/s %8.2f MB/s  p50 %8.1f us  p99 %8.1f us" % (r["requests_per_s"], r["mb_per_s"], l["p50"], l["p99"]))' "$dir/$tag.json"
-		if [ "$passes" -gt 1 ]; then
-			for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.p$pass.$f"; done
-		fi
-	done
+			if [ "$passes" -gt 1 ]; then
+				for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.p$pass.$f"; done
+			fi
+		done
 	done
 	# Each row: the pass with the median requests/s; every pass's figure in TAG.passes.
 	if [ "$passes" -gt 1 ]; then
