@@ -552,6 +552,7 @@ void netif_vnet_print_stats(void)
 	}
 	uint64_t sent, valid;
 	net_syncookie_stats(&sent, &valid);
-	printk("net: SYN cookies sent %llu, valid ones returned %llu\n", (unsigned long long)sent,
-	       (unsigned long long)valid);
+	printk("net: SYN cookies sent %llu, valid ones returned %llu; TIME-WAIT connections a new SYN "
+	       "reopened %llu\n", (unsigned long long)sent, (unsigned long long)valid,
+	       (unsigned long long)net_tcp_tw_reopened);
 }

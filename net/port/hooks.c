@@ -94,6 +94,7 @@ void *net_calloc(size_t count, size_t size)
 }
 
 unsigned long net_tcp_msl_ms = 60000;
+uint64_t net_tcp_tw_reopened;
 
 static uint64_t syncookies_sent, syncookies_valid;
 

@@ -53,6 +53,9 @@ void *net_calloc(size_t count, size_t size);
 /* TCP_MSL in ms (TIME_WAIT lasts twice that): 60000 unless net_set_tcp_msl() changed it. */
 extern unsigned long net_tcp_msl_ms;
 
+/* Connections in TIME-WAIT that a new SYN replaced since boot (patch 0014-tcp-timewait-syn-reopens). */
+extern uint64_t net_tcp_tw_reopened;
+
 /*
  * SYN cookies, for the patch 0005-tcp-syn-cookies. Addresses are as lwIP stores them, ports in
  * host order; all run under net_lock().

@@ -6,8 +6,9 @@
  * a table full of entries in use refuses new ones, ordinary ARP still resolves, answers and
  * ages), "arp-short" (a truncated ARP message is dropped), "syn-cookie" (a full backlog of
  * half-open connections does not lock out a real client; half-open ones stay bounded),
- * "pcb-hash" (segments reach their own connection, in TIME-WAIT too, through the hash tables)
- * and "window-update" (a read sends a window update only when the peer runs short). */
+ * "pcb-hash" (segments reach their own connection, in TIME-WAIT too, through the hash tables),
+ * "tw-reuse" (a new SYN beyond a connection in TIME-WAIT opens a new one) and "window-update"
+ * (a read sends a window update only when the peer runs short). */
 #include <kernel/ktest.h>
 #include <net/net.h>
 #include <string.h>
@@ -768,6 +769,90 @@ KTEST(arp, pcb_hash_demultiplexes_connections_by_4_tuple)
 	if (olp)
 		tcp_close(olp);
 	flood_listener_done(ktest_ctx, lp);
+}
+
+/* Connection @k's TIME-WAIT pcb, or NULL. */
+static struct tcp_pcb *tw_of(unsigned k)
+{
+	for (struct tcp_pcb *p = tcp_tw_pcbs; p; p = p->next)
+		if (p->local_port == TEST_PORT && p->remote_port == HASH_PORT0 + k)
+			return p;
+	return NULL;
+}
+
+/*
+ * A SYN for a 4-tuple still in TIME-WAIT whose sequence number lies beyond the old connection
+ * opens a new one (net/lwip/patches, "tw-reuse"; RFC 1122 4.2.2.13, as Linux): answered by a
+ * SYN-ACK whose sequence number is the old snd_nxt + 65537, it becomes an accepted connection
+ * that receives its data, and the TIME-WAIT pcb leaves at the next slow timer. A SYN at or
+ * before the old rcv_nxt, or one with no listener left on the port, is answered from TIME-WAIT
+ * as before (an ACK, a reset inside the old window), and TIME-WAIT stays.
+ */
+KTEST(arp, syn_beyond_time_wait_opens_a_new_connection)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);
+	if (!lp)
+		return;
+	uint32_t old_nxt[3] = { 0 };
+	EXPECT_EQ(hash_open(lp, 3), 3u);
+	for (unsigned k = 0; k < 3; k++) {	/* our FIN, the peer's FIN acknowledging it */
+		struct tcp_pcb *pcb = hash_take(k);
+		memset(&cap, 0, sizeof(cap));
+		if (pcb && tcp_close(pcb) == ERR_OK && (cap.last_tcp_flags & 0x01)) {
+			old_nxt[k] = cap.last_tcp_seq + 1;
+			feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x11, HASH_SEQ(k) + 1, old_nxt[k]);
+		}
+		EXPECT_TRUE(tw_of(k) != NULL);
+	}
+
+	/* Connection 0: a SYN far beyond it. */
+	uint32_t syn = HASH_SEQ(0) + 7777777;
+	struct tcp_pcb *old = tw_of(0);
+	uint64_t reopened = net_tcp_tw_reopened;
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp(PEER, HASH_PORT0, 0x02, syn, 0);
+	EXPECT_EQ(cap.last_tcp_flags, 0x12);
+	EXPECT_EQ(cap.last_tcp_seq, old_nxt[0] + 65537);
+	EXPECT_EQ(cap.last_tcp_ack, syn + 1);
+	hiss[0] = cap.last_tcp_seq;
+	EXPECT_EQ(net_tcp_tw_reopened, reopened + 1);
+	feed_tcp(PEER, HASH_PORT0, 0x10, syn + 1, hiss[0] + 1);
+	EXPECT_TRUE(hconn[0] != NULL && hconn[0] != old);
+	EXPECT_EQ(hconn[0] ? hconn[0]->state : CLOSED, ESTABLISHED);
+	memset(hgot, 0, sizeof(hgot));
+	hash_send(0, syn + 1, 42);
+	EXPECT_EQ(hgot[0], 43);
+	EXPECT_EQ(hbad, 0u);
+	EXPECT_TRUE(tw_of(0) == old);		/* retired, freed by the slow timer */
+	tcp_slowtmr();
+	EXPECT_TRUE(tw_of(0) == NULL);
+
+	/* Connection 1: an old duplicate of its first SYN is acknowledged; a SYN at its rcv_nxt
+	 * (just past the peer's FIN) is not beyond it either, and falls in its window: a reset. */
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp(PEER, HASH_PORT0 + 1, 0x02, HASH_SEQ(1), 0);
+	EXPECT_EQ(cap.last_tcp_flags, 0x10);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 2);
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp(PEER, HASH_PORT0 + 1, 0x02, HASH_SEQ(1) + 2, 0);
+	EXPECT_EQ(cap.last_tcp_flags, 0x14);
+	EXPECT_TRUE(tw_of(1) != NULL);
+	EXPECT_TRUE(hconn[1] == NULL);
+
+	/* Connection 2: beyond it, but the port has no listener any more. */
+	tcp_close(lp);
+	memset(&cap, 0, sizeof(cap));
+	feed_tcp(PEER, HASH_PORT0 + 2, 0x02, HASH_SEQ(2) + 7777777, 0);
+	EXPECT_EQ(cap.last_tcp_flags, 0x10);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(2) + 2);
+	EXPECT_TRUE(tw_of(2) != NULL);
+	EXPECT_TRUE(hconn[2] == NULL);
+	EXPECT_EQ(net_tcp_tw_reopened, reopened + 1);
+
+	hash_close_all();
+	netif_remove(&tn);
+	EXPECT_EQ(half_open(), 0);
+	net_unlock();
 }
 
 #define TMR_CONNS	40
