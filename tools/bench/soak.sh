@@ -282,6 +282,7 @@ guest_alive || ncrash=$((ncrash + 1))
 [ "$ncrash" = 0 ] && pass "no crash: the guest is up, no panic or fault on its console" ||
 	fail "crash" "see $serial"
 nic=$(tr -d '\r' < "$serial" | grep '^net: eth0 rx ' | tail -1 | sed 's/^net: eth0 //; s/;.*//')
+syn=$(tr -d '\r' < "$serial" | grep '^net: SYN cookies ' | tail -1 | sed 's/^net: //')
 cleanup
 trap - EXIT
 
@@ -316,5 +317,6 @@ ncrash=$((ncrash + ${fault_crashes:-0}))
 echo "crashes:              $ncrash"
 echo "faults:               $fault_status"
 echo "guest NIC at the end: $nic"
+echo "guest TCP at the end: $syn"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$bytes_lost" = 0 ] && [ "$leaks" = 0 ] && [ "$ncrash" = 0 ]
