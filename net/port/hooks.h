@@ -53,7 +53,8 @@ void *net_calloc(size_t count, size_t size);
 /* TCP_MSL in ms (TIME_WAIT lasts twice that): 60000 unless net_set_tcp_msl() changed it. */
 extern unsigned long net_tcp_msl_ms;
 
-/* Connections in TIME-WAIT that a new SYN replaced since boot (patch 0014-tcp-timewait-syn-reopens). */
+/* Connections in TIME-WAIT that a new SYN replaced since boot (patch
+ * 0014-tcp-timewait-syn-reopens); under net_lock(). */
 extern uint64_t net_tcp_tw_reopened;
 
 /*

@@ -800,7 +800,8 @@ KTEST(arp, syn_beyond_time_wait_opens_a_new_connection)
 		memset(&cap, 0, sizeof(cap));
 		if (pcb && tcp_close(pcb) == ERR_OK && (cap.last_tcp_flags & 0x01)) {
 			old_nxt[k] = cap.last_tcp_seq + 1;
-			feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x11, HASH_SEQ(k) + 1, old_nxt[k]);
+			feed_tcp(PEER, (uint16_t)(HASH_PORT0 + k), 0x11, HASH_SEQ(k) + 1,
+				 old_nxt[k]);
 		}
 		EXPECT_TRUE(tw_of(k) != NULL);
 	}
