@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* virtio-net over the modern virtio-pci transport: one receive and one transmit queue, 2 KiB
- * receive buffers lent to the upper layer, transmit from caller-owned segments, a NAPI-style
+ * receive buffers (16 KiB with large segments received) lent to the upper layer, transmit from caller-owned segments, a NAPI-style
  * bottom half. QEMU: `-netdev user,id=n0 -device virtio-net-pci,disable-legacy=on,netdev=n0`
  * (MSI-X: one vector per queue and one for configuration changes); add `vectors=0` and the
  * device has no MSI-X, so its INTx line is routed through the IOAPIC instead. Transitional
@@ -10,7 +10,7 @@
  * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX; CSUM, GUEST_CSUM and HOST_TSO4 when
  * offered, unless vnet_offload=off (checksums left partial on transmit, received ones trusted
  * or finished: vnet_rx_hdr_check; large TCP segments cut by the device); GUEST_TSO4 with
- * MRG_RXBUF when both are offered (large TCP segments received over several 2 KiB buffers,
+ * MRG_RXBUF when both are offered (large TCP segments received over several 16 KiB buffers,
  * num_buffers checked against the used ring). Not negotiated: the other GSO types, CTRL_VQ,
  * MQ, INDIRECT_DESC (a frame takes at most 1 + VNET_TX_MAX_SEGS descriptors of a 256-entry
  * ring).
@@ -84,6 +84,8 @@
 				 (1ULL << VIRTIO_NET_F_GUEST_CSUM))
 
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VNET_HDR_LEN, "virtio-net header size");
+_Static_assert(!(VNET_RX_BUF_SIZE & (VNET_RX_BUF_SIZE - 1)) &&
+	       !(VNET_RX_BUF_SIZE_TSO & (VNET_RX_BUF_SIZE_TSO - 1)), "receive buffers: powers of two");
 
 enum rx_buf_state {
 	BUF_FREE,	/* on the free stack */
@@ -125,9 +127,10 @@ struct vnet {
 	struct spinlock rx_lock;	/* rxq, the pool's state and free stack, the handler */
 	vnet_rx_fn rx;
 	void *rx_ctx;
-	uint8_t *rx_pool;		/* rx_nbufs buffers of VNET_RX_BUF_SIZE, contiguous */
+	uint8_t *rx_pool;		/* rx_nbufs buffers of 1 << rx_buf_shift bytes, contiguous */
 	unsigned rx_pool_order;		/* its page_alloc order */
 	unsigned rx_nbufs;
+	unsigned rx_buf_shift;		/* VNET_RX_BUF_SIZE, or VNET_RX_BUF_SIZE_TSO with RX_TSO4 */
 	uint8_t *rx_state;		/* enum rx_buf_state per buffer */
 	uint16_t *rx_free;		/* stack of free buffer indices */
 	unsigned rx_nfree;
@@ -212,7 +215,7 @@ static void vnet_intx_irq(void *arg)
 
 static uint8_t *rx_buf(struct vnet *d, unsigned i)
 {
-	return d->rx_pool + (size_t)i * VNET_RX_BUF_SIZE;
+	return d->rx_pool + ((size_t)i << d->rx_buf_shift);
 }
 
 /* Post free buffers until the ring or the stack runs out. rx_lock held. */
@@ -220,7 +223,7 @@ static void vnet_rx_refill(struct vnet *d)
 {
 	while (d->rx_nfree && virtq_num_free(&d->rxq.vq)) {
 		unsigned i = d->rx_free[--d->rx_nfree];
-		struct virtq_buf b = { virt_to_phys(rx_buf(d, i)), VNET_RX_BUF_SIZE };
+		struct virtq_buf b = { virt_to_phys(rx_buf(d, i)), 1u << d->rx_buf_shift };
 		d->rx_state[i] = BUF_RING;
 		virtq_add(&d->rxq.vq, &b, 0, 1, rx_buf(d, i));
 	}
@@ -237,7 +240,7 @@ static void rx_put_free(struct vnet *d, unsigned i)
  * before our state for it is touched. rx_lock held. */
 static int rx_buf_index(struct vnet *d, uint8_t *buf)
 {
-	unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) / VNET_RX_BUF_SIZE);
+	unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) >> d->rx_buf_shift);
 	if (i >= d->rx_nbufs || buf != rx_buf(d, i) || d->rx_state[i] != BUF_RING)
 		return -1;
 	return (int)i;
@@ -247,7 +250,7 @@ static int rx_buf_index(struct vnet *d, uint8_t *buf)
 static void rx_put_frags(struct vnet *d, const struct vnet_rx_frag *f, int n)
 {
 	for (int k = 0; k < n; k++)
-		rx_put_free(d, (unsigned)(((uint8_t *)f[k].buf - d->rx_pool) / VNET_RX_BUF_SIZE));
+		rx_put_free(d, (unsigned)(((uint8_t *)f[k].buf - d->rx_pool) >> d->rx_buf_shift));
 }
 
 /* vnet_rx_gather's source: the next used buffer, when it is one we posted (one that is not
@@ -287,7 +290,7 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 			d->stats.rx_bad_token++;
 			continue;
 		}
-		int len = vnet_rx_frame_len(used_len, VNET_RX_BUF_SIZE);
+		int len = vnet_rx_frame_len(used_len, 1u << d->rx_buf_shift);
 		if (len < 0) {
 			d->stats.rx_dropped_bad_len++;
 			rx_put_free(d, (unsigned)i);
@@ -298,7 +301,8 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 		long total = len;
 		if (d->mrg_rxbuf) {
 			unsigned nb = (unsigned)(buf[10] | buf[11] << 8);	/* num_buffers */
-			total = vnet_rx_gather(frags, nb, rx_next_used, d, &nfrags);
+			total = vnet_rx_gather(frags, nb, rx_next_used, d, 1u << d->rx_buf_shift,
+					       &nfrags);
 			if (total < 0) {
 				d->stats.rx_bad_nbufs++;
 				rx_put_frags(d, frags, nfrags);
@@ -324,7 +328,7 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 			continue;
 		}
 		for (int k = 0; k < nfrags; k++)
-			d->rx_state[((uint8_t *)frags[k].buf - d->rx_pool) / VNET_RX_BUF_SIZE] = BUF_HELD;
+			d->rx_state[((uint8_t *)frags[k].buf - d->rx_pool) >> d->rx_buf_shift] = BUF_HELD;
 		spin_unlock_irqrestore(&d->rx_lock, flags);
 		rx(ctx, frags, nfrags, (size_t)total, rx_flags & VNET_RX_CSUM_OK);
 		flags = spin_lock_irqsave(&d->rx_lock);
@@ -339,12 +343,12 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 void vnet_rx_release(struct vnet *d, void *buf)
 {
 	uintptr_t off = (uintptr_t)buf - (uintptr_t)d->rx_pool;
-	if ((uintptr_t)buf < (uintptr_t)d->rx_pool || off % VNET_RX_BUF_SIZE ||
-	    off / VNET_RX_BUF_SIZE >= d->rx_nbufs) {
+	if ((uintptr_t)buf < (uintptr_t)d->rx_pool || (off & ((1u << d->rx_buf_shift) - 1)) ||
+	    (off >> d->rx_buf_shift) >= d->rx_nbufs) {
 		d->rx_bad_release++;
 		return;
 	}
-	unsigned i = (unsigned)(off / VNET_RX_BUF_SIZE);
+	unsigned i = (unsigned)(off >> d->rx_buf_shift);
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 	if (d->rx_state[i] != BUF_HELD) {
 		d->rx_bad_release++;		/* released twice, or never lent */
@@ -793,10 +797,11 @@ static void read_mac(struct vnet *d)
 static int alloc_rx_pool(struct vnet *d)
 {
 	/* Twice the ring: the upper layer can hold a ring's worth of buffers and the ring still
-	 * refills completely. Four times with large segments received, which take up to
-	 * VNET_RX_MAX_FRAGS buffers each. */
-	d->rx_nbufs = ((d->offloads & VNET_OFFLOAD_RX_TSO4) ? 4u : 2u) * d->rxq.vq.num;
-	size_t pages = (size_t)d->rx_nbufs * VNET_RX_BUF_SIZE / PAGE_SIZE;
+	 * refills completely (past that, netif_vnet copies what it receives). */
+	bool tso = d->offloads & VNET_OFFLOAD_RX_TSO4;
+	d->rx_buf_shift = (unsigned)__builtin_ctz(tso ? VNET_RX_BUF_SIZE_TSO : VNET_RX_BUF_SIZE);
+	d->rx_nbufs = 2u * d->rxq.vq.num;
+	size_t pages = ((size_t)d->rx_nbufs << d->rx_buf_shift) / PAGE_SIZE;
 	unsigned order = 0;
 	while ((1UL << order) < pages)
 		order++;
@@ -936,7 +941,7 @@ static void print_features(struct vnet *d)
 		if (virtio_has(&d->vio, names[i].bit))
 			printk(" %s", names[i].name);
 	printk("; rx ring %u (%u buffers of %u bytes), tx ring %u; link %s\n", d->rxq.vq.num,
-	       d->rx_nbufs, VNET_RX_BUF_SIZE, d->txq.vq.num,
+	       d->rx_nbufs, 1u << d->rx_buf_shift, d->txq.vq.num,
 	       vnet_link_up(d) ? "up" : "down");
 }
 
@@ -1008,6 +1013,11 @@ unsigned vnet_offloads(struct vnet *d)
 unsigned vnet_rx_lendable(struct vnet *d)
 {
 	return d->rx_nbufs - d->rxq.vq.num;
+}
+
+unsigned vnet_rx_buf_size(struct vnet *d)
+{
+	return 1u << d->rx_buf_shift;
 }
 
 const char *vnet_irq_mode(struct vnet *d)

@@ -70,7 +70,7 @@ static void csum_finish(uint8_t *f, size_t len, size_t start, size_t field)
 }
 
 long vnet_rx_gather(struct vnet_rx_frag *f, unsigned nb, void *(*next)(void *ctx, uint32_t *len),
-		    void *ctx, int *nfrags)
+		    void *ctx, uint32_t buf_size, int *nfrags)
 {
 	size_t total = f[0].len;
 	*nfrags = 1;
@@ -83,7 +83,7 @@ long vnet_rx_gather(struct vnet_rx_frag *f, unsigned nb, void *(*next)(void *ctx
 			return -1;
 		f[k] = (struct vnet_rx_frag){ b, len, b };
 		*nfrags = (int)k + 1;
-		if (!len || len > VNET_RX_BUF_SIZE)
+		if (!len || len > buf_size)
 			return -1;
 		total += len;
 	}

@@ -72,6 +72,7 @@ struct vnetif {
 	unsigned offloads;	/* vnet_offloads(dev) */
 	int lent_max;		/* its buffers lent at most (rx_lent counts them) */
 	uint64_t rx_nomem;	/* frames dropped: no pbuf wrapper */
+	uint64_t rx_copied_full;	/* frames past RX_COPYBREAK copied: lent_max buffers were lent */
 	uint64_t tx_dropped;	/* frames dropped: the ring and the backlog were full */
 	uint64_t tx_queued;	/* frames that waited in the backlog */
 	unsigned tx_backlog_max;	/* the backlog's longest */
@@ -159,10 +160,14 @@ static void vnetif_rx(void *ctx, const struct vnet_rx_frag *f, int n, size_t len
 	struct pbuf *p;
 
 	trace_point(TRACE_LWIP_IN, vi, (uint32_t)len);
-	if (len <= RX_COPYBREAK || rx_lent + n > vi->lent_max)
+	if (len <= RX_COPYBREAK) {
 		p = rx_copy(vi, f, n, len);
-	else
+	} else if (rx_lent + n > vi->lent_max) {
+		vi->rx_copied_full++;
+		p = rx_copy(vi, f, n, len);
+	} else {
 		p = rx_lend(vi, f, n);
+	}
 	if (!p) {
 		vi->rx_nomem++;
 		return;
@@ -515,7 +520,7 @@ void netif_vnet_print_stats(void)
 		vnet_stats(ifs[i].dev, &v);
 		printk("net: eth%d rx %llu frames %llu bytes (bad len %llu, bad hdr %llu, no pbuf %llu), tx %llu frames "
 		       "(ring full %llu, queued %llu (at most %u), dropped %llu, lent out %llu, watchdog %llu, doorbells %llu, plugged %llu), irqs %llu polls %llu, "
-		       "rx buffers lent %d; "
+		       "rx buffers lent %d (frames copied for want of one %llu); "
 		       "tcp %u active %u listen %u time-wait; lwIP heap %zu bytes\n", i,
 		       (unsigned long long)v.rx_frames, (unsigned long long)v.rx_bytes,
 		       (unsigned long long)v.rx_dropped_bad_len,
@@ -527,7 +532,8 @@ void netif_vnet_print_stats(void)
 		       (unsigned long long)v.tx_watchdog_kicks,
 		       (unsigned long long)v.tx_doorbells, (unsigned long long)v.tx_plugged,
 		       (unsigned long long)v.irqs,
-		       (unsigned long long)v.polls, rx_lent, m.tcp_active, m.tcp_listen,
+		       (unsigned long long)v.polls, rx_lent, (unsigned long long)ifs[i].rx_copied_full,
+		       m.tcp_active, m.tcp_listen,
 		       m.tcp_time_wait, m.heap_used);
 	}
 	for (int i = 0; i < nr_ifs; i++) {
@@ -539,12 +545,12 @@ void netif_vnet_print_stats(void)
 			       (unsigned long long)v.busy_frames,
 			       (unsigned long long)v.busy_suspend_expired);
 		unsigned o = ifs[i].offloads;
-		printk("net: eth%d offloads%s%s%s%s%s: tx checksums left to the device %llu, large "
+		printk("net: eth%d offloads%s%s%s%s%s (receive buffers %u bytes): tx checksums left to the device %llu, large "
 		       "segments %llu, flat copies %llu; rx checksums trusted %llu, finished by the "
 		       "driver %llu, large segments %llu, bad num_buffers %llu\n", i,
 		       o & VNET_OFFLOAD_TX_CSUM ? " tx-csum" : "", o & VNET_OFFLOAD_RX_CSUM ? " rx-csum" : "",
 		       o & VNET_OFFLOAD_TSO4 ? " tso4" : "", o & VNET_OFFLOAD_RX_TSO4 ? " rx-tso4" : "",
-		       o ? "" : " none",
+		       o ? "" : " none", vnet_rx_buf_size(ifs[i].dev),
 		       (unsigned long long)v.tx_csum_offloaded, (unsigned long long)v.tx_gso_frames,
 		       (unsigned long long)ifs[i].tx_flattened,
 		       (unsigned long long)v.rx_csum_trusted, (unsigned long long)v.rx_csum_completed,

@@ -348,6 +348,16 @@ if [ "$up" = 1 ]; then
 		else
 			fail "virtio-net headers: large segments" "sent $gtcp, the guest counted none"
 		fi
+		# Large segments come in 16 KiB receive buffers (VNET_RX_BUF_SIZE_TSO), frames
+		# alone in 2 KiB ones.
+		bufsz=$(sed -n 's/.*(receive buffers \([0-9]*\) bytes).*/\1/p' <<< "$offl")
+		want=2048
+		[[ "$offl" == *rx-tso4* ]] && want=16384
+		if [ "${bufsz:-}" = "$want" ]; then
+			pass "virtio-net headers: receive buffers of $bufsz bytes"
+		else
+			fail "virtio-net headers: receive buffer size" "${bufsz:-none said}, expected $want"
+		fi
 	fi
 else
 	fail "virtio-net headers: guest echo server up" "see $qlog"

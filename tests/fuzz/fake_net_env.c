@@ -410,7 +410,8 @@ void fake_vnet_rx_hdr(const uint8_t *hdr, const void *frame, size_t len, size_t 
 	struct fake_used used = { f, n, 1 };
 	unsigned nb = hdr ? (unsigned)(hdr[10] | hdr[11] << 8) : 0;
 	int got = n;
-	long total = vnet_rx_gather(f, nb ? nb : (unsigned)n, fake_next_used, &used, &got);
+	long total = vnet_rx_gather(f, nb ? nb : (unsigned)n, fake_next_used, &used,
+				    VNET_RX_BUF_SIZE_TSO, &got);
 	for (int k = got; k < n; k++)
 		free(f[k].buf);		/* the ring's next frames: dropped here */
 	if (total < 0) {

@@ -268,12 +268,18 @@ static void *ring_next(void *ctx, uint32_t *len)
 	return r->bufs[r->next++ % 4];
 }
 
-static long gather(unsigned nb, const uint32_t *lens, int n, int *nfrags)
+/* Buffers of @buf_size bytes. */
+static long gather_in(unsigned nb, const uint32_t *lens, int n, uint32_t buf_size, int *nfrags)
 {
 	struct vnet_rx_frag f[VNET_RX_MAX_FRAGS];
 	struct ring r = { lens, n, 0, { { 0 } } };
 	f[0] = (struct vnet_rx_frag){ r.bufs[0], 100, r.bufs[0] };
-	return vnet_rx_gather(f, nb, ring_next, &r, nfrags);
+	return vnet_rx_gather(f, nb, ring_next, &r, buf_size, nfrags);
+}
+
+static long gather(unsigned nb, const uint32_t *lens, int n, int *nfrags)
+{
+	return gather_in(nb, lens, n, 2048, nfrags);
 }
 
 KTEST(vnet_hdr, num_buffers)
@@ -304,4 +310,16 @@ KTEST(vnet_hdr, num_buffers)
 	EXPECT_EQ(gather(VNET_RX_MAX_FRAGS, full, 40, &n), -1);
 	EXPECT_EQ(n, VNET_RX_MAX_FRAGS);
 	EXPECT_EQ(gather(VNET_RX_MAX_FRAGS - 1, full, 40, &n), 100 + 31 * 2048);
+	/* The large-segment buffers: a piece may fill one, and no more. */
+	static const uint32_t tso[3] = { VNET_RX_BUF_SIZE_TSO, VNET_RX_BUF_SIZE_TSO, 2049 };
+	static const uint32_t tso_big[2] = { VNET_RX_BUF_SIZE_TSO, VNET_RX_BUF_SIZE_TSO + 1 };
+	EXPECT_EQ(gather_in(4, tso, 3, VNET_RX_BUF_SIZE_TSO, &n), 100 + 2 * VNET_RX_BUF_SIZE_TSO + 2049);
+	EXPECT_EQ(n, 4);
+	EXPECT_EQ(gather_in(3, tso_big, 2, VNET_RX_BUF_SIZE_TSO, &n), -1);
+	EXPECT_EQ(n, 3);
+	EXPECT_EQ(gather_in(2, tso, 1, 2048, &n), -1);	/* 16 KiB in a 2 KiB buffer */
+	/* Four 16 KiB buffers and a fifth: past VNET_RX_FRAME_MAX. */
+	static const uint32_t tso_long[4] = { 16384, 16384, 16384, 16384 };
+	EXPECT_EQ(gather_in(5, tso_long, 4, VNET_RX_BUF_SIZE_TSO, &n), -1);
+	EXPECT_EQ(gather_in(4, tso_long, 3, VNET_RX_BUF_SIZE_TSO, &n), 100 + 3 * 16384);
 }

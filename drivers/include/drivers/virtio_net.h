@@ -15,6 +15,10 @@
 #define VNET_FRAME_MAX		(VNET_ETH_HLEN + 4 + VNET_MTU)	/* room for one VLAN tag */
 #define VNET_HDR_LEN		12	/* struct virtio_net_hdr_v1 */
 #define VNET_RX_BUF_SIZE	2048	/* virtio header + frame, one descriptor each */
+/* A receive buffer's size with VNET_OFFLOAD_RX_TSO4: a large segment spans num_buffers of them,
+ * and each piece costs both sides a descriptor, a pbuf and a release (a 16 KiB segment takes 2
+ * here, 9 of VNET_RX_BUF_SIZE; 64 KiB 5, not 33). A power of two. */
+#define VNET_RX_BUF_SIZE_TSO	16384
 #define VNET_RX_BUDGET		64	/* frames per poll before yielding to other softirqs */
 
 struct vnet;	/* one device */
@@ -75,6 +79,9 @@ void vnet_rx_release(struct vnet *d, void *buf);
 /** vnet_rx_lendable - receive buffers the upper layer may hold while the ring still refills
  * completely (the pool less one ring's worth). */
 unsigned vnet_rx_lendable(struct vnet *d);
+/** vnet_rx_buf_size - the size of each receive buffer: VNET_RX_BUF_SIZE, or VNET_RX_BUF_SIZE_TSO
+ * with VNET_OFFLOAD_RX_TSO4. */
+unsigned vnet_rx_buf_size(struct vnet *d);
 
 /*
  * TX: send one frame given as up to VNET_TX_MAX_SEGS segments (the driver prepends the virtio
@@ -214,12 +221,12 @@ int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t first, size_t l
  * (num_buffers, MRG_RXBUF): @next(@ctx, &len) gives each further used buffer of ours and the
  * length the device wrote in it, or NULL when the used ring holds no more. Returns the frame's
  * length, or -1 when @nb is 0 or past VNET_RX_MAX_FRAGS, the ring runs out first, a length is 0
- * or past VNET_RX_BUF_SIZE, or the frame passes VNET_RX_FRAME_MAX. Either way *@nfrags pieces
+ * or past @buf_size (the receive buffers' size), or the frame passes VNET_RX_FRAME_MAX. Either way *@nfrags pieces
  * are in @f (the first included): on -1 the caller gives their buffers back. Device input: pure
  * code, fuzzed and host-tested.
  */
 long vnet_rx_gather(struct vnet_rx_frag *f, unsigned nb, void *(*next)(void *ctx, uint32_t *len),
-		    void *ctx, int *nfrags);
+		    void *ctx, uint32_t buf_size, int *nfrags);
 /** vnet_csum_sum - the ones'-complement sum of @f[@start, @len) (big-endian words, an odd last
  * byte padded) plus @sum, folded to 16 bits, not complemented. */
 uint16_t vnet_csum_sum(const uint8_t *f, size_t start, size_t len, uint32_t sum);
