@@ -216,6 +216,12 @@ unsigned vnet_rx_lendable(struct vnet *d)
 	return 256;
 }
 
+unsigned vnet_rx_buf_size(struct vnet *d)
+{
+	(void)d;
+	return VNET_RX_BUF_SIZE_TSO;	/* FAKE_OFFLOADS has RX_TSO4 */
+}
+
 void vnet_set_rx_handler(struct vnet *d, vnet_rx_fn rx, void *ctx)
 {
 	d->rx = rx;
