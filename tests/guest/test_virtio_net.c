@@ -515,16 +515,20 @@ static void tx_plugged(struct ktest_ctx *ktest_ctx, struct vnet *d)
 	EXPECT_TRUE(WAIT_FOR(rxs.tx_done >= sent, 2000));
 	ASSERT_TRUE(tx_idle(d));
 
-	/* Blocking ends the plug: the switch away rings for the held frame. */
+	/* Blocking ends the plug: the switch away rings for the held frame. (Held only when the
+	 * two sections ran within VNET_TX_PLUG_NS, as above: a DEBUG build on a busy host may not.) */
 	vnet_stats(d, &s0);
+	t0 = ktime_ns();
 	sched_plug();
 	send_in_sections(ktest_ctx, d, 2);
+	quick = ktime_ns() - t0 < VNET_TX_PLUG_NS;
 	msleep(1);
 	vnet_stats(d, &s1);
 	sent += 2;
 	EXPECT_FALSE(me->plugged);
 	EXPECT_LE(s1.tx_doorbells - s0.tx_doorbells, 2);
-	EXPECT_GE(s1.tx_plugged - s0.tx_plugged, 1);
+	if (quick)
+		EXPECT_GE(s1.tx_plugged - s0.tx_plugged, 1);
 	EXPECT_TRUE(WAIT_FOR(rxs.tx_done >= sent, 2000));
 	ASSERT_TRUE(tx_idle(d));
 
