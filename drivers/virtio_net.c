@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* virtio-net over the modern virtio-pci transport: one receive and one transmit queue, 2 KiB
- * receive buffers (16 KiB with large segments received) lent to the upper layer, transmit from caller-owned segments, a NAPI-style
- * bottom half. QEMU: `-netdev user,id=n0 -device virtio-net-pci,disable-legacy=on,netdev=n0`
- * (MSI-X: one vector per queue and one for configuration changes); add `vectors=0` and the
- * device has no MSI-X, so its INTx line is routed through the IOAPIC instead. Transitional
- * devices (1af4:1000, plain `virtio-net-pci`) are driven the same way through their modern
- * capabilities.
+ * receive buffers (16 KiB with large segments received) lent to the upper layer, transmit from
+ * caller-owned segments, a NAPI-style bottom half. QEMU: `-netdev user,id=n0 -device
+ * virtio-net-pci,disable-legacy=on,netdev=n0` (MSI-X: one vector per queue and one for
+ * configuration changes); add `vectors=0` and the device has no MSI-X, so its INTx line is routed
+ * through the IOAPIC instead. Transitional devices (1af4:1000, plain `virtio-net-pci`) are driven
+ * the same way through their modern capabilities.
  *
  * Features: VERSION_1 (required), MAC, STATUS, EVENT_IDX; CSUM, GUEST_CSUM and HOST_TSO4 when
  * offered, unless vnet_offload=off (checksums left partial on transmit, received ones trusted
@@ -130,7 +130,8 @@ struct vnet {
 	uint8_t *rx_pool;		/* rx_nbufs buffers of 1 << rx_buf_shift bytes, contiguous */
 	unsigned rx_pool_order;		/* its page_alloc order */
 	unsigned rx_nbufs;
-	unsigned rx_buf_shift;		/* VNET_RX_BUF_SIZE, or VNET_RX_BUF_SIZE_TSO with RX_TSO4 */
+	unsigned rx_buf_shift;		/* log2 of VNET_RX_BUF_SIZE, or of VNET_RX_BUF_SIZE_TSO
+					 * with RX_TSO4 */
 	uint8_t *rx_state;		/* enum rx_buf_state per buffer */
 	uint16_t *rx_free;		/* stack of free buffer indices */
 	unsigned rx_nfree;
