@@ -219,12 +219,23 @@ static uint8_t *rx_buf(struct vnet *d, unsigned i)
 	return d->rx_pool + ((size_t)i << d->rx_buf_shift);
 }
 
+unsigned vnet_rx_buf_size(struct vnet *d)
+{
+	return 1u << d->rx_buf_shift;
+}
+
+/* The pool index of buffer @buf, which lies in the pool (no check). */
+static unsigned rx_buf_nr(struct vnet *d, const void *buf)
+{
+	return (unsigned)(((uintptr_t)buf - (uintptr_t)d->rx_pool) >> d->rx_buf_shift);
+}
+
 /* Post free buffers until the ring or the stack runs out. rx_lock held. */
 static void vnet_rx_refill(struct vnet *d)
 {
 	while (d->rx_nfree && virtq_num_free(&d->rxq.vq)) {
 		unsigned i = d->rx_free[--d->rx_nfree];
-		struct virtq_buf b = { virt_to_phys(rx_buf(d, i)), 1u << d->rx_buf_shift };
+		struct virtq_buf b = { virt_to_phys(rx_buf(d, i)), vnet_rx_buf_size(d) };
 		d->rx_state[i] = BUF_RING;
 		virtq_add(&d->rxq.vq, &b, 0, 1, rx_buf(d, i));
 	}
@@ -241,7 +252,7 @@ static void rx_put_free(struct vnet *d, unsigned i)
  * before our state for it is touched. rx_lock held. */
 static int rx_buf_index(struct vnet *d, uint8_t *buf)
 {
-	unsigned i = (unsigned)((uintptr_t)(buf - d->rx_pool) >> d->rx_buf_shift);
+	unsigned i = rx_buf_nr(d, buf);
 	if (i >= d->rx_nbufs || buf != rx_buf(d, i) || d->rx_state[i] != BUF_RING)
 		return -1;
 	return (int)i;
@@ -251,7 +262,7 @@ static int rx_buf_index(struct vnet *d, uint8_t *buf)
 static void rx_put_frags(struct vnet *d, const struct vnet_rx_frag *f, int n)
 {
 	for (int k = 0; k < n; k++)
-		rx_put_free(d, (unsigned)(((uint8_t *)f[k].buf - d->rx_pool) >> d->rx_buf_shift));
+		rx_put_free(d, rx_buf_nr(d, f[k].buf));
 }
 
 /* vnet_rx_gather's source: the next used buffer, when it is one we posted (one that is not
@@ -291,7 +302,7 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 			d->stats.rx_bad_token++;
 			continue;
 		}
-		int len = vnet_rx_frame_len(used_len, 1u << d->rx_buf_shift);
+		int len = vnet_rx_frame_len(used_len, vnet_rx_buf_size(d));
 		if (len < 0) {
 			d->stats.rx_dropped_bad_len++;
 			rx_put_free(d, (unsigned)i);
@@ -302,7 +313,7 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 		long total = len;
 		if (d->mrg_rxbuf) {
 			unsigned nb = (unsigned)(buf[10] | buf[11] << 8);	/* num_buffers */
-			total = vnet_rx_gather(frags, nb, rx_next_used, d, 1u << d->rx_buf_shift,
+			total = vnet_rx_gather(frags, nb, rx_next_used, d, vnet_rx_buf_size(d),
 					       &nfrags);
 			if (total < 0) {
 				d->stats.rx_bad_nbufs++;
@@ -329,7 +340,7 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 			continue;
 		}
 		for (int k = 0; k < nfrags; k++)
-			d->rx_state[((uint8_t *)frags[k].buf - d->rx_pool) >> d->rx_buf_shift] = BUF_HELD;
+			d->rx_state[rx_buf_nr(d, frags[k].buf)] = BUF_HELD;
 		spin_unlock_irqrestore(&d->rx_lock, flags);
 		rx(ctx, frags, nfrags, (size_t)total, rx_flags & VNET_RX_CSUM_OK);
 		flags = spin_lock_irqsave(&d->rx_lock);
@@ -344,12 +355,12 @@ static __attribute__((noinline)) int vnet_rx_poll(struct vnet *d, int budget)
 void vnet_rx_release(struct vnet *d, void *buf)
 {
 	uintptr_t off = (uintptr_t)buf - (uintptr_t)d->rx_pool;
-	if ((uintptr_t)buf < (uintptr_t)d->rx_pool || (off & ((1u << d->rx_buf_shift) - 1)) ||
+	if ((uintptr_t)buf < (uintptr_t)d->rx_pool || (off & (vnet_rx_buf_size(d) - 1)) ||
 	    (off >> d->rx_buf_shift) >= d->rx_nbufs) {
 		d->rx_bad_release++;
 		return;
 	}
-	unsigned i = (unsigned)(off >> d->rx_buf_shift);
+	unsigned i = rx_buf_nr(d, buf);
 	unsigned long flags = spin_lock_irqsave(&d->rx_lock);
 	if (d->rx_state[i] != BUF_HELD) {
 		d->rx_bad_release++;		/* released twice, or never lent */
@@ -942,7 +953,7 @@ static void print_features(struct vnet *d)
 		if (virtio_has(&d->vio, names[i].bit))
 			printk(" %s", names[i].name);
 	printk("; rx ring %u (%u buffers of %u bytes), tx ring %u; link %s\n", d->rxq.vq.num,
-	       d->rx_nbufs, 1u << d->rx_buf_shift, d->txq.vq.num,
+	       d->rx_nbufs, vnet_rx_buf_size(d), d->txq.vq.num,
 	       vnet_link_up(d) ? "up" : "down");
 }
 
@@ -1016,10 +1027,6 @@ unsigned vnet_rx_lendable(struct vnet *d)
 	return d->rx_nbufs - d->rxq.vq.num;
 }
 
-unsigned vnet_rx_buf_size(struct vnet *d)
-{
-	return 1u << d->rx_buf_shift;
-}
 
 const char *vnet_irq_mode(struct vnet *d)
 {

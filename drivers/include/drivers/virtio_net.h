@@ -221,9 +221,9 @@ int vnet_rx_hdr_check(const uint8_t *hdr, uint8_t *frame, size_t first, size_t l
  * (num_buffers, MRG_RXBUF): @next(@ctx, &len) gives each further used buffer of ours and the
  * length the device wrote in it, or NULL when the used ring holds no more. Returns the frame's
  * length, or -1 when @nb is 0 or past VNET_RX_MAX_FRAGS, the ring runs out first, a length is 0
- * or past @buf_size (the receive buffers' size), or the frame passes VNET_RX_FRAME_MAX. Either way *@nfrags pieces
- * are in @f (the first included): on -1 the caller gives their buffers back. Device input: pure
- * code, fuzzed and host-tested.
+ * or past @buf_size (the receive buffers' size), or the frame passes VNET_RX_FRAME_MAX. Either
+ * way *@nfrags pieces are in @f (the first included): on -1 the caller gives their buffers back.
+ * Device input: pure code, fuzzed and host-tested.
  */
 long vnet_rx_gather(struct vnet_rx_frag *f, unsigned nb, void *(*next)(void *ctx, uint32_t *len),
 		    void *ctx, uint32_t buf_size, int *nfrags);
