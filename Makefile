@@ -197,6 +197,7 @@ $(B)/apps/harness_check: $(SELFTEST_CHECK_SRCS) $(SELFTEST_HARNESS) Makefile | d
 $(B)/syscall_names.c: tools/build/mksyscallnames.sh | $(UAPI_SHIM)/.stamp
 	$(Q)tools/build/mksyscallnames.sh $(UAPI_SHIM)/asm/unistd_64.h > $@
 $(B)/k/syscall_names.o: $(B)/syscall_names.c
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(KERNEL_CFLAGS) -c $< -o $@
 KERNEL_OBJS += $(B)/k/syscall_names.o
 
@@ -268,8 +269,10 @@ $(B)/ksyms.S: $(B)/epunk.pass1.elf tools/build/mkksyms.sh
 	$(say) KSYMS $@
 	$(Q)tools/build/mkksyms.sh $< > $@
 $(B)/k/ksyms0.o: $(B)/ksyms0.S
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(B)/k/ksyms.o: $(B)/ksyms.S
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(B)/epunk.elf: $(KERNEL_OBJS) $(B)/k/ksyms.o linker.ld
 	$(say) LD $@
