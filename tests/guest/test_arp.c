@@ -7,8 +7,9 @@
  * ages), "arp-short" (a truncated ARP message is dropped), "syn-cookie" (a full backlog of
  * half-open connections does not lock out a real client; half-open ones stay bounded),
  * "pcb-hash" (segments reach their own connection, in TIME-WAIT too, through the hash tables),
- * "tw-reuse" (a new SYN beyond a connection in TIME-WAIT opens a new one) and "window-update"
- * (a read sends a window update only when the peer runs short). */
+ * "tw-reuse" (a new SYN beyond a connection in TIME-WAIT opens a new one), "window-update"
+ * (a read sends a window update only when the peer runs short) and "delack-deadline" (each
+ * delayed ACK at a deadline of its own). */
 #include <kernel/ktest.h>
 #include <net/net.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "netif/ethernet.h"
 
@@ -882,13 +884,13 @@ KTEST(arp, pcb_timers_visit_only_connections_with_work)
 	tcp_fasttmr();
 	tcp_slowtmr();
 	EXPECT_EQ(timer_listed(), 0u);			/* idle: all off */
-	/* Data from the peer: received, its ACK delayed, sent by the fast timer. */
+	/* Data from the peer: received, its ACK delayed, sent at its deadline. */
 	uint8_t b = 1;
 	feed_tcp_data(PEER, HASH_PORT0 + 3, 0x18, HASH_SEQ(3) + 1, hiss[3] + 1, 0, &b, 1);
 	EXPECT_EQ(hgot[3], 2);
 	EXPECT_TRUE(hconn[3] && hconn[3]->tmr_pprev != NULL);
 	memset(&cap, 0, sizeof(cap));
-	tcp_fasttmr();
+	tcp_delack_send_due(sys_now() + TCP_DELACK_MAX_MS);
 	EXPECT_EQ(cap.last_tcp_flags, 0x10);
 	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(3) + 2);
 	tcp_slowtmr();
@@ -923,6 +925,104 @@ KTEST(arp, pcb_timers_visit_only_connections_with_work)
 		tcp_slowtmr();
 		EXPECT_EQ(timer_listed(), 0u);
 	}
+	hash_close_all();
+	flood_listener_done(ktest_ctx, lp);
+}
+
+/* One byte from the peer on connection k at its offset @off; the segments it made us send. */
+static unsigned da_feed(unsigned k, uint32_t off)
+{
+	uint8_t b = (uint8_t)off;
+	unsigned before = cap.tcp;
+	feed_tcp_data(PEER, (uint16_t)(HASH_PORT0 + k), 0x18, HASH_SEQ(k) + 1 + off, hiss[k] + 1, 0,
+		      &b, 1);
+	return cap.tcp - before;
+}
+
+/* How long until connection k's delayed ACK is due, in ms; -1 if it is not queued. */
+static int32_t da_wait(unsigned k)
+{
+	if (!hconn[k] || !hconn[k]->delack_pprev)
+		return -1;
+	return (int32_t)(hconn[k]->delack_due - sys_now());
+}
+
+/*
+ * "delack-deadline": each delayed ACK goes out at its own deadline, TCP_DELACK_MIN_MS after it
+ * became owed, or TCP_DELACK_MAX_MS on a connection whose replies carried it ("pingpong"), not
+ * all together from the fast timer. An ACK carried by a reply is not sent again, a connection
+ * that needed an ACK of its own goes back to the short wait, the second segment is still
+ * acknowledged at once, and a connection aborted with its ACK queued leaves the queue.
+ */
+KTEST(arp, delayed_acks_go_out_at_deadlines_of_their_own)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);
+	if (!lp)
+		return;
+	EXPECT_EQ(hash_open(lp, 4), 4u);
+	memset(&cap, 0, sizeof(cap));
+	/* Connection 0: owed, queued for the short wait; the fast timer leaves it alone. */
+	EXPECT_EQ(da_feed(0, 0), 0u);
+	EXPECT_TRUE(hconn[0] && (hconn[0]->flags & TF_ACK_DELAY));
+	int32_t w = da_wait(0);
+	EXPECT_TRUE(w > 0 && w <= TCP_DELACK_MIN_MS);
+	tcp_fasttmr();
+	EXPECT_EQ(cap.tcp, 0u);
+	tcp_delack_send_due(sys_now());			/* not due yet */
+	EXPECT_EQ(cap.tcp, 0u);
+	/* Connection 1: a reply carries the owed ACK, so the next one waits longer. */
+	EXPECT_EQ(da_feed(1, 0), 0u);
+	if (hconn[1]) {
+		EXPECT_EQ(tcp_write(hconn[1], "y", 1, TCP_WRITE_FLAG_COPY), ERR_OK);
+		EXPECT_EQ(tcp_output(hconn[1]), ERR_OK);
+		EXPECT_EQ(cap.tcp, 1u);
+		EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 2);
+		EXPECT_EQ(hconn[1]->delack_pingpong, 1);
+		EXPECT_FALSE(hconn[1]->flags & TF_ACK_DELAY);
+	}
+	EXPECT_EQ(da_feed(1, 1), 0u);
+	w = da_wait(1);
+	EXPECT_TRUE(w > TCP_DELACK_MIN_MS && w <= TCP_DELACK_MAX_MS);
+	/* The short wait passes: connection 0's ACK alone. */
+	memset(&cap, 0, sizeof(cap));
+	tcp_delack_send_due(sys_now() + TCP_DELACK_MIN_MS);
+	EXPECT_EQ(cap.tcp, 1u);
+	EXPECT_EQ(cap.last_tcp_flags, 0x10);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(0) + 2);
+	EXPECT_EQ(da_wait(0), -1);
+	/* The long one: connection 1's, which no reply took, so it is back to the short wait. */
+	tcp_delack_send_due(sys_now() + TCP_DELACK_MAX_MS);
+	EXPECT_EQ(cap.tcp, 2u);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 3);
+	EXPECT_EQ(hconn[1] ? hconn[1]->delack_pingpong : 9, 0);
+	EXPECT_EQ(da_feed(1, 2), 0u);
+	w = da_wait(1);
+	EXPECT_TRUE(w > 0 && w <= TCP_DELACK_MIN_MS);
+	/* Connection 2: its ACK taken by a reply is not sent again; a second segment is
+	 * acknowledged at once. */
+	memset(&cap, 0, sizeof(cap));
+	EXPECT_EQ(da_feed(2, 0), 0u);
+	if (hconn[2]) {
+		EXPECT_EQ(tcp_write(hconn[2], "z", 1, TCP_WRITE_FLAG_COPY), ERR_OK);
+		EXPECT_EQ(tcp_output(hconn[2]), ERR_OK);
+	}
+	EXPECT_EQ(cap.tcp, 1u);
+	EXPECT_EQ(da_feed(2, 1), 0u);
+	EXPECT_EQ(da_feed(2, 2), 1u);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(2) + 4);
+	/* Connection 3: aborted with its ACK queued (a reset, then nothing more). */
+	EXPECT_EQ(da_feed(3, 0), 0u);
+	EXPECT_TRUE(da_wait(3) > 0);
+	struct tcp_pcb *p3 = hash_take(3);
+	if (p3)
+		tcp_abort(p3);
+	EXPECT_EQ(cap.last_tcp_flags & 0x04, 0x04);
+	unsigned sent = cap.tcp;
+	tcp_delack_send_due(sys_now() + TCP_DELACK_MAX_MS);
+	EXPECT_EQ(cap.tcp, sent + 1);			/* connection 1's ACK, and no other */
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 4);
+	EXPECT_EQ(da_wait(1), -1);
+	EXPECT_EQ(da_wait(2), -1);
 	hash_close_all();
 	flood_listener_done(ktest_ctx, lp);
 }
