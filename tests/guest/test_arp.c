@@ -948,11 +948,12 @@ static int32_t da_wait(unsigned k)
 }
 
 /*
- * "delack-deadline": each delayed ACK goes out at its own deadline, TCP_DELACK_MIN_MS after it
- * became owed, or TCP_DELACK_MAX_MS on a connection whose replies carried it ("pingpong"), not
- * all together from the fast timer. An ACK carried by a reply is not sent again, a connection
- * that needed an ACK of its own goes back to the short wait, the second segment is still
- * acknowledged at once, and a connection aborted with its ACK queued leaves the queue.
+ * "delack-deadline": each delayed ACK goes out at its own deadline, not all together from the
+ * fast timer: TCP_DELACK_MIN_MS after it became owed, doubled after an ACK that had to go
+ * alone, TCP_DELACK_MAX_MS on a connection whose replies carried it ("pingpong"), and back to
+ * the shortest after an ACK that went alone from there. An ACK carried by a reply is not sent
+ * again, the second segment is still acknowledged at once, and a connection aborted with its
+ * ACK queued leaves the queue.
  */
 KTEST(arp, delayed_acks_go_out_at_deadlines_of_their_own)
 {
@@ -977,27 +978,31 @@ KTEST(arp, delayed_acks_go_out_at_deadlines_of_their_own)
 		EXPECT_EQ(tcp_output(hconn[1]), ERR_OK);
 		EXPECT_EQ(cap.tcp, 1u);
 		EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 2);
-		EXPECT_EQ(hconn[1]->delack_pingpong, 1);
+		EXPECT_EQ(hconn[1]->delack_wait, TCP_DELACK_WAITS - 1);
 		EXPECT_FALSE(hconn[1]->flags & TF_ACK_DELAY);
 	}
 	EXPECT_EQ(da_feed(1, 1), 0u);
 	w = da_wait(1);
-	EXPECT_TRUE(w > TCP_DELACK_MIN_MS && w <= TCP_DELACK_MAX_MS);
-	/* The short wait passes: connection 0's ACK alone. */
+	EXPECT_TRUE(w > (int32_t)TCP_DELACK_WAIT_MS(TCP_DELACK_WAITS - 2) && w <= TCP_DELACK_MAX_MS);
+	/* The short wait passes: connection 0's ACK alone, and its next wait doubles. */
 	memset(&cap, 0, sizeof(cap));
 	tcp_delack_send_due(sys_now() + TCP_DELACK_MIN_MS);
 	EXPECT_EQ(cap.tcp, 1u);
 	EXPECT_EQ(cap.last_tcp_flags, 0x10);
 	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(0) + 2);
 	EXPECT_EQ(da_wait(0), -1);
+	EXPECT_EQ(hconn[0] ? hconn[0]->delack_wait : 9, 1);
 	/* The long one: connection 1's, which no reply took, so it is back to the short wait. */
 	tcp_delack_send_due(sys_now() + TCP_DELACK_MAX_MS);
 	EXPECT_EQ(cap.tcp, 2u);
 	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 3);
-	EXPECT_EQ(hconn[1] ? hconn[1]->delack_pingpong : 9, 0);
+	EXPECT_EQ(hconn[1] ? hconn[1]->delack_wait : 9, 0);
 	EXPECT_EQ(da_feed(1, 2), 0u);
 	w = da_wait(1);
 	EXPECT_TRUE(w > 0 && w <= TCP_DELACK_MIN_MS);
+	EXPECT_EQ(da_feed(0, 1), 0u);			/* the doubled wait */
+	w = da_wait(0);
+	EXPECT_TRUE(w > TCP_DELACK_MIN_MS && w <= 2 * TCP_DELACK_MIN_MS);
 	/* Connection 2: its ACK taken by a reply is not sent again; a second segment is
 	 * acknowledged at once. */
 	memset(&cap, 0, sizeof(cap));
@@ -1019,8 +1024,8 @@ KTEST(arp, delayed_acks_go_out_at_deadlines_of_their_own)
 	EXPECT_EQ(cap.last_tcp_flags & 0x04, 0x04);
 	unsigned sent = cap.tcp;
 	tcp_delack_send_due(sys_now() + TCP_DELACK_MAX_MS);
-	EXPECT_EQ(cap.tcp, sent + 1);			/* connection 1's ACK, and no other */
-	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 4);
+	EXPECT_EQ(cap.tcp, sent + 2);			/* connections 1 and 0, no other */
+	EXPECT_EQ(da_wait(0), -1);
 	EXPECT_EQ(da_wait(1), -1);
 	EXPECT_EQ(da_wait(2), -1);
 	hash_close_all();
