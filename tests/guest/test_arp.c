@@ -22,6 +22,7 @@
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
+#include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
 #define SUBNET		0x0a4d0f00u	/* 10.77.15.0/24 */
@@ -1028,6 +1029,75 @@ KTEST(arp, delayed_acks_go_out_at_deadlines_of_their_own)
 	EXPECT_EQ(da_wait(0), -1);
 	EXPECT_EQ(da_wait(1), -1);
 	EXPECT_EQ(da_wait(2), -1);
+	hash_close_all();
+	flood_listener_done(ktest_ctx, lp);
+}
+
+/* Run lwIP's timeouts, as the port does when one is due, until @done or 2 x TCP_DELACK_MAX_MS. */
+static void da_run_timeouts_until(bool (*done)(void))
+{
+	u32_t t0 = sys_now();
+	while (!done() && sys_now() - t0 < 2 * TCP_DELACK_MAX_MS)
+		sys_check_timeouts();
+}
+
+static bool da_timer_off(void)
+{
+	u32_t due;
+	return !tcp_delack_timer_pending(&due);
+}
+
+static bool da_sent(void)
+{
+	return cap.tcp > 0;
+}
+
+/*
+ * "delack-deadline", driven by lwIP's timeouts: one timeout pending for the queues, at the
+ * earliest deadline. A connection whose ACK waits the shortest time, queued while only a longer
+ * wait's ACK is pending, brings the timeout forward to its own deadline, and its ACK goes out
+ * then, the longer one still waiting.
+ */
+KTEST(arp, a_shorter_ack_wait_brings_the_timeout_forward)
+{
+	struct tcp_pcb *lp = flood_listener(ktest_ctx, 8);
+	if (!lp)
+		return;
+	ASSERT_EQ(hash_open(lp, 2), 2u);
+	u32_t due;
+	/* What earlier cases left queued goes now; the timeout, left with nothing to do, stops. */
+	tcp_delack_send_due(sys_now() + TCP_DELACK_MAX_MS);
+	da_run_timeouts_until(da_timer_off);
+	EXPECT_TRUE(!tcp_delack_timer_pending(&due));
+	/* Connection 1 on the longest wait (a reply carried its last ACK); the entry that ACK left
+	 * goes at its deadline, sending nothing, and the timeout stops again. */
+	EXPECT_EQ(da_feed(1, 0), 0u);
+	EXPECT_EQ(tcp_write(hconn[1], "y", 1, TCP_WRITE_FLAG_COPY), ERR_OK);
+	EXPECT_EQ(tcp_output(hconn[1]), ERR_OK);
+	EXPECT_EQ(hconn[1]->delack_wait, TCP_DELACK_WAITS - 1);
+	da_run_timeouts_until(da_timer_off);
+	EXPECT_TRUE(!tcp_delack_timer_pending(&due));
+	EXPECT_EQ(da_feed(1, 1), 0u);
+	EXPECT_TRUE(tcp_delack_timer_pending(&due));
+	EXPECT_EQ(due, hconn[1]->delack_due);
+	/* Connection 0 owes one on the shortest: the timeout comes forward to its deadline. */
+	memset(&cap, 0, sizeof(cap));
+	EXPECT_EQ(da_feed(0, 0), 0u);
+	EXPECT_TRUE(da_wait(0) > 0 && da_wait(0) <= TCP_DELACK_MIN_MS);
+	EXPECT_TRUE(tcp_delack_timer_pending(&due));
+	EXPECT_EQ(due, hconn[0]->delack_due);
+	/* It fires then: connection 0's ACK alone, connection 1's still queued for later. */
+	da_run_timeouts_until(da_sent);
+	EXPECT_EQ(cap.tcp, 1u);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(0) + 2);
+	EXPECT_TRUE(da_wait(1) > 0);
+	EXPECT_TRUE(tcp_delack_timer_pending(&due));
+	EXPECT_EQ(due, hconn[1]->delack_due);
+	/* Then connection 1's, and the timeout stops. */
+	da_run_timeouts_until(da_timer_off);
+	EXPECT_EQ(cap.tcp, 2u);
+	EXPECT_EQ(cap.last_tcp_ack, HASH_SEQ(1) + 3);
+	EXPECT_TRUE(!tcp_delack_timer_pending(&due));
 	hash_close_all();
 	flood_listener_done(ktest_ctx, lp);
 }
