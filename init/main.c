@@ -122,6 +122,7 @@ static void *main_thread(void *arg)
 static void apply_options(void)
 {
 	const char *ms = cmdline_get("timeslice_ms"), *us = cmdline_get("timeslice_us");
+	const char *tlb = cmdline_get("tlb_refresh_ms");
 	long n;
 
 	if (ms && us) {
@@ -141,6 +142,14 @@ static void apply_options(void)
 			arch_exit(EXIT_FAILURE_STATUS);
 		}
 		sched_set_timeslice((uint64_t)n * NSEC_PER_USEC);
+	}
+	if (tlb) {
+		if (cmdline_number(tlb, 0, 10000, &n)) {
+			printk("epunk: tlb_refresh_ms=%s: expected a whole number of milliseconds, "
+			       "0..10000\n", tlb);
+			arch_exit(EXIT_FAILURE_STATUS);
+		}
+		sched_set_tlb_refresh((uint64_t)n * NSEC_PER_MSEC);
 	}
 }
 

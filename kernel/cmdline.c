@@ -28,6 +28,8 @@ static const struct cmdline_opt known[] = {
 	{ "trace_report", "print per-hop latency histograms every SECONDS (turns tracing on)" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },
 	{ "timeslice_us", "scheduler time slice in microseconds, in place of timeslice_ms" },
+	{ "tlb_refresh_ms", "milliseconds between reloads of the page tables, so that QEMU's TCG "
+			    "resizes its software TLB (0: never; default 100)" },
 	{ "meminfo", "print memory counters after boot and after the tests" },
 };
 

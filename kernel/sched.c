@@ -10,6 +10,7 @@
  * and someone else is runnable; the switch happens at interrupt exit (irq_exit) or when a
  * lock is dropped (preempt_enable), never while preempt_count > 0. */
 #include <arch/cpu.h>
+#include <arch/mmu.h>
 #include <kernel/errno.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>
@@ -31,6 +32,9 @@ static struct {
 	struct thread idle;		/* the boot context, runs when nothing else can */
 	struct ktimer slice_timer;	/* ends the current time slice */
 	uint64_t timeslice_ns;
+	struct ktimer tlb_timer;	/* reloads the page-table root while the CPU works */
+	uint64_t tlb_refresh_ns;	/* 0: never */
+	uint64_t tlb_reloads;
 	int next_id;
 	int nr_threads;
 	uint64_t switches;
@@ -39,6 +43,7 @@ static struct {
 	.queue = LIST_HEAD_INIT(rq.queue),
 	.all = LIST_HEAD_INIT(rq.all),
 	.timeslice_ns = 10 * NSEC_PER_MSEC,
+	.tlb_refresh_ns = 100 * NSEC_PER_MSEC,
 };
 
 void set_current_state(int state)
@@ -79,6 +84,47 @@ static void enqueue_locked(struct thread *t)
 void sched_set_timeslice(uint64_t ns)
 {
 	rq.timeslice_ns = ns ? ns : 1;
+}
+
+/* QEMU's TCG resizes its software TLB only when the guest flushes all of it, and a kernel that
+ * never switches address spaces never does: it would keep its first 256 entries however many
+ * pages the connections touch, and walk the page tables in emulated code for most of the rest.
+ * So while the CPU works, the page-table root is reloaded every tlb_refresh_ns (on hardware, a
+ * flush of the application's entries a few times a second). The timer stops when it finds the
+ * CPU idle, and starts again when the CPU leaves idle for a thread: an idle guest takes no tick. */
+/* The CPU leaves idle for a thread: the reloads start again if they had stopped. */
+static void tlb_refresh_restart(void)
+{
+	uint64_t ns = READ_ONCE(rq.tlb_refresh_ns);
+	if (ns && !timer_pending(&rq.tlb_timer))
+		timer_arm_after(&rq.tlb_timer, ns);
+}
+
+static void tlb_refresh_fired(struct ktimer *t)
+{
+	uint64_t ns = READ_ONCE(rq.tlb_refresh_ns);
+	arch_tlb_reload();
+	WRITE_ONCE(rq.tlb_reloads, rq.tlb_reloads + 1);
+	if (ns && this_cpu.current != &rq.idle)
+		timer_arm_after(t, ns);
+}
+
+uint64_t sched_set_tlb_refresh(uint64_t ns)
+{
+	uint64_t was = __atomic_exchange_n(&rq.tlb_refresh_ns, ns, __ATOMIC_RELAXED);
+	/* Before sched_init (a boot option) the timer is not set up, so not pending either. */
+	if (rq.tlb_timer.fn && timer_pending(&rq.tlb_timer)) {
+		if (ns)
+			timer_arm_after(&rq.tlb_timer, ns);	/* the new period from now */
+		else
+			timer_cancel(&rq.tlb_timer);
+	}
+	return was;
+}
+
+uint64_t sched_tlb_reloads(void)
+{
+	return READ_ONCE(rq.tlb_reloads);
 }
 
 static void free_thread(struct thread *t)
@@ -132,6 +178,8 @@ static void switch_locked(bool preempt)
 		arm_slice();
 		return;
 	}
+	if (prev == &rq.idle)
+		tlb_refresh_restart();
 	this_cpu.current = next;
 	rq.switched_from = prev;
 	next->switches++;
@@ -505,6 +553,7 @@ void sched_init(void)
 	rq.nr_threads = 1;
 	this_cpu.current = idle;
 	timer_init(&rq.slice_timer, slice_expired, NULL);
+	timer_init(&rq.tlb_timer, tlb_refresh_fired, NULL);
 }
 
 void sched_idle_loop(void)

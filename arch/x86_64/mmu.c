@@ -167,6 +167,11 @@ void mmu_init(void)
 	write_cr3(virt_to_phys(pml4));
 }
 
+void arch_tlb_reload(void)
+{
+	write_cr3(read_cr3());
+}
+
 /* The entry at @level of @va's walk (level 0: the page table entry), or NULL where the walk ends
  * early; *@leaf_level says at which level the mapping ended (a large page ends above 0). */
 static uint64_t *walk(uintptr_t va, int *leaf_level)

@@ -8,6 +8,7 @@
 #include <kernel/sched.h>
 #include <kernel/slab.h>
 #include <kernel/time.h>
+#include <kernel/timer.h>
 #include <string.h>
 
 /* Free pages plus the page tables guard pages needed (those stay allocated for good), after the
@@ -71,6 +72,33 @@ KTEST(sched, preemption_lets_busy_threads_share)
 	EXPECT_GT(spins[0], 0);
 	EXPECT_GT(spins[1], 0);
 	EXPECT_GE(sw, 4);		/* they took turns, more than once each */
+}
+
+/*
+ * The page-table root is reloaded every tlb_refresh_ms while the CPU works (QEMU's TCG resizes
+ * its software TLB only then), and the reloads stop while it idles: after going idle at most
+ * one more, and then one per wake-up by another timer, never a tick of their own.
+ */
+KTEST(sched, tlb_reloads_while_busy_and_not_when_idle)
+{
+	uint64_t was = sched_set_tlb_refresh(5 * NSEC_PER_MSEC);
+	msleep(1);			/* a wake-up from idle starts them */
+	uint64_t r0 = sched_tlb_reloads();
+	for (uint64_t end = ktime_ns() + 50 * NSEC_PER_MSEC; ktime_ns() < end;)
+		arch_cpu_relax();	/* busy, no idle in between */
+	uint64_t r1 = sched_tlb_reloads();
+	uint64_t ti, fired1, fired2, prog;
+	timer_stats(&ti, &fired1, &prog);
+	msleep(50);			/* idle */
+	timer_stats(&ti, &fired2, &prog);
+	uint64_t r2 = sched_tlb_reloads();
+	sched_set_tlb_refresh(was);
+	uint64_t others = (fired2 - fired1) - (r2 - r1);
+	printk("    reloads: %llu in 50 ms busy, %llu in 50 ms idle (other timers fired: %llu)\n",
+	       (unsigned long long)(r1 - r0), (unsigned long long)(r2 - r1),
+	       (unsigned long long)others);
+	EXPECT_GE(r1 - r0, 5);		/* 10 due: one every 5 ms */
+	EXPECT_LE(r2 - r1, others + 1);
 }
 
 static char order[32];

@@ -16,6 +16,11 @@ boot short-slice "ktest=all timeslice_us=49"
 	"timeslice_us=49: expected a whole number of microseconds, 50..10000000" &&
 	pass "time slice below its floor"
 [ "$rc" = 1 ] || fail "time slice below its floor" "got status $rc"
+boot bad-tlb "ktest=all tlb_refresh_ms=10001"
+[ "$rc" = 1 ] && expect_in "TLB refresh beyond its ceiling" "$out/bad-tlb.txt" \
+	"tlb_refresh_ms=10001: expected a whole number of milliseconds, 0..10000" &&
+	pass "TLB refresh beyond its ceiling"
+[ "$rc" = 1 ] || fail "TLB refresh beyond its ceiling" "got status $rc"
 boot two-slices "ktest=all timeslice_ms=1 timeslice_us=100"
 [ "$rc" = 1 ] && expect_in "two time slices" "$out/two-slices.txt" \
 	"timeslice_ms= and timeslice_us= both given" && pass "two time slices"

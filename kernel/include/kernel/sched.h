@@ -167,6 +167,12 @@ void sched_unplug(void);
 
 /** sched_set_timeslice - preemption time slice in nanoseconds (default 10 ms). */
 void sched_set_timeslice(uint64_t ns);
+/** sched_set_tlb_refresh - nanoseconds between reloads of the page-table root while the CPU
+ * works (default 100 ms; 0: never): QEMU's TCG sizes its software TLB only at such a flush.
+ * Returns the previous setting. */
+uint64_t sched_set_tlb_refresh(uint64_t ns);
+/** sched_tlb_reloads - how many times the page-table root was reloaded so. */
+uint64_t sched_tlb_reloads(void);
 /** sched_print_threads - one line per thread: id, name, state, what it waits on. */
 void sched_print_threads(void);
 /**

@@ -20,6 +20,14 @@ struct page_rights arch_mmu_query(uintptr_t va);
 /** arch_mmu_smep - whether the kernel is kept from executing user pages (SMEP). */
 bool arch_mmu_smep(void);
 
+/**
+ * arch_tlb_reload - load the page-table root again. On hardware this drops the TLB's non-global
+ * entries (the application's); QEMU's TCG drops its whole software TLB and, at that moment
+ * only, resizes it to the number of pages used since the previous reload (256 entries at first,
+ * doubled while more than 70% were used). Any context.
+ */
+void arch_tlb_reload(void);
+
 /** arch_kernel_range_ok - whether [@va, @va + @len) lies in the kernel image or the direct map
  * of the low 4 GiB (it may still hold unmapped guard pages). */
 bool arch_kernel_range_ok(uintptr_t va, size_t len);
