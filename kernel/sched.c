@@ -91,8 +91,8 @@ void sched_set_timeslice(uint64_t ns)
  * pages the connections touch, and walk the page tables in emulated code for most of the rest.
  * So while the CPU works, the page-table root is reloaded every tlb_refresh_ns (on hardware, a
  * flush of the application's entries a few times a second). The timer stops when it finds the
- * CPU idle, and starts again when the CPU leaves idle for a thread: an idle guest takes no tick. */
-/* The CPU leaves idle for a thread: the reloads start again if they had stopped. */
+ * CPU idle, and tlb_refresh_restart starts it again when the CPU leaves idle for a thread
+ * (switch_locked): an idle guest takes no tick. */
 static void tlb_refresh_restart(void)
 {
 	uint64_t ns = READ_ONCE(rq.tlb_refresh_ns);
