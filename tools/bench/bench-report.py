@@ -310,9 +310,10 @@ def write_md(run, conns, sizes, systems, results):
     if npass > 1 and with_passes:
         L.append("## Passes")
         L.append("")
-        L.append(f"Each system's boot ran {npass} passes over its configurations, one after "
-                 f"the other; every row above is the pass with the median requests/s. The "
-                 f"requests/s of each pass, and the spread (largest over smallest):")
+        L.append(f"The systems took turns over {npass} passes, each pass on a fresh boot of "
+                 f"its system (pass 1 of each, then pass 2 of each, ...); every row above is "
+                 f"the pass with the median requests/s. The requests/s of each pass, and the "
+                 f"spread (largest over smallest):")
         L.append("")
         L.append("| system | connections | size | " +
                  " | ".join(f"pass {i}" for i in range(1, npass + 1)) + " | spread |")

@@ -26,9 +26,10 @@
 #   vnet_offload=off, as the system "epunk-nooffload", in the same run, for the configurations of
 #   16 KiB and more; the full matrix's default; 0: not), BENCH_CONNS and
 #   BENCH_SIZES (lists that replace the matrix's), BENCH_PASSES (echo: passes over the
-#   configurations on each boot, 3 for the full matrix, else 1; with more, each row is the pass
-#   with the median requests/s and the report lists every pass: configurations interleave in
-#   time, so the host's drift weighs on all of them alike), BENCH_CONFIGS (CONNS:SIZE pairs run
+#   configurations, 3 for the full matrix, else 1; the systems take turns pass by pass, each pass
+#   on a fresh boot, so a slow spell of the host weighs on one pass of each system, not on all of
+#   one system's; each row is the pass with the median requests/s and the report lists every
+#   pass), BENCH_CONFIGS (CONNS:SIZE pairs run
 #   instead of the matrix), BENCH_SYSTEMS (epunk, linux or "epunk linux": which of them run; default
 #   epunk and the baseline), BENCH_BOOT_TIMEOUT (seconds from QEMU's start to the ready line: 60
 #   for epunk, 240 for Linux), BENCH_REPEAT (redis: measured runs per configuration, 3),
@@ -672,31 +673,42 @@ attempt() {
 pick_median_pass() {
 	local median
 	median=$(python3 - "$1" "$2" "$passes" <<'PY'
-import json, sys
+import json, os, sys
 d, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-rps = []
+rps, ran = [], []
 for p in range(1, n + 1):
+    if not os.path.exists(f"{d}/{tag}.p{p}.json"):
+        continue    # that pass's boot failed
     with open(f"{d}/{tag}.p{p}.json") as f:
         rps.append(json.loads(f.read().strip().splitlines()[-1])["requests_per_s"])
+    ran.append(p)
 with open(f"{d}/{tag}.passes", "w") as f:
     f.write(" ".join("%.1f" % r for r in rps) + "\n")
-order = sorted(range(n), key=lambda i: rps[i])
-print(order[(n - 1) // 2] + 1)
+order = sorted(range(len(rps)), key=lambda i: rps[i])
+print(ran[order[(len(rps) - 1) // 2]])
 PY
 	) || { echo "bench: $2: cannot read its passes" >&2; return 1; }
 	local f
 	for f in json err env; do cp "$1/$2.p$median.$f" "$1/$2.$f"; done
 }
 
-# run_system NAME: boot NAME (epunk, epunk-nooffload or linux), wait for its ready line, run the
-# configurations, stop it. An echo configuration that fails is named with its cause and run once
-# more on a fresh boot; the matrix goes on on that boot. Everything it learns goes to $raw/NAME/
-# for tools/bench/bench-report.py; the failures are counted (count_failure).
+# Each system's state across its boots: how many boots so far, the echo configurations that
+# failed twice (the later passes leave them out), and whether a boot failed (no later pass boots).
+declare -A sys_boots=() sys_failed=() sys_down=()
+
+# run_system NAME [PASS]: boot NAME (epunk, epunk-nooffload, linux or a -busy variant), wait for
+# its ready line, run pass PASS over its configurations (echo; redis: its one run), stop it. An
+# echo configuration that fails is named with its cause and run once more on a fresh boot; the
+# pass goes on on that boot. Everything it learns goes to $raw/NAME/ for
+# tools/bench/bench-report.py (TAG.pPASS.* when there are several passes); the failures are
+# counted (count_failure). 1 when the boot failed.
 run_system() {
-	local sys=$1 dir=$raw/$1 nfail=0 boots=1
+	local sys=$1 pass=${2:-1} dir=$raw/$1 nfail=0 boots=$((${sys_boots[$1]:-0} + 1))
 	mkdir -p "$dir"
-	rm -f "$dir"/serial*.log
+	[ "$boots" = 1 ] && rm -f "$dir"/serial*.log
 	if ! boot_system "$sys"; then
+		sys_boots[$sys]=$boots
+		sys_down[$sys]=1
 		count_failure "$sys"
 		return 1
 	fi
@@ -733,66 +745,77 @@ run_system() {
 		stop_qemu
 		return 0
 	fi
-	local cs c s tag why todo=$configs pass failed="" f
-	case "$sys" in
-	*-busy) todo=$busy_configs ;;
-	epunk-nooffload) todo=$offload_configs ;;
-	esac
-	for ((pass = 1; pass <= passes; pass++)); do
-		for cs in $todo; do
-			c=${cs%:*} s=${cs#*:}
-			tag=c$c-s$s
-			# A configuration that failed stays failed: the later passes leave it out.
-			case " $failed " in *" $tag "*) continue ;; esac
-			if [ -z "$qpid" ]; then
+	local cs c s tag why failed=${sys_failed[$sys]:-} f
+	for cs in $(configs_of_system "$sys"); do
+		c=${cs%:*} s=${cs#*:}
+		tag=c$c-s$s
+		# A configuration that failed stays failed: the later passes leave it out.
+		case " $failed " in *" $tag "*) continue ;; esac
+		if [ -z "$qpid" ]; then
+			echo "RC=skipped" > "$dir/$tag.env"
+			echo "$sys did not boot again after a failure: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
+			nfail=$((nfail + 1))
+			failed+=" $tag"
+			continue
+		fi
+		printf '   %-5s conns %5d x %5d B%s: ' "$sys" "$c" "$s" \
+			"$([ "$passes" -gt 1 ] && echo " (pass $pass of $passes)")"
+		if ! attempt "$sys" "$c" "$s" "$tag"; then
+			echo "FAILED: $why; again on a fresh boot"
+			for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.try1.$f"; done
+			echo "$why" > "$dir/$tag.try1.cause"
+			stop_qemu
+			boots=$((boots + 1))
+			if ! boot_system "$sys" > "$dir/reboot-$boots.txt" 2>&1; then
 				echo "RC=skipped" > "$dir/$tag.env"
-				echo "$sys did not boot again after a failure: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
+				echo "$sys did not boot again: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
+				echo "   $sys: no fresh boot: $(cat "$dir/reason.txt")"
 				nfail=$((nfail + 1))
 				failed+=" $tag"
 				continue
 			fi
-			printf '   %-5s conns %5d x %5d B%s: ' "$sys" "$c" "$s" \
-				"$([ "$passes" -gt 1 ] && echo " (pass $pass of $passes)")"
+			printf '   %-5s conns %5d x %5d B (fresh boot): ' "$sys" "$c" "$s"
 			if ! attempt "$sys" "$c" "$s" "$tag"; then
-				echo "FAILED: $why; again on a fresh boot"
-				for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.try1.$f"; done
-				echo "$why" > "$dir/$tag.try1.cause"
-				stop_qemu
-				boots=$((boots + 1))
-				if ! boot_system "$sys" > "$dir/reboot-$boots.txt" 2>&1; then
-					echo "RC=skipped" > "$dir/$tag.env"
-					echo "$sys did not boot again: $(cat "$dir/reason.txt")" > "$dir/$tag.cause"
-					echo "   $sys: no fresh boot: $(cat "$dir/reason.txt")"
-					nfail=$((nfail + 1))
-					failed+=" $tag"
-					continue
-				fi
-				printf '   %-5s conns %5d x %5d B (fresh boot): ' "$sys" "$c" "$s"
-				if ! attempt "$sys" "$c" "$s" "$tag"; then
-					echo "$why" > "$dir/$tag.cause"
-					echo "FAILED again: $why"
-					nfail=$((nfail + 1))
-					failed+=" $tag"
-					continue
-				fi
+				echo "$why" > "$dir/$tag.cause"
+				echo "FAILED again: $why"
+				nfail=$((nfail + 1))
+				failed+=" $tag"
+				continue
 			fi
-			python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]
+		fi
+		python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latency_us"]
 print("%9.0f req/s %8.2f MB/s  p50 %8.1f us  p99 %8.1f us" % (r["requests_per_s"], r["mb_per_s"], l["p50"], l["p99"]))' "$dir/$tag.json"
-			if [ "$passes" -gt 1 ]; then
-				for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.p$pass.$f"; done
-			fi
-		done
+		if [ "$passes" -gt 1 ]; then
+			for f in json err env; do mv "$dir/$tag.$f" "$dir/$tag.p$pass.$f"; done
+		fi
 	done
-	# Each row: the pass with the median requests/s; every pass's figure in TAG.passes.
-	if [ "$passes" -gt 1 ]; then
-		for cs in $todo; do
-			tag=c${cs%:*}-s${cs#*:}
-			case " $failed " in *" $tag "*) continue ;; esac
-			pick_median_pass "$dir" "$tag" || count_failure "$sys"
-		done
-	fi
+	sys_boots[$sys]=$boots
+	sys_failed[$sys]=$failed
 	stop_qemu
 	count_failure "$sys" "$nfail"
+}
+
+# configs_of_system NAME: the echo configurations NAME runs (CONNS:SIZE ...).
+configs_of_system() {
+	case "$1" in
+	*-busy) echo "$busy_configs" ;;
+	epunk-nooffload) echo "$offload_configs" ;;
+	*) echo "$configs" ;;
+	esac
+}
+
+# pick_medians NAME: after the last pass, each of NAME's rows becomes the pass with the median
+# requests/s (of the passes it ran: all of them unless a boot failed); every pass's figure goes
+# to TAG.passes.
+pick_medians() {
+	local sys=$1 cs tag
+	[ "$passes" -gt 1 ] || return 0
+	for cs in $(configs_of_system "$sys"); do
+		tag=c${cs%:*}-s${cs#*:}
+		case " ${sys_failed[$sys]:-} " in *" $tag "*) continue ;; esac
+		compgen -G "$raw/$sys/$tag.p[0-9]*.json" > /dev/null || continue
+		pick_median_pass "$raw/$sys" "$tag" || count_failure "$sys"
+	done
 }
 
 
@@ -844,16 +867,26 @@ EOF
 chmod +x "$raw/qemu-logged"
 export BENCH_QEMU=${QEMU:-qemu-system-x86_64}
 
-epunk_ok=0
-case " $systems " in *" epunk "*) run_system epunk; epunk_ok=$? ;; esac
-if [ "$smoke" = 1 ] && [ "$epunk_ok" != 0 ]; then
-	# Networking in progress: no echo app, no ip=, or it never listens. Not a failure yet.
-	skip_or_fail "epunk cannot serve echo yet: $(cat "$raw/epunk/reason.txt")"
-fi
-[ -n "$offload_off" ] && run_system epunk-nooffload
-case " $systems " in *" $baseline "*) [ -n "$baseline" ] && run_system "$baseline" ;; esac
-for sys in $busy_systems; do
-	run_system "$sys"
+# The systems take turns pass by pass, each on a fresh boot: a slow spell of the shared host
+# falls on one pass of each system it meets, and the median pass leaves it out.
+order=""
+case " $systems " in *" epunk "*) order+=" epunk" ;; esac
+[ -n "$offload_off" ] && order+=" epunk-nooffload"
+case " $systems " in *" $baseline "*) [ -n "$baseline" ] && order+=" $baseline" ;; esac
+order+=" $busy_systems"
+for ((pass = 1; pass <= passes; pass++)); do
+	for sys in $order; do
+		[ -n "${sys_down[$sys]:-}" ] && continue
+		[ "$passes" -gt 1 ] && echo "== pass $pass of $passes: $sys"
+		run_system "$sys" "$pass" && continue
+		if [ "$smoke" = 1 ] && [ "$sys" = epunk ]; then
+			# Networking in progress: no echo app, no ip=, or it never listens. Not a failure yet.
+			skip_or_fail "epunk cannot serve echo yet: $(cat "$raw/epunk/reason.txt")"
+		fi
+	done
+done
+for sys in $order; do
+	pick_medians "$sys"
 done
 cleanup
 trap - EXIT
