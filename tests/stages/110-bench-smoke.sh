@@ -61,3 +61,52 @@ else
 	tail -5 "$out/bench-passes.log"
 	fail "bench passes" "status $rc; $check"
 fi
+
+echo "== benchmark report: the scale ratios (1,000 and 10,000 x 64 B against 100 x 64 B)"
+# A run made up here, no guest: epunk's rows of three passes at 100, 1,000 and 10,000
+# connections x 64 B. The report's Scale section and results.json's "scale" must give each row
+# over the 100-connection row, of the medians and pass by pass.
+scale_dir=$out/bench-scale
+rm -rf "$scale_dir"
+python3 - "$scale_dir" <<'PY'
+import json, os, sys
+raw = os.path.join(sys.argv[1], "raw")
+os.makedirs(os.path.join(raw, "epunk"))
+with open(os.path.join(raw, "run.env"), "w") as f:
+    f.write('DATE="2026-01-01 00:00 UTC"\nHOST_KERNEL=6.1\nHOST_CPU="cpu"\nHOST_CPUS=2\n'
+            'QEMU_VERSION="qemu"\nACCEL=tcg\nFIRMWARE=qboot\nMEM=256M\nMATRIX=full\n'
+            'CONNS="100 1000"\nSIZES="64"\nEXTRA="10000:64"\nSECONDS_PER_CONFIG=5\nWARMUP=1\n'
+            'DEPTH=1\nTHREADS=1\nPASSES=3\nSYSTEMS="epunk"\nNETDEV="tap"\nAPP=echo\n')
+with open(os.path.join(raw, "epunk", "system.env"), "w") as f:
+    f.write('STATUS=ok\nIMAGE=build/epunk.elf\nMEM=256M\nAPPEND="quiet"\n')
+passes = {100: [30000, 40000, 20000], 1000: [27000, 30000, 22000], 10000: [24000, 20000, 21000]}
+for c, p in passes.items():
+    tag = os.path.join(raw, "epunk", "c%d-s64" % c)
+    median = sorted(p)[1]
+    with open(tag + ".json", "w") as f:
+        json.dump({"connections": c, "size": 64, "depth": 1, "seconds": 5.0,
+                   "requests": median * 5, "requests_per_s": median, "mb_per_s": 1.0,
+                   "bytes_verified": median * 640, "errors": 0,
+                   "latency_us": {"p50": 1.0, "p90": 1.0, "p99": 1.0, "p99.9": 1.0,
+                                  "max": 1.0}}, f)
+    with open(tag + ".env", "w") as f:
+        f.write("RC=0\nCPU_S=4.0\nWALL_S=5.0\n")
+    with open(tag + ".passes", "w") as f:
+        f.write(" ".join("%.1f" % x for x in p) + "\n")
+PY
+python3 tools/bench/bench-report.py "$scale_dir" > "$out/bench-scale.log" 2>&1
+check=$(python3 - "$scale_dir/results.json" <<'PY' 2>&1
+import json, sys
+got = {r["connections"]: (r["of_reference"], r.get("by_pass"))
+       for r in json.load(open(sys.argv[1])).get("scale", [])}
+want = {1000: (0.9, [0.9, 0.75, 1.1]), 10000: (0.7, [0.8, 0.5, 1.05])}
+print("ok" if got == want else "scale %s, expected %s" % (got, want))
+PY
+)
+row=$(grep -m1 '^| epunk | 10,000 | 0.70× | 0.80×, 0.50×, 1.05× |$' "$scale_dir/results.md" 2>/dev/null)
+if [ "$check" = ok ] && [ -n "$row" ]; then
+	pass "bench report: scale ratios of the medians and by pass ($row)"
+else
+	tail -5 "$out/bench-scale.log"
+	fail "bench report scale" "${check}; report row: ${row:-none}"
+fi

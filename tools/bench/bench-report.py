@@ -161,6 +161,34 @@ def collect(root):
     return run, conns, sizes, systems, results
 
 
+# The scale targets read each system against itself: requests/s at SCALE_CONNS connections x
+# SCALE_SIZE bytes over those at SCALE_REF connections, in the same run.
+SCALE_REF, SCALE_CONNS, SCALE_SIZE = 100, (1000, 10000), 64
+
+
+def scale_rows(systems, results):
+    """Each system's 1,000 and 10,000 x 64 B requests/s over its own 100 x 64 B: of the rows
+    (each the median pass) and, when both list every pass, pass by pass (the two figures of a
+    pass come from one boot, minutes apart)."""
+    rows = []
+    for n in systems:
+        ref = get(results, n, SCALE_REF, SCALE_SIZE)
+        if is_busy(n) or not metric(ref, "requests_per_s"):
+            continue
+        for c in SCALE_CONNS:
+            r = get(results, n, c, SCALE_SIZE)
+            q = ratio(metric(r, "requests_per_s"), ref["requests_per_s"])
+            if q is None:
+                continue
+            row = {"system": n, "connections": c, "size": SCALE_SIZE,
+                   "reference_connections": SCALE_REF, "of_reference": round(q, 3)}
+            a, b = r.get("passes_requests_per_s"), ref.get("passes_requests_per_s")
+            if a and b and len(a) == len(b) and all(b):
+                row["by_pass"] = [round(x / y, 3) for x, y in zip(a, b)]
+            rows.append(row)
+    return rows
+
+
 def fmt(v, spec):
     return "—" if v is None else format(v, spec)
 
@@ -300,6 +328,22 @@ def write_md(run, conns, sizes, systems, results):
           "The QEMU process's utime+stime from /proc/PID/stat (10 ms ticks) around the measured "
           "run, divided by the requests it completed (the run's connection set-up and tear-down "
           "included); `QEMU CPU` is that time over the run's wall time (1.00 = one host core).")
+
+    scale = scale_rows(systems, results)
+    if scale:
+        L.append("## Scale")
+        L.append("")
+        L.append(f"Each system's requests/s at many connections × {size_label(SCALE_SIZE)} over "
+                 f"its own at {SCALE_REF:,} connections × {size_label(SCALE_SIZE)} in this run: "
+                 f"of the rows above and, where there are passes, pass by pass.")
+        L.append("")
+        L.append(f"| system | connections | against {SCALE_REF:,} | by pass |")
+        L.append("| --- | ---: | ---: | --- |")
+        for row in scale:
+            by = ", ".join(f"{x:.2f}×" for x in row.get("by_pass", [])) or "—"
+            L.append(f"| {NAMES.get(row['system'], row['system'])} | {row['connections']:,} | "
+                     f"{row['of_reference']:.2f}× | {by} |")
+        L.append("")
 
     busy = [n for n in systems if is_busy(n)]
     if busy:
@@ -702,6 +746,9 @@ def main():
                                f"and qemu_cpu_us_per_request",
                 "configurations": comparisons,
             }
+        scale = scale_rows(systems, results)
+        if scale:
+            doc["scale"] = scale
         md += write_md(run, conns, sizes, systems, results)
         write_plot(root, sizes, conns, systems, results)
     if redis:
