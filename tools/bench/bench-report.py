@@ -225,8 +225,8 @@ def cell(r, key, spec):
     return fmt(metric(r, key), spec) + (" ²" if r.get("first_attempt_error") else "")
 
 
-def write_md(run, conns, sizes, systems, results):
-    """The echo benchmark's section of results.md, as lines."""
+def write_md(run, conns, sizes, systems, results, scale):
+    """The echo benchmark's section of results.md, as lines; scale: scale_rows's."""
     names = [n for n in systems if not is_busy(n)]
     base = names[1] if len(names) > 1 else None
     L = []
@@ -329,7 +329,6 @@ def write_md(run, conns, sizes, systems, results):
           "run, divided by the requests it completed (the run's connection set-up and tear-down "
           "included); `QEMU CPU` is that time over the run's wall time (1.00 = one host core).")
 
-    scale = scale_rows(systems, results)
     if scale:
         L.append("## Scale")
         L.append("")
@@ -749,7 +748,7 @@ def main():
         scale = scale_rows(systems, results)
         if scale:
             doc["scale"] = scale
-        md += write_md(run, conns, sizes, systems, results)
+        md += write_md(run, conns, sizes, systems, results, scale)
         write_plot(root, sizes, conns, systems, results)
     if redis:
         run, systems, results = redis

@@ -693,7 +693,8 @@ PY
 }
 
 # Each system's state across its boots: how many boots so far, the echo configurations that
-# failed twice (the later passes leave them out), and whether a boot failed (no later pass boots).
+# failed twice (the later passes leave them out), and whether a pass's boot failed (no later pass
+# boots it; its system.env then says so, and the report marks the system as not booted).
 declare -A sys_boots=() sys_failed=() sys_down=()
 
 # run_system NAME [PASS]: boot NAME (epunk, epunk-nooffload, linux or a -busy variant), wait for
@@ -805,8 +806,7 @@ configs_of_system() {
 }
 
 # pick_medians NAME: after the last pass, each of NAME's rows becomes the pass with the median
-# requests/s (of the passes it ran: all of them unless a boot failed); every pass's figure goes
-# to TAG.passes.
+# requests/s of the passes it ran; every pass's figure goes to TAG.passes.
 pick_medians() {
 	local sys=$1 cs tag
 	[ "$passes" -gt 1 ] || return 0
