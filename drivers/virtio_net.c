@@ -61,6 +61,10 @@
 /* How long a busy poller that found work may keep the receive interrupt off without coming
  * back to poll (Linux's irq_suspend_timeout): a safety net for a program that stops polling. */
 #define VNET_BUSY_SUSPEND_NS	(2 * NSEC_PER_MSEC)
+/* vnet_rx_defer=: the default period, and how late a deferred poll may come before the receive
+ * interrupt goes back on (the deferral's safety net, checked by any poll, the TX timer's too). */
+#define VNET_RX_DEFER_DEFAULT_US	100
+#define VNET_RX_DEFER_LATE_NS	(5 * NSEC_PER_MSEC)
 
 #define VNET_RING_MAX		256	/* entries per queue we use, at most */
 #define VNET_TX_ROOM		(1 + VNET_TX_MAX_SEGS)	/* descriptors a frame of any shape takes */
@@ -140,6 +144,9 @@ struct vnet {
 	bool busy_expired;		/* ... for too long: the NET_RX poll turns it back on */
 	uint64_t busy_seen_tsc;		/* when a poller last polled or ended keeping it off */
 	struct ktimer busy_timer;	/* the safety net (vnet_busy_timer_fire) */
+	uint64_t rx_defer_cycles;	/* vnet_rx_defer=, in TSC cycles; 0: off */
+	bool rx_deferred;		/* the last poll left the receive interrupt off */
+	uint64_t rx_defer_due;		/* ... and asked for the next at this TSC */
 	uint64_t rx_bad_release;	/* vnet_rx_release of a buffer that was not lent */
 	/* transmit */
 	struct vnet_tx_slot *tx_slots;	/* per chain head */
@@ -625,16 +632,36 @@ static void vnet_poll(struct vnet *d)
 		WRITE_ONCE(d->busy_expired, false);
 		d->stats.busy_suspend_expired++;
 	}
+	/* Deferral (vnet_rx_defer=): a thread has the CPU, so the next poll is left to a poll
+	 * point; with the CPU idle, or the poll points gone for too long, the interrupt is back. */
+	bool defer = d->rx_defer_cycles && !rx_off && !sched_cpu_idle();
+	uint64_t now = arch_cycles();
+	if (defer && d->rx_deferred &&
+	    now > d->rx_defer_due + ns_to_cycles(VNET_RX_DEFER_LATE_NS)) {
+		defer = false;
+		d->stats.rx_defer_expired++;
+	}
+	d->rx_deferred = defer;
+	if (defer) {
+		rx_off = true;
+		d->rx_defer_due = now + d->rx_defer_cycles;
+		raise_softirq_at(SOFTIRQ_NET_RX, d->rx_defer_due);
+		d->stats.rx_defer_polls++;
+		if (!timer_pending(&d->tx_timer))	/* the safety net's poll */
+			timer_arm_after(&d->tx_timer, VNET_TX_WATCHDOG_NS);
+	}
 	/* Re-arm notifications only once the ring is drained, then look again: a buffer used
 	 * before the device saw the request would otherwise wait for the next interrupt. */
 	bool again = n >= VNET_RX_BUDGET;
 	unsigned long flags = arch_irq_save();
-	if (!again && !rx_off && !virtq_enable_cb(&d->rxq.vq)) {
+	if (defer) {
+		virtq_disable_cb(&d->rxq.vq);	/* this poll may not have come from its interrupt */
+	} else if (!again && !rx_off && !virtq_enable_cb(&d->rxq.vq)) {
 		virtq_disable_cb(&d->rxq.vq);
 		again = true;
 	}
-	if (virtq_num_free(txq) >= txq->num / 2) {
-		virtq_disable_cb(txq);
+	if (defer || virtq_num_free(txq) >= txq->num / 2) {
+		virtq_disable_cb(txq);		/* deferred: the next poll reclaims */
 	} else if (!virtq_enable_cb_delayed(txq)) {
 		virtq_disable_cb(txq);
 		again = true;
@@ -712,6 +739,17 @@ void vnet_busy_poll_end(struct vnet *d, bool keep_off)
 			raise_softirq(SOFTIRQ_NET_RX);	/* runs at local_bh_enable */
 	}
 	local_bh_enable();
+}
+
+uint64_t vnet_set_rx_defer(struct vnet *d, uint64_t ns)
+{
+	local_bh_disable();	/* as vnet_poll, which reads it */
+	uint64_t was = d->rx_defer_cycles ? cycles_to_ns(d->rx_defer_cycles) : 0;
+	d->rx_defer_cycles = ns ? ns_to_cycles(ns) : 0;
+	if (!ns && d->rx_deferred)
+		raise_softirq(SOFTIRQ_NET_RX);	/* a poll now turns the interrupt back on */
+	local_bh_enable();
+	return was;
 }
 
 static void vnet_softirq(void)
@@ -859,6 +897,10 @@ static int vnet_start(struct vnet *d, bool msix)
 	virtio_reset(vd);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	virtio_add_status(vd, VIRTIO_CONFIG_S_DRIVER);
+	long defer_us = VNET_RX_DEFER_DEFAULT_US;	/* init/main.c checked vnet_rx_defer= */
+	if (cmdline_get("vnet_rx_defer"))
+		cmdline_number(cmdline_get("vnet_rx_defer"), 0, VNET_RX_DEFER_MAX_US, &defer_us);
+	d->rx_defer_cycles = defer_us ? ns_to_cycles((uint64_t)defer_us * NSEC_PER_USEC) : 0;
 	const char *ov = cmdline_get("vnet_offload");	/* on or off: init/main.c checked it */
 	bool offload = !ov || strcmp(ov, "off");
 	uint64_t wanted = VNET_FEATURES | (offload ? VNET_FEATURES_OFFLOAD : 0);

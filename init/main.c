@@ -194,6 +194,12 @@ void kmain(void)
 		panic("cannot start the network stack");
 	if (softirq_init())
 		panic("cannot start ksoftirqd");
+	const char *vd = cmdline_get("vnet_rx_defer");
+	long vd_usecs;
+	if (vd && cmdline_number(vd, 0, VNET_RX_DEFER_MAX_US, &vd_usecs)) {	/* read by the probe */
+		printk("epunk: vnet_rx_defer=%s: expected microseconds, 0..%d\n", vd, VNET_RX_DEFER_MAX_US);
+		arch_exit(EXIT_FAILURE_STATUS);
+	}
 	const char *vo = cmdline_get("vnet_offload");
 	if (vo && strcmp(vo, "on") && strcmp(vo, "off")) {	/* read by the driver's probe */
 		printk("epunk: vnet_offload=%s: expected on or off\n", vo);

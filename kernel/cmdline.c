@@ -24,6 +24,8 @@ static const struct cmdline_opt known[] = {
 		       "set none (Linux's net.core.busy_poll; default 0: off)" },
 	{ "vnet_offload", "on | off: virtio-net checksum offloads, when the device offers them "
 			  "(default on)" },
+	{ "vnet_rx_defer", "microseconds between virtio-net polls while a thread has the CPU, "
+			   "with the receive interrupt off (0: off; default 100)" },
 	{ "trace", "on | off: TSC tracepoints along the data path (default off)" },
 	{ "trace_report", "print per-hop latency histograms every SECONDS (turns tracing on)" },
 	{ "timeslice_ms", "scheduler time slice in milliseconds (default 10)" },

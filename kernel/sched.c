@@ -556,11 +556,21 @@ void sched_init(void)
 	timer_init(&rq.tlb_timer, tlb_refresh_fired, NULL);
 }
 
+bool sched_cpu_idle(void)
+{
+	return this_cpu.current == &rq.idle;
+}
+
 void sched_idle_loop(void)
 {
 	for (;;) {
+		/* Deadlines of softirqs (raise_softirq_at): with the CPU about to idle, nothing sooner
+		 * would reach them. */
+		if (READ_ONCE(softirq_due_first))
+			softirq_raise_due(true);
 		arch_irq_disable();
-		if (!this_cpu.need_resched && list_empty(&rq.queue) && !softirq_pending())
+		if (!this_cpu.need_resched && list_empty(&rq.queue) && !softirq_pending() &&
+		    !softirq_due_first)
 			arch_safe_halt();	/* sti; hlt: a wake-up in between is not missed */
 		else
 			arch_irq_enable();

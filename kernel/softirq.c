@@ -128,6 +128,40 @@ void raise_softirq(enum softirq_nr nr)
 		do_softirq();
 }
 
+/* Softirqs raised at a deadline (raise_softirq_at): per number, 0 for none, and the earliest of
+ * them, which the poll points read without a lock. Interrupts off to change. */
+static uint64_t due_at[SOFTIRQ_NR];
+uint64_t softirq_due_first;
+
+void raise_softirq_at(enum softirq_nr nr, uint64_t tsc)
+{
+	unsigned long flags = arch_irq_save();
+	due_at[nr] = tsc ? tsc : 1;
+	if (!softirq_due_first || due_at[nr] < softirq_due_first)
+		softirq_due_first = due_at[nr];
+	arch_irq_restore(flags);
+}
+
+void softirq_raise_due(bool all)
+{
+	unsigned long flags = arch_irq_save();
+	uint64_t now = arch_cycles(), first = 0;
+	for (int nr = 0; nr < SOFTIRQ_NR; nr++) {
+		if (!due_at[nr])
+			continue;
+		if (all || due_at[nr] <= now) {
+			pending |= 1u << nr;
+			due_at[nr] = 0;
+		} else if (!first || due_at[nr] < first) {
+			first = due_at[nr];
+		}
+	}
+	softirq_due_first = first;
+	arch_irq_restore(flags);
+	if (!this_cpu.irq_depth && !this_cpu.bh_count && arch_irqs_enabled())
+		do_softirq();
+}
+
 void local_bh_disable(void)
 {
 	this_cpu.bh_count++;

@@ -544,6 +544,10 @@ void netif_vnet_print_stats(void)
 			       "too long %llu\n", i, (unsigned long long)v.busy_polls,
 			       (unsigned long long)v.busy_frames,
 			       (unsigned long long)v.busy_suspend_expired);
+		if (v.rx_defer_polls)
+			printk("net: eth%d receive interrupt deferred by %llu polls, back on for late "
+			       "polls %llu times\n", i, (unsigned long long)v.rx_defer_polls,
+			       (unsigned long long)v.rx_defer_expired);
 		unsigned o = ifs[i].offloads;
 		printk("net: eth%d offloads%s%s%s%s%s (receive buffers %u bytes): tx checksums left to the device %llu, large "
 		       "segments %llu, flat copies %llu; rx checksums trusted %llu, finished by the "

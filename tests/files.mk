@@ -28,6 +28,7 @@ GUEST_TEST_SRCS := \
 	tests/guest/test_boot.c \
 	tests/guest/test_trace.c \
 	tests/guest/test_lapic.c \
+	tests/guest/test_softirq.c \
 	tests/guest/test_crash.c \
 	tests/guest/test_sched.c \
 	tests/guest/test_wait.c \

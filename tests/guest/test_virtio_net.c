@@ -649,3 +649,84 @@ KTEST(vnet, busy_poll_keeps_the_interrupt_off_while_its_poller_returns)
 	for (int i = 0; (d = vnet_get(i)); i++)
 		busy_suspend(ktest_ctx, d);
 }
+
+/* Spin with interrupts and bottom halves on but no poll point, until @cond or @ms pass. */
+#define SPIN_FOR(cond, ms) ({ \
+	uint64_t spin_end_ = arch_cycles() + ns_to_cycles((uint64_t)(ms) * NSEC_PER_MSEC); \
+	while (!(cond) && arch_cycles() < spin_end_) \
+		arch_cpu_relax(); \
+	(cond); \
+})
+
+/* Receive interrupt deferral (vnet_rx_defer=): a poll that runs while a thread has the CPU
+ * leaves the interrupt off, and what arrives then waits for a poll point past the deadline,
+ * taken by no interrupt; a CPU going idle turns it back on; a thread that stops passing poll
+ * points has it turned back on by the TX timer's poll. */
+static void rx_defer(struct ktest_ctx *ktest_ctx, struct vnet *d)
+{
+	struct vnet_stats s0, s1, s2;
+	uint64_t was = vnet_set_rx_defer(d, 100 * NSEC_PER_USEC);
+
+	rx_setup(d);
+	build_arp_request(arp_eth, arp_body, rxs.mac);
+	/* The reply comes by interrupt while this thread has the CPU: its poll defers. */
+	EXPECT_EQ(send_arp(d), 0);
+	EXPECT_TRUE(SPIN_FOR(rxs.arp_replies >= 1, 2000));
+	/* (An interrupt the device sent before that poll deferred may still come: let it, then
+	 * take a poll past the deadline from this thread, which defers again.) */
+	SPIN_FOR(false, 3);
+	softirq_poll_point();
+	vnet_stats(d, &s0);
+	EXPECT_GE(s0.rx_defer_polls, 1);
+
+	/* Deferred: the next reply waits in the ring while no poll point comes... */
+	EXPECT_EQ(send_arp(d), 0);
+	SPIN_FOR(false, 3);
+	EXPECT_EQ(rxs.arp_replies, 1);
+	/* ... and a poll point past the deadline takes it, with no interrupt. */
+	softirq_poll_point();
+	EXPECT_EQ(rxs.arp_replies, 2);
+	vnet_stats(d, &s1);
+	EXPECT_EQ(s1.irqs, s0.irqs);
+	EXPECT_GT(s1.rx_defer_polls, s0.rx_defer_polls);
+
+	/* The CPU idles (this thread sleeps): the interrupt is back on, the next reply comes by
+	 * it, taken by a poll on the idle CPU, which does not defer. */
+	msleep(1);
+	vnet_stats(d, &s1);
+	EXPECT_EQ(send_arp(d), 0);
+	EXPECT_TRUE(WAIT_FOR(rxs.arp_replies >= 3, 2000));
+	vnet_stats(d, &s2);
+	EXPECT_GE(s2.irqs, s1.irqs + 1);
+
+	/* Deferred again, then no poll point for long: the TX timer's polls still take what
+	 * arrives, and the first that comes too late turns the interrupt back on, so the next
+	 * reply comes by it. */
+	EXPECT_EQ(send_arp(d), 0);
+	EXPECT_TRUE(SPIN_FOR(rxs.arp_replies >= 4, 2000));
+	vnet_stats(d, &s1);
+	EXPECT_EQ(send_arp(d), 0);
+	EXPECT_TRUE(SPIN_FOR(rxs.arp_replies >= 5, 200));
+	uint64_t end = arch_cycles() + ns_to_cycles(200 * NSEC_PER_MSEC);
+	do
+		vnet_stats(d, &s2);
+	while (s2.rx_defer_expired == s1.rx_defer_expired && arch_cycles() < end);
+	EXPECT_GT(s2.rx_defer_expired, s1.rx_defer_expired);
+	EXPECT_EQ(send_arp(d), 0);
+	EXPECT_TRUE(SPIN_FOR(rxs.arp_replies >= 6, 2000));
+	vnet_stats(d, &s1);
+	EXPECT_GE(s1.irqs, s2.irqs + 1);
+
+	vnet_set_rx_defer(d, was);
+	rx_teardown(d);
+	EXPECT_EQ(rxs.bad_context, 0);
+}
+
+KTEST(vnet, rx_interrupt_deferred_while_a_thread_runs)
+{
+	if (!device_or_skip())
+		return;
+	struct vnet *d;
+	for (int i = 0; (d = vnet_get(i)); i++)
+		rx_defer(ktest_ctx, d);
+}

@@ -7,6 +7,10 @@ boot bad-offload "ktest=all vnet_offload=maybe"
 [ "$rc" = 1 ] && expect_in "bad vnet_offload value" "$out/bad-offload.txt" \
 	"vnet_offload=maybe: expected on or off" && pass "bad vnet_offload value"
 [ "$rc" = 1 ] || fail "bad vnet_offload value" "got status $rc"
+boot bad-defer "ktest=all vnet_rx_defer=10001"
+[ "$rc" = 1 ] && expect_in "vnet_rx_defer beyond its ceiling" "$out/bad-defer.txt" \
+	"vnet_rx_defer=10001: expected microseconds, 0..10000" && pass "vnet_rx_defer beyond its ceiling"
+[ "$rc" = 1 ] || fail "vnet_rx_defer beyond its ceiling" "got status $rc"
 boot bad-value "ktest=all timeslice_ms=abc"
 [ "$rc" = 1 ] && expect_in "bad option value" "$out/bad-value.txt" \
 	"timeslice_ms=abc: expected a whole number of milliseconds" && pass "bad option value"

@@ -165,6 +165,8 @@ struct vnet_stats {
 	uint64_t busy_polls;		/* vnet_busy_poll runs */
 	uint64_t busy_frames;		/* frames they found */
 	uint64_t busy_suspend_expired;	/* interrupts turned back on by the safety net */
+	uint64_t rx_defer_polls;	/* polls that left the receive interrupt off (vnet_rx_defer=) */
+	uint64_t rx_defer_expired;	/* ... turned back on because the poll points stopped coming */
 };
 void vnet_stats(struct vnet *d, struct vnet_stats *s);
 
@@ -178,6 +180,21 @@ void vnet_stats(struct vnet *d, struct vnet_stats *s);
  */
 int vnet_busy_poll(struct vnet *d, unsigned budget, bool prefer);
 void vnet_busy_poll_end(struct vnet *d, bool keep_off);
+
+/**
+ * Receive interrupt deferral (vnet_rx_defer=USECS on the command line; 0: off). A poll that
+ * runs while a thread has the CPU leaves the receive interrupt (and the transmit one) off and
+ * asks for the next poll @usecs later, at the first return to user mode past that time
+ * (raise_softirq_at): under load the NIC is polled from the path the application takes anyway,
+ * with no interrupt to take (each one an exit to the emulator). A poll on an idle CPU, or
+ * before the CPU halts, turns the interrupt back on; so does a poll that comes over
+ * VNET_RX_DEFER_LATE_NS late (a thread that stops returning to user mode: the TX timer's
+ * poll notices within VNET_TX_WATCHDOG_NS). Linux's napi_defer_hard_irqs with
+ * gro_flush_timeout, its poll driven by the application's system calls rather than a timer.
+ * vnet_set_rx_defer sets @ns (0: off) at run time and returns the old value.
+ */
+uint64_t vnet_set_rx_defer(struct vnet *d, uint64_t ns);
+#define VNET_RX_DEFER_MAX_US	10000	/* vnet_rx_defer= at most */
 
 /**
  * vnet_tx_lose_kick - fault injection for tests: forget the doorbell owed for the frames

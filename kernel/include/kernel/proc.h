@@ -9,6 +9,7 @@
 #include <arch/user.h>
 #include <kernel/preempt.h>
 #include <kernel/sched.h>
+#include <kernel/softirq.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,14 +35,16 @@ static inline bool proc_restart_code(long ret)
 void proc_user_return_slow(struct trap_frame *f);
 
 /**
- * proc_user_return - what must happen before a thread returns to user mode to @f: a due thread
- * switch, signals to deliver, an interrupted call to settle. Called with interrupts on, returns
+ * proc_user_return - what must happen before a thread returns to user mode to @f: softirqs
+ * whose deadline has come (softirq_poll_point), a due thread switch, signals to deliver, an
+ * interrupted call to settle. Called with interrupts on, returns
  * with them off; the common case (nothing to do) is a few loads, checked with interrupts off so
  * that nothing can arrive between the check and the return.
  */
 static inline void proc_user_return(struct trap_frame *f)
 {
 	struct thread *me = current_thread();
+	softirq_poll_point();
 	arch_irq_disable();
 	if (likely(!this_cpu.need_resched && !__atomic_load_n(&me->sig_active, __ATOMIC_ACQUIRE) &&
 		   !me->sig_restore_mask && !proc_restart_code(arch_syscall_ret(f))))

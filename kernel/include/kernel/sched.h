@@ -84,6 +84,8 @@ struct thread {
 void sched_init(void);
 /** sched_idle_loop - the boot thread's life after init: run others, halt when none is ready. */
 NORETURN void sched_idle_loop(void);
+/** sched_cpu_idle - whether the idle thread is the one running (nothing else could). */
+bool sched_cpu_idle(void);
 
 /**
  * thread_create - start a thread running @fn(@arg) with a guarded stack of 2^@stack_order pages

@@ -5,7 +5,10 @@
 #ifndef KERNEL_SOFTIRQ_H
 #define KERNEL_SOFTIRQ_H
 
+#include <arch/cpu.h>
+#include <kernel/compiler.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 enum softirq_nr {
 	SOFTIRQ_NET_RX = 0,	/* network receive and lwIP input */
@@ -32,6 +35,28 @@ void irq_exit(bool ack);
 void open_softirq(enum softirq_nr nr, softirq_fn fn);
 /** raise_softirq - mark @nr pending. Safe from any context. */
 void raise_softirq(enum softirq_nr nr);
+/**
+ * raise_softirq_at - raise @nr once the TSC reaches @tsc: at the first poll point past it (a
+ * return to user mode: softirq_poll_point), or sooner, before the CPU halts for want of work
+ * (the idle loop raises every deadline at once, so a caller must accept an early run). No
+ * interrupt backs the deadline: a caller that needs its softirq by some time keeps its own
+ * timer. A later call for the same @nr replaces its deadline. Safe from any context.
+ */
+void raise_softirq_at(enum softirq_nr nr, uint64_t tsc);
+/** softirq_raise_due - raise what raise_softirq_at made due by now (every one with @all), and
+ * run it when bottom halves and interrupts allow. */
+void softirq_raise_due(bool all);
+extern uint64_t softirq_due_first;	/* the earliest deadline, 0: none (read by poll points) */
+
+/** softirq_poll_point - where a thread passes often (the return to user mode): raise and run the
+ * softirqs whose deadline has come. One load when none is set. Interrupts and bottom halves on. */
+static inline void softirq_poll_point(void)
+{
+	uint64_t first = READ_ONCE(softirq_due_first);
+	if (unlikely(first) && arch_cycles() >= first)
+		softirq_raise_due(false);
+}
+
 /** do_softirq - run what is pending (called at interrupt exit; budgeted). */
 void do_softirq(void);
 /** softirq_pending - whether some softirq waits to run. */
