@@ -118,14 +118,20 @@ void irq_exit(bool ack)
 	preempt_schedule_irq();
 }
 
+/* From a thread with bottom halves enabled, nothing else would run what was raised soon: run it
+ * now. */
+static void run_now_if_allowed(void)
+{
+	if (!this_cpu.irq_depth && !this_cpu.bh_count && arch_irqs_enabled())
+		do_softirq();
+}
+
 void raise_softirq(enum softirq_nr nr)
 {
 	unsigned long flags = arch_irq_save();
 	pending |= 1u << nr;
 	arch_irq_restore(flags);
-	/* From a thread with bottom halves enabled, nothing else would run it soon: run it now. */
-	if (!this_cpu.irq_depth && !this_cpu.bh_count && arch_irqs_enabled())
-		do_softirq();
+	run_now_if_allowed();
 }
 
 /* Softirqs raised at a deadline (raise_softirq_at): per number, 0 for none, and the earliest of
@@ -158,8 +164,7 @@ void softirq_raise_due(bool all)
 	}
 	softirq_due_first = first;
 	arch_irq_restore(flags);
-	if (!this_cpu.irq_depth && !this_cpu.bh_count && arch_irqs_enabled())
-		do_softirq();
+	run_now_if_allowed();
 }
 
 void local_bh_disable(void)

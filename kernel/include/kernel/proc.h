@@ -37,9 +37,9 @@ void proc_user_return_slow(struct trap_frame *f);
 /**
  * proc_user_return - what must happen before a thread returns to user mode to @f: softirqs
  * whose deadline has come (softirq_poll_point), a due thread switch, signals to deliver, an
- * interrupted call to settle. Called with interrupts on, returns
- * with them off; the common case (nothing to do) is a few loads, checked with interrupts off so
- * that nothing can arrive between the check and the return.
+ * interrupted call to settle. Called with interrupts on, returns with them off; the common case
+ * (nothing to do) is a few loads, checked with interrupts off so that nothing can arrive between
+ * the check and the return.
  */
 static inline void proc_user_return(struct trap_frame *f)
 {
