@@ -752,6 +752,11 @@ uint64_t vnet_set_rx_defer(struct vnet *d, uint64_t ns)
 	return was;
 }
 
+bool vnet_rx_waiting(struct vnet *d)
+{
+	return virtq_has_used(&d->rxq.vq);
+}
+
 static void vnet_softirq(void)
 {
 	for (int i = 0; i < nvnets; i++)

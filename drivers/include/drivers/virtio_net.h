@@ -195,6 +195,8 @@ void vnet_busy_poll_end(struct vnet *d, bool keep_off);
  */
 uint64_t vnet_set_rx_defer(struct vnet *d, uint64_t ns);
 #define VNET_RX_DEFER_MAX_US	10000	/* vnet_rx_defer= at most */
+/** vnet_rx_waiting - whether the device has handed back a receive buffer no poll has taken. */
+bool vnet_rx_waiting(struct vnet *d);
 
 /**
  * vnet_tx_lose_kick - fault injection for tests: forget the doorbell owed for the frames
