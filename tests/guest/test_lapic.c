@@ -55,21 +55,27 @@ KTEST(lapic, halted_cpu_wakes_on_timer)
 
 KTEST(lapic, no_periodic_tick_when_idle)
 {
-	uint64_t ti, fired0, fired1, prog;
-	msleep(5);	/* let anything left over from earlier cases settle */
-	uint64_t irqs0 = arch_irq_count(IRQ_VECTOR_TIMER);
-	timer_stats(&ti, &fired0, &prog);
-	msleep(100);	/* the only thread with work sleeps: the CPU halts */
-	uint64_t n = arch_irq_count(IRQ_VECTOR_TIMER) - irqs0;
-	timer_stats(&ti, &fired1, &prog);
-	uint64_t due = fired1 - fired0;
-	printk("    timer interrupts during a 100 ms idle sleep: %llu, timers due %llu (%s)\n",
-	       (unsigned long long)n, (unsigned long long)due, arch_timer_mode());
 	/* Every interrupt is a deadline: the sleep's, or another timer that fell due meanwhile
 	 * (lwIP's, whose next timeout may come in the window, and the NIC's TX watchdog after a
 	 * frame lwIP sent); the count-down mode may need one more for a long wait. A tick would
-	 * be interrupts with nothing due, or a timer due every few milliseconds. */
-	EXPECT_LE(n, due + 1);
+	 * be interrupts with nothing due, or a timer due every few milliseconds, in every window:
+	 * a window busy with real timers (DHCP finishing as the suite starts) is followed by
+	 * another, up to three. */
+	uint64_t ti, fired0, fired1, prog, due = 0;
+	msleep(5);	/* let anything left over from earlier cases settle */
+	for (int w = 0; w < 3; w++) {
+		uint64_t irqs0 = arch_irq_count(IRQ_VECTOR_TIMER);
+		timer_stats(&ti, &fired0, &prog);
+		msleep(100);	/* the only thread with work sleeps: the CPU halts */
+		uint64_t n = arch_irq_count(IRQ_VECTOR_TIMER) - irqs0;
+		timer_stats(&ti, &fired1, &prog);
+		due = fired1 - fired0;
+		printk("    timer interrupts during a 100 ms idle sleep: %llu, timers due %llu (%s)\n",
+		       (unsigned long long)n, (unsigned long long)due, arch_timer_mode());
+		EXPECT_LE(n, due + 1);
+		if (due <= 4)
+			break;
+	}
 	EXPECT_LE(due, 4);
 }
 
