@@ -1,3 +1,13 @@
+echo "== make bench's run order: the scale rows back to back (tools/bench/bench.sh --list)"
+# Each pass reads 1,000 and 10,000 x 64 B against its own 100 x 64 B (the Scale section): the three
+# run one after the other, so that a slow spell of the host falls on all of them or on none.
+order=$(tools/bench/bench.sh --list 2>&1)
+if [[ " $order " == *" 100:64 1000:64 10000:64 "* ]] && [ "$(wc -w <<< "$order")" = 17 ]; then
+	pass "bench order: 17 configurations, 100, 1,000 and 10,000 x 64 B back to back"
+else
+	fail "bench order" "tools/bench/bench.sh --list gave: $order"
+fi
+
 echo "== benchmark smoke run: make bench's harness, one short configuration against epunk"
 # tools/bench/bench.sh --smoke: epunk's echo server on tap in a network namespace, 1 connection x 64 B
 # for 2 s; passes when the report files are written and echobench verified every byte (no timing
