@@ -1,3 +1,11 @@
+echo "== echobench's pattern: made and checked eight bytes at a time, as the definition says"
+if out_st=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory build/echobench 2>&1 &&
+	timeout 60 build/echobench --self-test 2>&1); then
+	pass "echobench self-test: the pattern as defined, every planted wrong byte found at its offset"
+else
+	fail "echobench self-test" "$(tail -3 <<< "$out_st")"
+fi
+
 echo "== make bench's run order: the scale rows back to back (tools/bench/bench.sh --list)"
 # Each pass reads 1,000 and 10,000 x 64 B against its own 100 x 64 B (the Scale section): the three
 # run one after the other, so that a slow spell of the host falls on all of them or on none.
