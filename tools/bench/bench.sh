@@ -196,8 +196,9 @@ for c in $conns_list; do
 done
 configs+=$extra_list
 # The scale rows (1,000 and 10,000 x 64 B, each read against 100 x 64 B of its pass:
-# bench-report.py) run right after 100 x 64 B (BENCH_CONFIGS keeps its own order), so that the host's slow spells, which last
-# minutes here, fall on all three or on none rather than on one of them.
+# bench-report.py) run right after 100 x 64 B, so that the host's slow spells, which last
+# minutes here, fall on all three or on none rather than on one of them. BENCH_CONFIGS keeps
+# the order it is given.
 if [ "$matrix" != custom ] && [[ " $configs " == *" 100:64 "* ]]; then
 	ordered=""
 	for cs in $configs; do

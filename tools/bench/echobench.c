@@ -143,8 +143,8 @@ static uint64_t now_ns(void)
  * The byte at offset @i of message @seq on connection @id is (id * 131 + seq * 31 + i * 7 +
  * (i >> 8)) mod 256: a base for the message plus a step that depends on @i alone and repeats
  * every PATTERN_PERIOD bytes. steps[] holds two periods, so that any run of up to one period
- * reads it contiguously; the bytes are made and checked eight at a time (at 1 MiB messages the
- * client made and checked a byte at a time, a core's work at a few hundred MB/s each way).
+ * reads it contiguously. The bytes are made and checked eight at a time, so that the client
+ * keeps up with a guest moving several hundred MB/s each way on one host core.
  */
 #define PATTERN_PERIOD	65536
 static uint8_t steps[2 * PATTERN_PERIOD];
